@@ -1,0 +1,208 @@
+package io.mehery.gateway.api;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.spi.RestClientRequestValidator;
+import org.apache.camel.support.MessageHelper;
+import org.springframework.stereotype.Component;
+
+import com.atlassian.oai.validator.OpenApiInteractionValidator;
+import com.atlassian.oai.validator.interaction.ApiOperationResolver;
+import com.atlassian.oai.validator.model.ApiOperationMatch;
+import com.atlassian.oai.validator.model.Request;
+import com.atlassian.oai.validator.model.SimpleRequest;
+import com.atlassian.oai.validator.report.LevelResolver;
+import com.atlassian.oai.validator.report.ValidationReport;
+
+import io.mehery.gateway.security.Tenants;
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.Operation;
+
+/**
+ * Admits a request to the contract-first REST routes, in the order a caller expects: first who is calling (the
+ * {@code x-api-key} of every operation whose contract asks for one, resolving the tenant), then whether the
+ * request matches the contract (body, parameters, content type). Refusals are written in the Mehery envelope,
+ * with every offending field named.
+ */
+@Component
+public class ApiRequestGate implements RestClientRequestValidator {
+
+    /** The exchange property the routes read the caller's tenant id from. */
+    public static final String TENANT = "meheryTenant";
+    /** The exchange property holding the request's path, for the answer's envelope. */
+    public static final String PATH = "meheryPath";
+    public static final String API_KEY_HEADER = "x-api-key";
+
+    private static final Pattern QUOTED = Pattern.compile("\"([^\"]+)\"");
+    private static final Set<String> FORWARDED_HEADERS = Set.of("content-type", "accept");
+
+    private final Tenants tenants;
+    private final Envelopes envelopes;
+    private volatile Contract contract;
+
+    public ApiRequestGate(Tenants tenants, Envelopes envelopes) {
+        this.tenants = tenants;
+        this.envelopes = envelopes;
+    }
+
+    @Override
+    public ValidationError validate(Exchange exchange, ValidationContext context) {
+        OpenAPI openApi = exchange.getProperty(Exchange.REST_OPENAPI, OpenAPI.class);
+        if (openApi == null) {
+            return null;
+        }
+        Contract current = contractFor(openApi);
+        String method = exchange.getMessage().getHeader(Exchange.HTTP_METHOD, String.class);
+        String path = requestPath(exchange);
+        exchange.setProperty(PATH, path);
+        ApiOperationMatch match = current.operations.findApiOperation(path,
+                Request.Method.valueOf(method.toUpperCase(Locale.ROOT)));
+        if (!match.isPathFound() || !match.isOperationAllowed()) {
+            return null;
+        }
+        if (requiresApiKey(openApi, match.getApiOperation().getOperation())) {
+            String apiKey = exchange.getMessage().getHeader(API_KEY_HEADER, String.class);
+            var tenant = tenants.authenticate(apiKey);
+            if (tenant.isEmpty()) {
+                return refuse(exchange, ApiException.unauthorized(), path);
+            }
+            exchange.setProperty(TENANT, tenant.get());
+        }
+        ValidationReport report = current.validator.validateRequest(toValidatorRequest(exchange, method, path));
+        if (report.hasErrors()) {
+            return refuse(exchange, toApiException(report), path);
+        }
+        return null;
+    }
+
+    private ValidationError refuse(Exchange exchange, ApiException failure, String path) {
+        Envelope envelope = envelopes.envelopeOf(failure, path);
+        exchange.getMessage().removeHeaders("*");
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        return new ValidationError(failure.status(), new String(envelopes.toJson(envelope),
+                java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private static boolean requiresApiKey(OpenAPI openApi, Operation operation) {
+        var requirements = operation.getSecurity() != null ? operation.getSecurity() : openApi.getSecurity();
+        return requirements != null && requirements.stream().anyMatch(r -> r.containsKey("ApiKey"));
+    }
+
+    private static SimpleRequest toValidatorRequest(Exchange exchange, String method, String path) {
+        SimpleRequest.Builder request = new SimpleRequest.Builder(method, path, false);
+        var message = exchange.getMessage();
+        for (Map.Entry<String, Object> header : message.getHeaders().entrySet()) {
+            if (FORWARDED_HEADERS.contains(header.getKey().toLowerCase(Locale.ROOT))) {
+                request.withHeader(header.getKey(), String.valueOf(header.getValue()));
+            }
+        }
+        String body = MessageHelper.extractBodyAsString(message);
+        if (body != null && !body.isEmpty()) {
+            request.withBody(body);
+        }
+        String query = message.getHeader(Exchange.HTTP_QUERY, String.class);
+        if (query != null && !query.isEmpty()) {
+            for (String parameter : query.split("&")) {
+                int eq = parameter.indexOf('=');
+                String name = decode(eq < 0 ? parameter : parameter.substring(0, eq));
+                request.withQueryParam(name, eq < 0 ? "" : decode(parameter.substring(eq + 1)));
+            }
+        }
+        return request.build();
+    }
+
+    static ApiException toApiException(ValidationReport report) {
+        int status = 400;
+        List<Problem> problems = new ArrayList<>();
+        for (ValidationReport.Message message : report.getMessages()) {
+            if (message.getLevel() != ValidationReport.Level.ERROR) {
+                continue;
+            }
+            String key = message.getKey();
+            if (key.startsWith("validation.request.contentType")) {
+                status = 415;
+            }
+            for (String field : fieldsOf(message)) {
+                problems.add(Problem.of(codeOf(key), field, message.getMessage()));
+            }
+        }
+        return new ApiException(status, problems);
+    }
+
+    /** The dotted path of each field a message is about: several for a "missing required properties" message. */
+    private static List<String> fieldsOf(ValidationReport.Message message) {
+        String key = message.getKey();
+        var context = message.getContext();
+        if (key.startsWith("validation.request.parameter") && context.flatMap(c -> c.getParameter()).isPresent()) {
+            return List.of(context.get().getParameter().get().getName());
+        }
+        if (key.startsWith("validation.request.body.missing") || key.contains("invalidJson")
+                || key.startsWith("validation.request.contentType")) {
+            return List.of("body");
+        }
+        String pointer = context.flatMap(c -> c.getPointers()).map(p -> p.getInstance()).orElse("");
+        String base = pointer.replaceFirst("^/", "").replace('/', '.');
+        if (key.endsWith(".required")) {
+            Set<String> fields = new LinkedHashSet<>();
+            Matcher quoted = QUOTED.matcher(message.getMessage());
+            while (quoted.find()) {
+                fields.add(base.isEmpty() ? quoted.group(1) : base + "." + quoted.group(1));
+            }
+            if (!fields.isEmpty()) {
+                return List.copyOf(fields);
+            }
+        }
+        return List.of(base.isEmpty() ? "body" : base);
+    }
+
+    private static String codeOf(String key) {
+        if (key.contains("invalidJson")) {
+            return "INVALID_JSON";
+        }
+        if (key.endsWith(".required") || key.endsWith(".missing")) {
+            return "MISSING_FIELD";
+        }
+        if (key.startsWith("validation.request.contentType")) {
+            return "UNSUPPORTED_MEDIA_TYPE";
+        }
+        return "INVALID_FIELD";
+    }
+
+    private static String requestPath(Exchange exchange) {
+        String uri = exchange.getMessage().getHeader(Exchange.HTTP_URI, String.class);
+        int query = uri.indexOf('?');
+        return query < 0 ? uri : uri.substring(0, query);
+    }
+
+    private static String decode(String value) {
+        return java.net.URLDecoder.decode(value, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** The validator is costly to build and the contract does not change while the gateway runs. */
+    private Contract contractFor(OpenAPI openApi) {
+        Contract current = contract;
+        if (current == null || current.openApi != openApi) {
+            current = new Contract(openApi,
+                    OpenApiInteractionValidator.createFor(openApi)
+                            .withLevelResolver(LevelResolver.create()
+                                    .withLevel("validation.request.security", ValidationReport.Level.IGNORE)
+                                    .withLevel("validation.request.accept", ValidationReport.Level.IGNORE)
+                                    .build())
+                            .build(),
+                    new ApiOperationResolver(openApi, null, false));
+            contract = current;
+        }
+        return current;
+    }
+
+    private record Contract(OpenAPI openApi, OpenApiInteractionValidator validator, ApiOperationResolver operations) {
+    }
+}

@@ -1,0 +1,6 @@
+package io.mehery.gateway.api.model;
+
+import java.util.Map;
+
+public record Template(String id, Map<String, Object> data) {
+}

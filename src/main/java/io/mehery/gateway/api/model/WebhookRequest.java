@@ -1,0 +1,4 @@
+package io.mehery.gateway.api.model;
+
+public record WebhookRequest(String url) {
+}

@@ -1,0 +1,59 @@
+package io.mehery.gateway.channel.dummy;
+
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
+import org.springframework.stereotype.Component;
+
+import io.mehery.gateway.api.ApiException;
+import io.mehery.gateway.api.ApiRequestGate;
+import io.mehery.gateway.api.model.SandboxMessage;
+import io.mehery.gateway.config.ChannelType;
+import io.mehery.gateway.config.MeheryProperties.Channel;
+import io.mehery.gateway.conversation.Handoff;
+import io.mehery.gateway.conversation.InboundMessages;
+import io.mehery.gateway.conversation.LocationTexts;
+import io.mehery.gateway.security.Channels;
+
+/**
+ * The sandbox channel's inbound side: a message as a sandbox user would send it, already in the Mehery shape,
+ * posted by the tenant itself (its x-api-key stands in for a provider's signature).
+ */
+@Component("sandboxInbound")
+public class SandboxInbound {
+
+    private final Channels channels;
+    private final InboundMessages inbound;
+
+    public SandboxInbound(Channels channels, InboundMessages inbound) {
+        this.channels = channels;
+        this.inbound = inbound;
+    }
+
+    public Handoff receive(@ExchangeProperty(ApiRequestGate.TENANT) String tenantId,
+            @Header("channelId") String channelId, @Body SandboxMessage message) {
+        Channel channel = channels.owned(tenantId, channelId, ChannelType.DUMMY, "channelId");
+        String type = message.type().json();
+        Object part;
+        String text;
+        switch (message.type()) {
+            case TEXT -> {
+                ApiException.require(message.text() != null, type);
+                part = message.text();
+                text = message.text().body();
+            }
+            case LOCATION -> {
+                ApiException.require(message.location() != null, type);
+                part = message.location();
+                text = LocationTexts.of(message.location());
+            }
+            default -> {
+                ApiException.require(message.media() != null, type);
+                part = message.media();
+                text = message.media().caption();
+            }
+        }
+        return inbound.receive(channelId, channel, message.from().trim(), message.name(), type, part, text,
+                message.id());
+    }
+}

@@ -1,0 +1,42 @@
+package io.mehery.gateway.channel.dummy;
+
+import java.time.Clock;
+
+import org.apache.camel.Body;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+import io.mehery.gateway.conversation.OutboundDispatch;
+import io.mehery.gateway.store.MessageStore;
+
+/**
+ * The sandbox channel's outbound side: there is no provider behind it, so it plays one that takes every message
+ * at once, marking it sent and then delivered, each with its own stamp.
+ */
+@Component("sandboxOutbound")
+public class SandboxOutbound {
+
+    public static final String SENT = "SENT";
+    public static final String DELIVERED = "DELIVERED";
+    private static final Logger LOG = LoggerFactory.getLogger(SandboxOutbound.class);
+
+    private final MessageStore messages;
+    private final Clock clock;
+
+    public SandboxOutbound(MessageStore messages, Clock clock) {
+        this.messages = messages;
+        this.clock = clock;
+    }
+
+    @Transactional
+    public void send(@Body OutboundDispatch dispatch) {
+        if (messages.find(dispatch.messageId()).isEmpty()) {
+            LOG.warn("Outbound message {} is no longer stored; nothing to send", dispatch.messageId());
+            return;
+        }
+        messages.advance(dispatch.messageId(), SENT, "sandbox-" + dispatch.messageId(), clock.millis());
+        messages.advance(dispatch.messageId(), DELIVERED, null, clock.millis());
+    }
+}

@@ -1,0 +1,30 @@
+package io.mehery.gateway.config;
+
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.jms.artemis.ArtemisConfigurationCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Redelivery policy of the embedded broker: a consumer whose transaction rolls back gets the message again
+ * after a growing delay, and after {@code mehery.queues.max-delivery-attempts} it moves to the dead-letter
+ * queue instead of spinning. Persistence and the journal location are plain spring.artemis.* keys.
+ */
+@Configuration
+public class BrokerConfiguration {
+
+    @Bean
+    ArtemisConfigurationCustomizer meheryAddressSettings(
+            @Value("${mehery.queues.dead-letter}") String deadLetterQueue,
+            @Value("${mehery.queues.max-delivery-attempts:10}") int maxDeliveryAttempts) {
+        return configuration -> configuration.addAddressSetting("mehery.#", new AddressSettings()
+                .setDeadLetterAddress(SimpleString.of(deadLetterQueue))
+                .setMaxDeliveryAttempts(maxDeliveryAttempts)
+                .setRedeliveryDelay(1_000)
+                .setRedeliveryMultiplier(2.0)
+                .setMaxRedeliveryDelay(60_000)
+                .setAutoCreateDeadLetterResources(false));
+    }
+}

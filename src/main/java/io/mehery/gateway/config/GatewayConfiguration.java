@@ -1,0 +1,45 @@
+package io.mehery.gateway.config;
+
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.Set;
+
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import io.mehery.gateway.security.Tenants;
+
+@Configuration
+@EnableConfigurationProperties(MeheryProperties.class)
+public class GatewayConfiguration {
+
+    /** Refuses to start on a configuration that would let one tenant act as another. */
+    @Bean
+    Tenants tenants(MeheryProperties properties) {
+        Set<String> keys = new HashSet<>();
+        properties.tenants().forEach((id, tenant) -> {
+            if (tenant.apiKey() == null || tenant.apiKey().isBlank()) {
+                throw new IllegalStateException("mehery.tenants." + id + ".api-key is required");
+            }
+            if (!keys.add(tenant.apiKey())) {
+                throw new IllegalStateException("mehery.tenants." + id + ".api-key is shared with another tenant");
+            }
+        });
+        properties.channels().forEach((id, channel) -> {
+            if (channel.type() == null) {
+                throw new IllegalStateException("mehery.channels." + id + ".type is required");
+            }
+            if (!properties.tenants().containsKey(channel.tenant())) {
+                throw new IllegalStateException("mehery.channels." + id + ".tenant names no configured tenant: "
+                        + channel.tenant());
+            }
+        });
+        return new Tenants(properties.tenants());
+    }
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+}

@@ -1,0 +1,66 @@
+package io.mehery.gateway.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/** Everything under {@code mehery.*}: tenants, channels and the policies the flows read. */
+@ConfigurationProperties("mehery")
+public record MeheryProperties(
+        @DefaultValue("./data") Path dataDir,
+        Map<String, Tenant> tenants,
+        Map<String, Channel> channels,
+        @DefaultValue Sessions sessions,
+        @DefaultValue Webhooks webhooks,
+        @DefaultValue Http http) {
+
+    public MeheryProperties {
+        tenants = tenants == null ? Map.of() : Map.copyOf(tenants);
+        channels = channels == null ? Map.of() : Map.copyOf(channels);
+    }
+
+    public record Tenant(String apiKey, String verifyToken, String signingSecret) {
+        @Override
+        public String toString() {
+            return "Tenant[secrets hidden]";
+        }
+    }
+
+    /** One configured channel; which of the provider keys matter depends on {@link #type()}. */
+    public record Channel(
+            String tenant,
+            ChannelType type,
+            String lane,
+            String baseUrl,
+            String accessToken,
+            String appSecret,
+            String verifyToken,
+            String phoneNumberId,
+            String botToken,
+            String secretToken,
+            String accountSid,
+            String authToken,
+            String from,
+            String messagingServiceSid,
+            String publicUrl,
+            String smtpUrl,
+            String imapUrl) {
+        @Override
+        public String toString() {
+            return "Channel[tenant=" + tenant + ", type=" + type + ", lane=" + lane + ", secrets hidden]";
+        }
+    }
+
+    public record Sessions(@DefaultValue("24h") Duration idleTimeout) {
+    }
+
+    public record Webhooks(@DefaultValue("false") boolean allowPrivateTargets) {
+    }
+
+    public record Http(@DefaultValue("1MB") DataSize maxBody) {
+    }
+}

@@ -1,0 +1,80 @@
+package io.mehery.gateway.conversation;
+
+import java.time.Clock;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import io.mehery.gateway.config.MeheryProperties;
+import io.mehery.gateway.config.MeheryProperties.Channel;
+import io.mehery.gateway.store.ContactRecord;
+import io.mehery.gateway.store.ContactStore;
+import io.mehery.gateway.store.MessageRecord;
+import io.mehery.gateway.store.MessageStore;
+import io.mehery.gateway.store.SessionStore;
+
+/** Puts a message into its contact's conversation: contact, then session, then the message, in one transaction. */
+@Service
+public class Conversations {
+
+    private final ContactStore contacts;
+    private final SessionStore sessions;
+    private final MessageStore messages;
+    private final MeheryProperties properties;
+    private final Clock clock;
+
+    public Conversations(ContactStore contacts, SessionStore sessions, MessageStore messages,
+            MeheryProperties properties, Clock clock) {
+        this.contacts = contacts;
+        this.sessions = sessions;
+        this.messages = messages;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    /**
+     * Appends the draft to the conversation of the user at {@code address} on the channel. {@code guard} sees the
+     * contact once it is locked and may refuse by throwing, so checks such as consent cannot race a change.
+     */
+    @Transactional
+    public Appended append(String channelId, Channel channel, String address, String name, Draft draft,
+            Consumer<ContactRecord> guard) {
+        long now = clock.millis();
+        ContactStore.Found found = contacts.findOrCreate(channel.tenant(), channelId, channel.type(),
+                address, channel.lane(), name, now);
+        ContactRecord contact = found.contact();
+        contacts.lock(contact.id());
+        guard.accept(contact);
+        if (name != null && !name.isBlank() && !name.equals(contact.name()) && !found.created()) {
+            contacts.rename(contact.id(), name, now);
+        }
+        String sessionId = sessions.continueOrOpen(contact, now, properties.sessions().idleTimeout());
+        String sender = draft.direction() == MessageRecord.Direction.INBOUND ? address : channel.lane();
+        MessageRecord message = new MessageRecord(UUID.randomUUID().toString(), channel.tenant(), channelId,
+                sessionId, contact.id(), draft.direction(), draft.type(), draft.status(), draft.text(),
+                draft.content(), draft.masked(), draft.messageIdExt(), sender, now);
+        messages.insert(message);
+        return new Appended(message, contact, found.created());
+    }
+
+    @Transactional
+    public void withdraw(String messageId) {
+        messages.delete(messageId);
+    }
+
+    /** A message before it is placed in a conversation. */
+    public record Draft(
+            MessageRecord.Direction direction,
+            String type,
+            String status,
+            String text,
+            String content,
+            boolean masked,
+            String messageIdExt) {
+    }
+
+    public record Appended(MessageRecord message, ContactRecord contact, boolean contactCreated) {
+    }
+}

@@ -1,0 +1,60 @@
+package io.mehery.gateway.conversation;
+
+import java.util.Optional;
+
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.mehery.gateway.api.model.InboundReceipt;
+import io.mehery.gateway.config.MeheryProperties.Channel;
+import io.mehery.gateway.store.MessageRecord;
+import io.mehery.gateway.store.MessageStore;
+
+/**
+ * Takes a message a user sent on a channel, already in Mehery terms: stores it in the user's conversation and
+ * hands on the event to deliver. A message the channel sends again (same provider id) is answered with the
+ * receipt it got the first time and queues nothing.
+ */
+@Service
+public class InboundMessages {
+
+    public static final String RECEIVED = "RECEIVED";
+
+    private final Conversations conversations;
+    private final MessageStore messages;
+    private final ObjectMapper json;
+
+    public InboundMessages(Conversations conversations, MessageStore messages, ObjectMapper json) {
+        this.conversations = conversations;
+        this.messages = messages;
+        this.json = json;
+    }
+
+    /**
+     * @param part the type's content (the {@code image} object of an image, say), stored as JSON
+     * @param text what a person reads of it
+     */
+    @Transactional
+    public Handoff receive(String channelId, Channel channel, String from, String name, String type, Object part,
+            String text, String messageIdExt) {
+        if (messageIdExt != null) {
+            Optional<MessageRecord> seen = messages.findByExternalId(channel.tenant(), channelId,
+                    MessageRecord.Direction.INBOUND, messageIdExt);
+            if (seen.isPresent()) {
+                MessageRecord first = seen.get();
+                return Handoff.answerOnly(new InboundReceipt(first.id(), first.sessionId(), first.contactId()));
+            }
+        }
+        var draft = new Conversations.Draft(MessageRecord.Direction.INBOUND, type, RECEIVED, text,
+                part == null ? null : json.valueToTree(part).toString(), false, messageIdExt);
+        Conversations.Appended appended = conversations.append(channelId, channel, from, name, draft, c -> { });
+        MessageRecord message = appended.message();
+        var event = new InboundEvent(message.id(), InboundEvent.MESSAGE_RECEIVED, channel.tenant(), channelId,
+                message.id(), message.sessionId(), message.contactId(), appended.contactCreated(),
+                message.createdAt());
+        return new Handoff(new InboundReceipt(message.id(), message.sessionId(), message.contactId()), event,
+                () -> conversations.withdraw(message.id()));
+    }
+}

@@ -1,0 +1,26 @@
+package io.mehery.gateway.conversation;
+
+import java.util.Locale;
+
+import io.mehery.gateway.api.model.MessageSendRequest;
+import io.mehery.gateway.config.ChannelType;
+
+/** The outbound queue's message: the stored message's id and the request with its real, unmasked content. */
+public record OutboundDispatch(
+        String messageId,
+        String tenantId,
+        String channelId,
+        ChannelType channelType,
+        String sessionId,
+        String contactId,
+        MessageSendRequest message) {
+
+    /** The id of the route that sends on channels of this type; the outbound queue's consumer hands over to it. */
+    public static String routeIdFor(ChannelType type) {
+        return "outbound-" + type.name().toLowerCase(Locale.ROOT);
+    }
+
+    public String route() {
+        return routeIdFor(channelType);
+    }
+}

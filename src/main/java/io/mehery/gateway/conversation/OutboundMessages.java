@@ -1,0 +1,183 @@
+package io.mehery.gateway.conversation;
+
+import java.net.URI;
+import java.time.Clock;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import org.apache.camel.Body;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ExchangeProperty;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.mehery.gateway.api.ApiException;
+import io.mehery.gateway.api.ApiRequestGate;
+import io.mehery.gateway.api.model.ContactCard;
+import io.mehery.gateway.api.model.Media;
+import io.mehery.gateway.api.model.MessageSendRequest;
+import io.mehery.gateway.api.model.MessageType;
+import io.mehery.gateway.api.model.SendReceipt;
+import io.mehery.gateway.config.MeheryProperties.Channel;
+import io.mehery.gateway.security.Channels;
+import io.mehery.gateway.store.ContactRecord;
+import io.mehery.gateway.store.ContactStore;
+import io.mehery.gateway.store.MessageRecord;
+
+/**
+ * Accepts a message/send request: checks it against its type and channel, honours the contact's consent, stores
+ * it (masked if asked) as {@code accepted}, and hands the real content on for the channel's outbound route.
+ */
+@Component("outboundMessages")
+public class OutboundMessages {
+
+    public static final String ACCEPTED = "ACCEPTED";
+    public static final String RECORDED = "RECORDED";
+    private static final Pattern E164 = Pattern.compile("\\+?[1-9][0-9]{6,14}");
+    private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
+
+    private final Channels channels;
+    private final Conversations conversations;
+    private final ContactStore contacts;
+    private final CamelContext camel;
+    private final ObjectMapper json;
+    private final Clock clock;
+
+    public OutboundMessages(Channels channels, Conversations conversations, ContactStore contacts,
+            CamelContext camel, ObjectMapper json, Clock clock) {
+        this.channels = channels;
+        this.conversations = conversations;
+        this.contacts = contacts;
+        this.camel = camel;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    @Transactional
+    public Handoff accept(@ExchangeProperty(ApiRequestGate.TENANT) String tenantId,
+            @Body MessageSendRequest request) {
+        Channel channel = channels.owned(tenantId, request.channelId(), "channelId");
+        String address = addressOf(request, channel);
+        MessageType type = request.type();
+        checkContent(request, channel, type);
+
+        JsonNode content = contentOf(request);
+        boolean masked = request.masked();
+        String text = textOf(request);
+        String status = type.isConsent() ? RECORDED : ACCEPTED;
+        var draft = new Conversations.Draft(MessageRecord.Direction.OUTBOUND, type.json(), status,
+                masked ? Masking.mask(text) : text,
+                content == null ? null : (masked ? Masking.mask(content) : content).toString(), masked, null);
+        String name = request.to() == null ? null : request.to().name();
+        Conversations.Appended appended = conversations.append(request.channelId(), channel, address, name, draft,
+                contact -> refuseIfOptedOut(contact, type));
+        MessageRecord message = appended.message();
+        SendReceipt receipt = new SendReceipt(message.id(), message.sessionId());
+        if (type.isConsent()) {
+            contacts.recordConsent(appended.contact().id(),
+                    type == MessageType.OPTIN ? ContactRecord.Consent.OPTIN : ContactRecord.Consent.OPTOUT,
+                    clock.millis());
+            return Handoff.answerOnly(receipt);
+        }
+        var dispatch = new OutboundDispatch(message.id(), tenantId, request.channelId(), channel.type(),
+                message.sessionId(), message.contactId(), request);
+        return new Handoff(receipt, dispatch, () -> conversations.withdraw(message.id()));
+    }
+
+    private static void refuseIfOptedOut(ContactRecord contact, MessageType type) {
+        if (contact.optedOut() && type != MessageType.OPTIN) {
+            throw ApiException.conflict("CONTACT_OPTED_OUT", "to",
+                    "The contact opted out of this channel; send an optin message once they opt back in");
+        }
+    }
+
+    private String addressOf(MessageSendRequest request, Channel channel) {
+        var to = request.to();
+        if (channel.type().addressesByEmail()) {
+            String email = to == null ? null : to.email();
+            if (email == null || !EMAIL.matcher(email).matches()) {
+                throw ApiException.badRequest(email == null ? "MISSING_FIELD" : "INVALID_FIELD", "to.email",
+                        "An " + channel.type() + " channel needs to.email, an e-mail address");
+            }
+            return email.toLowerCase(Locale.ROOT);
+        }
+        String phone = to == null ? null : to.phone();
+        if (phone == null || phone.isBlank()) {
+            throw ApiException.badRequest("MISSING_FIELD", "to.phone",
+                    "A " + channel.type() + " channel needs to.phone, the user's address on the channel");
+        }
+        boolean numbered = switch (channel.type()) {
+            case WHATSAPP, SMS -> true;
+            default -> false;
+        };
+        if (numbered && !E164.matcher(phone).matches()) {
+            throw ApiException.badRequest("INVALID_FIELD", "to.phone",
+                    "A " + channel.type() + " address is an E.164 number such as +15550101");
+        }
+        return phone.trim();
+    }
+
+    private void checkContent(MessageSendRequest request, Channel channel, MessageType type) {
+        String part = type.json();
+        switch (type) {
+            case SYSTEM -> throw ApiException.badRequest("INVALID_FIELD", "type",
+                    "system messages are written by the gateway and cannot be sent");
+            case TEXT -> ApiException.require(request.text() != null && request.text().body() != null, part + ".body");
+            case LOCATION -> ApiException.require(request.location() != null, part);
+            case CONTACTS -> ApiException.require(request.contacts() != null && !request.contacts().isEmpty(), part);
+            case TEMPLATE -> ApiException.require(request.template() != null && request.template().id() != null,
+                    part + ".id");
+            case OPTIN, OPTOUT -> {
+                return;
+            }
+            default -> {
+                Media media = request.media();
+                ApiException.require(media != null && media.link() != null, part + ".link");
+                checkLink(media.link(), part + ".link");
+            }
+        }
+        if (camel.getRoute(OutboundDispatch.routeIdFor(channel.type())) == null) {
+            throw ApiException.badRequest("UNSUPPORTED_CHANNEL", "channelId",
+                    "This gateway has no outbound route for " + channel.type() + " channels");
+        }
+    }
+
+    private static void checkLink(String link, String field) {
+        try {
+            URI uri = URI.create(link);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!uri.isAbsolute() || !(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
+                throw new IllegalArgumentException(link);
+            }
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("INVALID_FIELD", field, "'" + field + "' must be an absolute http(s) URL");
+        }
+    }
+
+    private JsonNode contentOf(MessageSendRequest request) {
+        Object part = switch (request.type()) {
+            case TEXT -> request.text();
+            case LOCATION -> request.location();
+            case CONTACTS -> request.contacts();
+            case TEMPLATE -> request.template();
+            case OPTIN, OPTOUT, SYSTEM -> null;
+            default -> request.media();
+        };
+        return part == null ? null : json.valueToTree(part);
+    }
+
+    static String textOf(MessageSendRequest request) {
+        return switch (request.type()) {
+            case TEXT -> request.text().body();
+            case LOCATION -> LocationTexts.of(request.location());
+            case CONTACTS -> request.contacts().stream().map(ContactCard::name)
+                    .map(ContactCard.Name::formattedName).collect(Collectors.joining(", "));
+            case OPTIN, OPTOUT, SYSTEM, TEMPLATE -> null;
+            default -> request.media().caption();
+        };
+    }
+}

@@ -1,0 +1,109 @@
+package io.mehery.gateway.conversation;
+
+import java.util.List;
+import java.util.Map;
+
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
+import org.springframework.stereotype.Component;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.mehery.gateway.api.ApiException;
+import io.mehery.gateway.api.ApiRequestGate;
+import io.mehery.gateway.api.model.Media;
+import io.mehery.gateway.api.model.SessionMessage;
+import io.mehery.gateway.api.model.Tags;
+import io.mehery.gateway.config.MeheryProperties;
+import io.mehery.gateway.store.ContactRecord;
+import io.mehery.gateway.store.ContactStore;
+import io.mehery.gateway.store.MessageRecord;
+import io.mehery.gateway.store.MessageStore;
+import io.mehery.gateway.store.SessionStore;
+
+/** A session's messages of both directions, oldest first, in the spec's session-message model. */
+@Component("sessionHistory")
+public class SessionHistory {
+
+    private final SessionStore sessions;
+    private final MessageStore messages;
+    private final ContactStore contacts;
+    private final MeheryProperties properties;
+    private final ObjectMapper json;
+
+    public SessionHistory(SessionStore sessions, MessageStore messages, ContactStore contacts,
+            MeheryProperties properties, ObjectMapper json) {
+        this.sessions = sessions;
+        this.messages = messages;
+        this.contacts = contacts;
+        this.properties = properties;
+        this.json = json;
+    }
+
+    public List<SessionMessage> messages(@ExchangeProperty(ApiRequestGate.TENANT) String tenantId,
+            @Header("sessionId") String sessionId) {
+        if (!sessions.belongsTo(sessionId, tenantId)) {
+            throw ApiException.notFound("SESSION_NOT_FOUND", "sessionId", "No session '" + sessionId
+                    + "' for this tenant");
+        }
+        List<MessageRecord> stored = messages.inSession(sessionId);
+        if (stored.isEmpty()) {
+            return List.of();
+        }
+        Map<String, Map<String, Long>> stamps = messages.stampsInSession(sessionId);
+        ContactRecord contact = contacts.find(stored.get(0).contactId()).orElseThrow();
+        SessionMessage.Contact shownContact = toContact(contact);
+        return stored.stream().map(m -> toSessionMessage(m, shownContact, stamps.getOrDefault(m.id(), Map.of())))
+                .toList();
+    }
+
+    private SessionMessage.Contact toContact(ContactRecord contact) {
+        var channel = properties.channels().get(contact.channelId());
+        String channelType = channel == null ? contact.contactType() : channel.type().name();
+        return new SessionMessage.Contact(channelType, contact.id(), contact.contactType(), contact.csid(),
+                contact.email(), contact.lane(), contact.name(), contact.mobile());
+    }
+
+    private SessionMessage toSessionMessage(MessageRecord m, SessionMessage.Contact contact,
+            Map<String, Long> stamps) {
+        String direction = m.direction().name().toLowerCase(java.util.Locale.ROOT);
+        String templateId = "template".equals(m.type()) ? field(m.content(), "id") : null;
+        return new SessionMessage(null, attachments(m), null, contact, List.of(), m.id(), m.messageIdExt(), null,
+                Map.of("direction", direction, "channelId", m.channelId(), "masked", m.masked()), contact.name(),
+                null, null, m.sender(), m.sessionId(), stamps, m.status().toLowerCase(java.util.Locale.ROOT),
+                Tags.NONE, null, templateId, m.text(), m.createdAt(), m.type());
+    }
+
+    private List<SessionMessage.Attachment> attachments(MessageRecord m) {
+        String mediaType = switch (m.type()) {
+            case "image" -> "IMAGE";
+            case "video" -> "VIDEO";
+            // The spec's media types have no audio; audio and voice files travel as documents.
+            case "document", "audio", "voice" -> "DOCUMENT";
+            default -> null;
+        };
+        if (mediaType == null || m.content() == null) {
+            return List.of();
+        }
+        Media media = read(m.content(), Media.class);
+        return List.of(new SessionMessage.Attachment(media.caption(), media.id(), media.mimeType(),
+                media.filename(), media.link(), mediaType, null));
+    }
+
+    private String field(String content, String name) {
+        if (content == null) {
+            return null;
+        }
+        var node = read(content, com.fasterxml.jackson.databind.JsonNode.class).get(name);
+        return node == null || node.isNull() ? null : node.asText();
+    }
+
+    private <T> T read(String content, Class<T> type) {
+        try {
+            return json.readValue(content, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Stored message content is not JSON", e);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package io.mehery.gateway.security;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import io.mehery.gateway.config.MeheryProperties.Tenant;
+
+/** Resolves an {@code x-api-key} to its tenant without letting response times reveal how much of a key matched. */
+public class Tenants {
+
+    private final Map<String, byte[]> keyDigests = new LinkedHashMap<>();
+    private final Map<String, Tenant> tenants;
+
+    public Tenants(Map<String, Tenant> tenants) {
+        this.tenants = Map.copyOf(tenants);
+        tenants.forEach((id, tenant) -> keyDigests.put(id, sha256(tenant.apiKey())));
+    }
+
+    /**
+     * Compares the digest of the presented key with every tenant's, always all of them, so neither the key's
+     * length nor which tenant it belongs to changes the time taken.
+     */
+    public Optional<String> authenticate(String apiKey) {
+        if (apiKey == null || apiKey.isEmpty()) {
+            return Optional.empty();
+        }
+        byte[] presented = sha256(apiKey);
+        String match = null;
+        for (Map.Entry<String, byte[]> entry : keyDigests.entrySet()) {
+            if (MessageDigest.isEqual(presented, entry.getValue()) && match == null) {
+                match = entry.getKey();
+            }
+        }
+        return Optional.ofNullable(match);
+    }
+
+    public Optional<Tenant> find(String tenantId) {
+        return Optional.ofNullable(tenants.get(tenantId));
+    }
+
+    private static byte[] sha256(String value) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package io.mehery.gateway.store;
+
+import java.util.Optional;
+import java.util.UUID;
+
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import io.mehery.gateway.config.ChannelType;
+
+@Repository
+public class ContactStore {
+
+    private static final String COLUMNS =
+            "id, tenant_id, channel_id, contact_type, csid, lane, name, email, mobile, profile_id, consent";
+    private static final RowMapper<ContactRecord> ROW = (rs, n) -> new ContactRecord(rs.getString(1),
+            rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7),
+            rs.getString(8), rs.getString(9), rs.getString(10),
+            rs.getString(11) == null ? null : ContactRecord.Consent.valueOf(rs.getString(11)));
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate ownTransaction;
+
+    public ContactStore(JdbcTemplate jdbc, PlatformTransactionManager transactions) {
+        this.jdbc = jdbc;
+        this.ownTransaction = new TransactionTemplate(transactions);
+        this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+    }
+
+    public Optional<ContactRecord> find(String tenantId, String channelId, String csid) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM contact WHERE tenant_id = ? AND channel_id = ? AND csid = ?",
+                ROW, tenantId, channelId, csid).stream().findFirst();
+    }
+
+    public Optional<ContactRecord> find(String contactId) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM contact WHERE id = ?", ROW, contactId).stream().findFirst();
+    }
+
+    /**
+     * The contact at that address, created if new. The insert runs in its own transaction so that two first
+     * messages from one new user racing each other end with one contact: the loser's insert fails on the unique
+     * address and it reads the winner's row, without aborting the caller's transaction.
+     */
+    public Found findOrCreate(String tenantId, String channelId, ChannelType type, String csid, String lane,
+            String name, long now) {
+        Optional<ContactRecord> existing = find(tenantId, channelId, csid);
+        if (existing.isPresent()) {
+            return new Found(existing.get(), false);
+        }
+        String id = UUID.randomUUID().toString();
+        try {
+            ownTransaction.executeWithoutResult(status -> jdbc.update(
+                    "INSERT INTO contact (id, tenant_id, channel_id, contact_type, csid, lane, name, email, mobile,"
+                            + " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    id, tenantId, channelId, type.name(), csid, lane, name,
+                    type.addressesByEmail() ? csid : null, type.addressesByPhoneNumber() ? csid : null, now, now));
+            return new Found(find(id).orElseThrow(), true);
+        } catch (DuplicateKeyException raced) {
+            return new Found(find(tenantId, channelId, csid).orElseThrow(), false);
+        }
+    }
+
+    /** Serialises everything done to one contact's conversation until the caller's transaction ends. */
+    public void lock(String contactId) {
+        jdbc.queryForList("SELECT id FROM contact WHERE id = ? FOR UPDATE", String.class, contactId);
+    }
+
+    public void rename(String contactId, String name, long now) {
+        jdbc.update("UPDATE contact SET name = ?, updated_at = ? WHERE id = ?", name, now, contactId);
+    }
+
+    public void recordConsent(String contactId, ContactRecord.Consent consent, long now) {
+        jdbc.update("UPDATE contact SET consent = ?, consent_at = ?, updated_at = ? WHERE id = ?",
+                consent.name(), now, now, contactId);
+    }
+
+    public record Found(ContactRecord contact, boolean created) {
+    }
+}

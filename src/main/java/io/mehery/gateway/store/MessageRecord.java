@@ -1,0 +1,24 @@
+package io.mehery.gateway.store;
+
+/**
+ * A stored message. {@code content} is the JSON of its type's part (the {@code image} object of an image
+ * message, say), masked when {@code masked}; {@code text} is what a person reads of it.
+ */
+public record MessageRecord(
+        String id,
+        String tenantId,
+        String channelId,
+        String sessionId,
+        String contactId,
+        Direction direction,
+        String type,
+        String status,
+        String text,
+        String content,
+        boolean masked,
+        String messageIdExt,
+        String sender,
+        long createdAt) {
+
+    public enum Direction { INBOUND, OUTBOUND }
+}

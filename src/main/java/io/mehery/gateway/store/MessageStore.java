@@ -1,0 +1,87 @@
+package io.mehery.gateway.store;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.stereotype.Repository;
+
+@Repository
+public class MessageStore {
+
+    private static final String COLUMNS = "id, tenant_id, channel_id, session_id, contact_id, direction, type,"
+            + " status, text, content, masked, message_id_ext, sender, created_at";
+    private static final RowMapper<MessageRecord> ROW = (rs, n) -> new MessageRecord(rs.getString(1),
+            rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+            MessageRecord.Direction.valueOf(rs.getString(6)), rs.getString(7), rs.getString(8), rs.getString(9),
+            rs.getString(10), rs.getBoolean(11), rs.getString(12), rs.getString(13), rs.getLong(14));
+
+    private final JdbcTemplate jdbc;
+
+    public MessageStore(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Stores the message with a stamp for its first status. */
+    public void insert(MessageRecord m) {
+        jdbc.update("INSERT INTO message (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                m.id(), m.tenantId(), m.channelId(), m.sessionId(), m.contactId(), m.direction().name(), m.type(),
+                m.status(), m.text(), m.content(), m.masked(), m.messageIdExt(), m.sender(), m.createdAt());
+        stamp(m.id(), m.status(), m.createdAt());
+    }
+
+    public Optional<MessageRecord> find(String messageId) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM message WHERE id = ?", ROW, messageId).stream().findFirst();
+    }
+
+    public Optional<MessageRecord> findByExternalId(String tenantId, String channelId,
+            MessageRecord.Direction direction, String messageIdExt) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM message WHERE tenant_id = ? AND channel_id = ?"
+                + " AND direction = ? AND message_id_ext = ?", ROW, tenantId, channelId, direction.name(),
+                messageIdExt).stream().findFirst();
+    }
+
+    /** Moves the message to a status and stamps when it got there; a status it already reached keeps its stamp. */
+    public void advance(String messageId, String status, String messageIdExt, long at) {
+        jdbc.update("UPDATE message SET status = ?, message_id_ext = COALESCE(?, message_id_ext) WHERE id = ?",
+                status, messageIdExt, messageId);
+        stamp(messageId, status, at);
+    }
+
+    /** Takes back a message whose hand-off failed, so that the caller's retry starts from nothing. */
+    public void delete(String messageId) {
+        jdbc.update("DELETE FROM message_stamp WHERE message_id = ?", messageId);
+        jdbc.update("DELETE FROM message WHERE id = ?", messageId);
+    }
+
+    /** The session's messages, oldest first; the index on (session_id, created_at, seq) keeps this to its size. */
+    public List<MessageRecord> inSession(String sessionId) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM message WHERE session_id = ? ORDER BY created_at, seq",
+                ROW, sessionId);
+    }
+
+    /** Status stamps of every message in the session: message id to (status to epoch millis). */
+    public Map<String, Map<String, Long>> stampsInSession(String sessionId) {
+        Map<String, Map<String, Long>> stamps = new LinkedHashMap<>();
+        jdbc.query("SELECT s.message_id, s.status, s.stamped_at FROM message_stamp s"
+                + " JOIN message m ON m.id = s.message_id WHERE m.session_id = ? ORDER BY s.stamped_at",
+                rs -> {
+                    stamps.computeIfAbsent(rs.getString(1), id -> new LinkedHashMap<>())
+                            .put(rs.getString(2).toLowerCase(java.util.Locale.ROOT), rs.getLong(3));
+                }, sessionId);
+        return stamps;
+    }
+
+    private void stamp(String messageId, String status, long at) {
+        Integer present = jdbc.queryForObject(
+                "SELECT COUNT(*) FROM message_stamp WHERE message_id = ? AND status = ?", Integer.class,
+                messageId, status);
+        if (present == null || present == 0) {
+            jdbc.update("INSERT INTO message_stamp (message_id, status, stamped_at) VALUES (?, ?, ?)",
+                    messageId, status, at);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package io.mehery.gateway.web;
+
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import org.slf4j.MDC;
+
+/**
+ * The trace id of the request being served: in its answer, and on its log lines, where the servlet thread has it as
+ * MDC {@code traceid} and Camel's threads as the exchange's breadcrumb id (MDC {@code camel.breadcrumbId}), which
+ * also follows the work through the queues.
+ */
+public final class TraceIds {
+
+    public static final String MDC_KEY = "traceid";
+    public static final String HEADER = "X-Trace-Id";
+    public static final String CAMEL_HEADER = "breadcrumbId";
+    private static final String CAMEL_MDC_KEY = "camel.breadcrumbId";
+    private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9._-]{8,64}");
+
+    private TraceIds() {
+    }
+
+    public static String current() {
+        String traceId = MDC.get(MDC_KEY);
+        return traceId != null ? traceId : MDC.get(CAMEL_MDC_KEY);
+    }
+
+    /** Keeps a caller's id when it is safe to log as it is, so one id can follow a call across systems. */
+    static String adopt(String incoming) {
+        return incoming != null && SAFE.matcher(incoming).matches()
+                ? incoming
+                : UUID.randomUUID().toString().replace("-", "");
+    }
+}
