@@ -1,0 +1,55 @@
+package io.mehery.gateway;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The whole gateway on a random port, with its embedded H2 and Artemis in a data dir of its own. Test classes
+ * extending this share one running gateway, so each test makes its own contacts (unique addresses).
+ */
+@CamelSpringBootTest
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ActiveProfiles("test")
+public abstract class GatewayTestSupport {
+
+    protected static final Path DATA_DIR = newDataDir();
+
+    @LocalServerPort
+    int port;
+
+    protected Api api;
+
+    @DynamicPropertySource
+    static void dataDir(DynamicPropertyRegistry registry) {
+        registry.add("mehery.data-dir", DATA_DIR::toString);
+        registry.add("mehery.analytics.sink-uri",
+                () -> "file:" + DATA_DIR.resolve("analytics-sink") + "?fileName=$simple{exchangeId}.json");
+    }
+
+    @BeforeEach
+    void connect() {
+        api = new Api(port);
+    }
+
+    /** A user address no other test uses. */
+    protected static String uniquePhone() {
+        return "+1555" + (1_000_000 + (long) (Math.random() * 8_999_999));
+    }
+
+    static Path newDataDir() {
+        try {
+            return Files.createTempDirectory("mehery-test-");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
