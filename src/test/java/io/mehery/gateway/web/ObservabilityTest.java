@@ -1,0 +1,58 @@
+package io.mehery.gateway.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import io.mehery.gateway.Api;
+import io.mehery.gateway.GatewayTestSupport;
+
+@ExtendWith(OutputCaptureExtension.class)
+class ObservabilityTest extends GatewayTestSupport {
+
+    @Test
+    void healthCoversTheDatabaseAndTheBroker() {
+        var health = api.get("/actuator/health", null);
+
+        assertThat(health.status()).isEqualTo(200);
+        assertThat(health.json().get("status").asText()).isEqualTo("UP");
+        assertThat(health.json().at("/components/db/status").asText()).isEqualTo("UP");
+        assertThat(health.json().at("/components/jms/status").asText()).isEqualTo("UP");
+    }
+
+    @Test
+    void prometheusShowsCamelRouteMetrics() {
+        api.sandboxText("sandbox", Api.DEMO_KEY, uniquePhone(), "count me");
+
+        var metrics = api.get("/actuator/prometheus", null);
+
+        assertThat(metrics.status()).isEqualTo(200);
+        assertThat(metrics.body()).contains("camel_exchanges_total", "routeId=\"inbound-dummy\"");
+    }
+
+    @Test
+    void theTraceIdOfAResponseIsOnItsLogLinesAndCarriedThroughTheQueue(CapturedOutput log) {
+        var reply = api.post("/api/v1/message/send", Api.DEMO_KEY, "{\"channelId\":\"sandbox\",\"to\":{\"phone\":\""
+                + uniquePhone() + "\"},\"type\":\"text\",\"text\":{\"body\":\"traced\"}}");
+        String traceId = reply.json().get("traceid").asText();
+
+        assertThat(reply.response().headers().firstValue(TraceIds.HEADER)).contains(traceId);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(log.getOut())
+                .containsPattern("traceid=" + traceId + "\\].*" + reply.data().get("id").asText()));
+    }
+
+    @Test
+    void aCallersOwnTraceIdIsAdopted() {
+        var reply = api.send(api.request("/api/v1/session/messages?sessionId=unknown", Api.DEMO_KEY)
+                .header(TraceIds.HEADER, "caller-trace-0042").GET());
+
+        assertThat(reply.json().get("traceid").asText()).isEqualTo("caller-trace-0042");
+        assertThat(reply.response().headers().firstValue(TraceIds.HEADER)).contains("caller-trace-0042");
+    }
+}
