@@ -33,6 +33,11 @@ public abstract class GatewayTestSupport {
     @DynamicPropertySource
     static void dataDir(DynamicPropertyRegistry registry) {
         registry.add("mehery.data-dir", DATA_DIR::toString);
+        // callbacks go to a receiver on this host, on a schedule short enough to watch
+        registry.add("mehery.webhooks.allow-private-targets", () -> "true");
+        registry.add("mehery.delivery.retry-schedule", () -> "0s,300ms,300ms,300ms");
+        registry.add("mehery.delivery.timeout", () -> "1s");
+        registry.add("mehery.delivery.breaker.open-for", () -> "1s");
         registry.add("mehery.analytics.sink-uri",
                 () -> "file:" + DATA_DIR.resolve("analytics-sink") + "?fileName=$simple{exchangeId}.json");
     }

@@ -1,38 +1,53 @@
 package io.mehery.gateway;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static io.mehery.gateway.WebhookReceiver.CONTACT_INFO;
+import static io.mehery.gateway.WebhookReceiver.MESSAGE_RECEIVE;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import java.time.Duration;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.jms.core.JmsTemplate;
+
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
 /** Stopping the gateway and starting it again on the same data dir keeps everything it had accepted. */
 class RestartDurabilityTest {
 
+    private static final String[] CALLBACKS_TO_THIS_HOST = {"--mehery.webhooks.allow-private-targets=true",
+            "--mehery.delivery.retry-schedule=0s,3s,3s,3s", "--mehery.delivery.jitter=0"};
+
     @TempDir
     Path dataDir;
 
+    final WebhookReceiver receiver = new WebhookReceiver();
+
+    @AfterEach
+    void stopReceiver() {
+        receiver.close();
+    }
+
     @Test
-    void sessionsContactsConsentAndQueuedEventsSurviveARestart() {
+    void sessionsContactsConsentAndWaitingEventsSurviveARestart() {
         String user = "+15557770001";
         String sessionId;
         String inboundId;
-        try (var gateway = start()) {
-            Api api = new Api(port(gateway));
+        try (var gateway = StandaloneGateway.start(dataDir, CALLBACKS_TO_THIS_HOST)) {
+            Api api = gateway.api();
             var received = api.sandboxText("sandbox", Api.DEMO_KEY, user, "before restart");
             sessionId = received.get("sessionId").asText();
             inboundId = received.get("id").asText();
-            assertThat(api.post("/api/v1/message/send", Api.DEMO_KEY, send(user, "optout")).status()).isEqualTo(200);
+            assertThat(api.post("/api/v1/message/send", Api.DEMO_KEY,
+                    "{\"channelId\":\"sandbox\",\"to\":{\"phone\":\"" + user + "\"},\"type\":\"optout\"}").status())
+                    .isEqualTo(200);
         }
 
-        try (var gateway = start()) {
-            Api api = new Api(port(gateway));
+        try (var gateway = StandaloneGateway.start(dataDir, CALLBACKS_TO_THIS_HOST)) {
+            Api api = gateway.api();
 
             var history = api.get("/api/v1/session/messages?sessionId=" + sessionId, Api.DEMO_KEY);
             assertThat(history.status()).isEqualTo(200);
@@ -45,37 +60,38 @@ class RestartDurabilityTest {
                             + "\"text\":{\"body\":\"still opted out?\"}}");
             assertThat(refused.status()).isEqualTo(409);
             assertThat(refused.errorCode()).isEqualTo("CONTACT_OPTED_OUT");
-
-            assertThat(queuedInboundEvents(gateway)).anySatisfy(event -> assertThat(event).contains(inboundId));
             assertThat(api.sandboxText("sandbox", Api.DEMO_KEY, user, "after restart").get("sessionId").asText())
                     .isEqualTo(sessionId);
+
+            // the callbacks that waited for a webhook across the restart flow once it is set
+            receiver.answerAll("demo", aResponse().withStatus(200));
+            api.post("/api/v1/config/webhook", Api.DEMO_KEY, "{\"url\":\"" + receiver.baseUrl("demo") + "\"}");
+            await().atMost(Duration.ofSeconds(15)).until(() -> receiver.received("demo", MESSAGE_RECEIVE).size() == 2);
+            assertThat(receiver.received("demo", MESSAGE_RECEIVE)).anySatisfy(
+                    r -> assertThat(r.getBodyAsString()).contains(inboundId));
         }
     }
 
-    private ConfigurableApplicationContext start() {
-        return new SpringApplicationBuilder(MeheryGatewayApplication.class)
-                .profiles("test")
-                .run("--server.port=0", "--mehery.data-dir=" + dataDir, "--spring.jmx.enabled=false");
-    }
+    @Test
+    void aCallbackBetweenRetriesWhenTheGatewayStopsIsDeliveredAfterItStarts() {
+        receiver.answerAll("demo", aResponse().withStatus(500));
+        String webhookId;
+        try (var gateway = StandaloneGateway.start(dataDir, CALLBACKS_TO_THIS_HOST)) {
+            Api api = gateway.api();
+            api.post("/api/v1/config/webhook", Api.DEMO_KEY, "{\"url\":\"" + receiver.baseUrl("demo") + "\"}");
+            api.sandboxText("sandbox", Api.DEMO_KEY, "+15557770002", "retry me");
+            await().atMost(Duration.ofSeconds(10)).until(() -> receiver.received("demo", MESSAGE_RECEIVE).size() == 1
+                    && receiver.received("demo", CONTACT_INFO).size() == 1);
+            webhookId = receiver.received("demo", MESSAGE_RECEIVE).get(0).getHeader("webhook-id");
+        }
+        receiver.reset();
+        receiver.answerAll("demo", aResponse().withStatus(200));
 
-    private static int port(ConfigurableApplicationContext gateway) {
-        return Integer.parseInt(gateway.getEnvironment().getProperty("local.server.port"));
-    }
-
-    private static String send(String user, String type) {
-        return "{\"channelId\":\"sandbox\",\"to\":{\"phone\":\"" + user + "\"},\"type\":\"" + type + "\"}";
-    }
-
-    private static List<String> queuedInboundEvents(ConfigurableApplicationContext gateway) {
-        JmsTemplate jms = gateway.getBean(JmsTemplate.class);
-        String queue = gateway.getEnvironment().getProperty("mehery.queues.inbound");
-        return jms.browse(queue, (session, browser) -> {
-            List<String> bodies = new ArrayList<>();
-            var messages = browser.getEnumeration();
-            while (messages.hasMoreElements()) {
-                bodies.add(((jakarta.jms.TextMessage) messages.nextElement()).getText());
-            }
-            return bodies;
-        });
+        try (var gateway = StandaloneGateway.start(dataDir, CALLBACKS_TO_THIS_HOST)) {
+            await().atMost(Duration.ofSeconds(15)).until(() -> receiver.received("demo", MESSAGE_RECEIVE).size() == 1);
+            LoggedRequest delivered = receiver.received("demo", MESSAGE_RECEIVE).get(0);
+            assertThat(delivered.getHeader("webhook-id")).isEqualTo(webhookId);
+            assertThat(delivered.getBodyAsString()).contains("retry me");
+        }
     }
 }

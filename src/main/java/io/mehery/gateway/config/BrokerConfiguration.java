@@ -1,5 +1,7 @@
 package io.mehery.gateway.config;
 
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.springframework.beans.factory.annotation.Value;
@@ -18,13 +20,20 @@ public class BrokerConfiguration {
     @Bean
     ArtemisConfigurationCustomizer meheryAddressSettings(
             @Value("${mehery.queues.dead-letter}") String deadLetterQueue,
-            @Value("${mehery.queues.max-delivery-attempts:10}") int maxDeliveryAttempts) {
-        return configuration -> configuration.addAddressSetting("mehery.#", new AddressSettings()
+            @Value("${mehery.queues.max-delivery-attempts:10}") int maxDeliveryAttempts,
+            @Value("${mehery.queues.delivery}") String deliveryQueue, MeheryProperties properties) {
+        return configuration -> {
+            // each tenant's delivery queue exists from the start, durable, never auto-deleted while it holds orders
+            properties.tenants().keySet().forEach(tenantId -> configuration.addQueueConfiguration(
+                    QueueConfiguration.of(deliveryQueue + "." + tenantId).setRoutingType(RoutingType.ANYCAST)
+                            .setDurable(true)));
+            configuration.addAddressSetting("mehery.#", new AddressSettings()
                 .setDeadLetterAddress(SimpleString.of(deadLetterQueue))
                 .setMaxDeliveryAttempts(maxDeliveryAttempts)
                 .setRedeliveryDelay(1_000)
                 .setRedeliveryMultiplier(2.0)
                 .setMaxRedeliveryDelay(60_000)
                 .setAutoCreateDeadLetterResources(false));
+        };
     }
 }

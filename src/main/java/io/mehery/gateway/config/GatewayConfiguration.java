@@ -8,6 +8,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import io.mehery.gateway.delivery.WebhookSignatures;
 import io.mehery.gateway.security.Tenants;
 
 @Configuration
@@ -24,6 +25,13 @@ public class GatewayConfiguration {
             }
             if (!keys.add(tenant.apiKey())) {
                 throw new IllegalStateException("mehery.tenants." + id + ".api-key is shared with another tenant");
+            }
+            if (tenant.signingSecret() != null) {
+                try {
+                    WebhookSignatures.key(tenant.signingSecret());
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalStateException("mehery.tenants." + id + ".signing-secret: " + e.getMessage());
+                }
             }
         });
         properties.channels().forEach((id, channel) -> {

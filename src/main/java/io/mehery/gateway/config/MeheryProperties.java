@@ -2,6 +2,7 @@ package io.mehery.gateway.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -16,7 +17,8 @@ public record MeheryProperties(
         Map<String, Channel> channels,
         @DefaultValue Sessions sessions,
         @DefaultValue Webhooks webhooks,
-        @DefaultValue Http http) {
+        @DefaultValue Http http,
+        @DefaultValue Delivery delivery) {
 
     public MeheryProperties {
         tenants = tenants == null ? Map.of() : Map.copyOf(tenants);
@@ -62,5 +64,32 @@ public record MeheryProperties(
     }
 
     public record Http(@DefaultValue("1MB") DataSize maxBody) {
+    }
+
+    /**
+     * Callbacks to the client webhooks: {@code retrySchedule} holds the wait before each attempt (its length is the
+     * number of attempts before a dead letter), stretched by up to {@code jitter} so retries of many events spread.
+     */
+    public record Delivery(
+            @DefaultValue("0s,5s,5m,30m,2h,5h,10h,10h") List<Duration> retrySchedule,
+            @DefaultValue("15s") Duration timeout,
+            @DefaultValue("0.1") double jitter,
+            @DefaultValue("4") int concurrencyPerTenant,
+            @DefaultValue Breaker breaker) {
+
+        public Delivery {
+            if (retrySchedule.isEmpty()) {
+                throw new IllegalArgumentException("mehery.delivery.retry-schedule needs at least one attempt");
+            }
+            retrySchedule = List.copyOf(retrySchedule);
+        }
+    }
+
+    /** When a tenant's webhook fails this often it is left alone for {@code openFor}, then probed. */
+    public record Breaker(
+            @DefaultValue("50") float failureRateThreshold,
+            @DefaultValue("5") int minimumCalls,
+            @DefaultValue("20") int window,
+            @DefaultValue("30s") Duration openFor) {
     }
 }

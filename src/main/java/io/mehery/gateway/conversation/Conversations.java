@@ -47,8 +47,11 @@ public class Conversations {
         ContactRecord contact = found.contact();
         contacts.lock(contact.id());
         guard.accept(contact);
-        if (name != null && !name.isBlank() && !name.equals(contact.name()) && !found.created()) {
-            contacts.rename(contact.id(), name, now);
+        // only the user's channel names them; a name in a send request is kept for a contact it creates
+        boolean renamed = draft.direction() == MessageRecord.Direction.INBOUND && !found.created() && name != null
+                && !name.isBlank() && !name.equals(contact.channelName());
+        if (renamed) {
+            contacts.renameOnChannel(contact.id(), name, now);
         }
         String sessionId = sessions.continueOrOpen(contact, now, properties.sessions().idleTimeout());
         String sender = draft.direction() == MessageRecord.Direction.INBOUND ? address : channel.lane();
@@ -56,7 +59,7 @@ public class Conversations {
                 sessionId, contact.id(), draft.direction(), draft.type(), draft.status(), draft.text(),
                 draft.content(), draft.masked(), draft.messageIdExt(), sender, now);
         messages.insert(message);
-        return new Appended(message, contact, found.created());
+        return new Appended(message, contact, found.created(), renamed);
     }
 
     @Transactional
@@ -75,6 +78,7 @@ public class Conversations {
             String messageIdExt) {
     }
 
-    public record Appended(MessageRecord message, ContactRecord contact, boolean contactCreated) {
+    public record Appended(MessageRecord message, ContactRecord contact, boolean contactCreated,
+            boolean contactRenamed) {
     }
 }

@@ -13,6 +13,8 @@ public record InboundEvent(
         String sessionId,
         String contactId,
         boolean contactCreated,
+        boolean contactRenamed,
+        String actionCode,
         long occurredAt) {
 
     public static final String MESSAGE_RECEIVED = "message.received";

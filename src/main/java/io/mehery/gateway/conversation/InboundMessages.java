@@ -35,10 +35,11 @@ public class InboundMessages {
     /**
      * @param part the type's content (the {@code image} object of an image, say), stored as JSON
      * @param text what a person reads of it
+     * @param actionCode the button, quick reply or postback the user chose, if the message is one
      */
     @Transactional
     public Handoff receive(String channelId, Channel channel, String from, String name, String type, Object part,
-            String text, String messageIdExt) {
+            String text, String messageIdExt, String actionCode) {
         if (messageIdExt != null) {
             Optional<MessageRecord> seen = messages.findByExternalId(channel.tenant(), channelId,
                     MessageRecord.Direction.INBOUND, messageIdExt);
@@ -53,7 +54,7 @@ public class InboundMessages {
         MessageRecord message = appended.message();
         var event = new InboundEvent(message.id(), InboundEvent.MESSAGE_RECEIVED, channel.tenant(), channelId,
                 message.id(), message.sessionId(), message.contactId(), appended.contactCreated(),
-                message.createdAt());
+                appended.contactRenamed(), actionCode, message.createdAt());
         return new Handoff(new InboundReceipt(message.id(), message.sessionId(), message.contactId()), event,
                 () -> conversations.withdraw(message.id()));
     }

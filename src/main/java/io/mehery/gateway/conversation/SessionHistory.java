@@ -62,7 +62,7 @@ public class SessionHistory {
         var channel = properties.channels().get(contact.channelId());
         String channelType = channel == null ? contact.contactType() : channel.type().name();
         return new SessionMessage.Contact(channelType, contact.id(), contact.contactType(), contact.csid(),
-                contact.email(), contact.lane(), contact.name(), contact.mobile());
+                contact.email(), contact.lane(), contact.name(), contact.mobile(), contact.profileId());
     }
 
     private SessionMessage toSessionMessage(MessageRecord m, SessionMessage.Contact contact,

@@ -40,8 +40,9 @@ public final class WebhookTargets {
         if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
             throw invalid("is a base URL: the callback paths are appended to it, so it takes no query or fragment");
         }
+        InetAddress[] addresses = resolve(uri.getHost());
         if (!allowPrivateTargets) {
-            for (InetAddress address : resolve(uri.getHost())) {
+            for (InetAddress address : addresses) {
                 if (isPrivate(address)) {
                     throw invalid("points at a loopback, private or link-local address, which callbacks may not"
                             + " reach (mehery.webhooks.allow-private-targets is false)");

@@ -12,7 +12,9 @@ public record ContactRecord(
         String email,
         String mobile,
         String profileId,
-        Consent consent) {
+        Consent consent,
+        String labels,
+        String channelName) {
 
     public enum Consent { OPTIN, OPTOUT }
 

@@ -17,11 +17,13 @@ import io.mehery.gateway.config.ChannelType;
 public class ContactStore {
 
     private static final String COLUMNS =
-            "id, tenant_id, channel_id, contact_type, csid, lane, name, email, mobile, profile_id, consent";
+            "id, tenant_id, channel_id, contact_type, csid, lane, name, email, mobile, profile_id, consent, labels,"
+            + " channel_name";
     private static final RowMapper<ContactRecord> ROW = (rs, n) -> new ContactRecord(rs.getString(1),
             rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7),
             rs.getString(8), rs.getString(9), rs.getString(10),
-            rs.getString(11) == null ? null : ContactRecord.Consent.valueOf(rs.getString(11)));
+            rs.getString(11) == null ? null : ContactRecord.Consent.valueOf(rs.getString(11)), rs.getString(12),
+            rs.getString(13));
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate ownTransaction;
@@ -55,9 +57,9 @@ public class ContactStore {
         String id = UUID.randomUUID().toString();
         try {
             ownTransaction.executeWithoutResult(status -> jdbc.update(
-                    "INSERT INTO contact (id, tenant_id, channel_id, contact_type, csid, lane, name, email, mobile,"
-                            + " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    id, tenantId, channelId, type.name(), csid, lane, name,
+                    "INSERT INTO contact (id, tenant_id, channel_id, contact_type, csid, lane, name, channel_name,"
+                            + " email, mobile, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    id, tenantId, channelId, type.name(), csid, lane, name, name,
                     type.addressesByEmail() ? csid : null, type.addressesByPhoneNumber() ? csid : null, now, now));
             return new Found(find(id).orElseThrow(), true);
         } catch (DuplicateKeyException raced) {
@@ -70,13 +72,23 @@ public class ContactStore {
         jdbc.queryForList("SELECT id FROM contact WHERE id = ? FOR UPDATE", String.class, contactId);
     }
 
-    public void rename(String contactId, String name, long now) {
-        jdbc.update("UPDATE contact SET name = ?, updated_at = ? WHERE id = ?", name, now, contactId);
+    /** The channel reports a new name for the user: it becomes the contact's name until the client says otherwise. */
+    public void renameOnChannel(String contactId, String name, long now) {
+        jdbc.update("UPDATE contact SET name = ?, channel_name = ?, updated_at = ? WHERE id = ?", name, name, now,
+                contactId);
     }
 
     public void recordConsent(String contactId, ContactRecord.Consent consent, long now) {
         jdbc.update("UPDATE contact SET consent = ?, consent_at = ?, updated_at = ? WHERE id = ?",
                 consent.name(), now, now, contactId);
+    }
+
+    /** Takes what the client knows of the contact (its contact/info answer); fields it leaves out stay as they are. */
+    public void mergeProfile(String contactId, String profileId, String name, String email, String mobile,
+            String labels, long now) {
+        jdbc.update("UPDATE contact SET profile_id = COALESCE(?, profile_id), name = COALESCE(?, name),"
+                + " email = COALESCE(?, email), mobile = COALESCE(?, mobile), labels = COALESCE(?, labels),"
+                + " updated_at = ? WHERE id = ?", profileId, name, email, mobile, labels, now, contactId);
     }
 
     public record Found(ContactRecord contact, boolean created) {

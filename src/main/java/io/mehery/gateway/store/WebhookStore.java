@@ -18,7 +18,8 @@ public class WebhookStore {
 
     @Transactional
     public void save(String tenantId, String url, long now) {
-        int updated = jdbc.update("UPDATE client_webhook SET url = ?, updated_at = ? WHERE tenant_id = ?",
+        int updated = jdbc.update(
+                "UPDATE client_webhook SET url = ?, updated_at = ?, disabled_at = NULL WHERE tenant_id = ?",
                 url, now, tenantId);
         if (updated == 0) {
             jdbc.update("INSERT INTO client_webhook (tenant_id, url, updated_at) VALUES (?, ?, ?)",
@@ -26,8 +27,14 @@ public class WebhookStore {
         }
     }
 
+    /** The tenant's webhook, unless there is none or it was disabled. */
     public Optional<String> find(String tenantId) {
-        return jdbc.queryForList("SELECT url FROM client_webhook WHERE tenant_id = ?", String.class, tenantId)
-                .stream().findFirst();
+        return jdbc.queryForList("SELECT url FROM client_webhook WHERE tenant_id = ? AND disabled_at IS NULL",
+                String.class, tenantId).stream().findFirst();
+    }
+
+    /** Stops callbacks to the tenant's webhook until it is set again. */
+    public void disable(String tenantId, String url, long now) {
+        jdbc.update("UPDATE client_webhook SET disabled_at = ? WHERE tenant_id = ? AND url = ?", now, tenantId, url);
     }
 }

@@ -4,30 +4,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.jms.core.JmsTemplate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.mehery.gateway.Api;
 import io.mehery.gateway.GatewayTestSupport;
+import io.mehery.gateway.delivery.CallbackKind;
+import io.mehery.gateway.delivery.CallbackPlanner;
+import io.mehery.gateway.store.DeliveryRecord;
+import io.mehery.gateway.store.DeliveryStore;
 
 class SandboxWebhookTest extends GatewayTestSupport {
 
     @Autowired
-    JmsTemplate jms;
-
-    @Value("${mehery.queues.inbound}")
-    String inboundQueue;
+    DeliveryStore deliveries;
 
     @Test
-    void aUserMessageOpensASessionAndIsQueuedForDelivery() {
+    void aUserMessageOpensASessionAndIsPlannedForDelivery() {
         String phone = uniquePhone();
         JsonNode first = api.sandboxText("sandbox", Api.DEMO_KEY, phone, "hi");
         JsonNode second = api.sandboxText("sandbox", Api.DEMO_KEY, phone, "anyone there?");
@@ -35,14 +33,12 @@ class SandboxWebhookTest extends GatewayTestSupport {
         assertThat(second.get("contactId").asText()).isEqualTo(first.get("contactId").asText());
         assertThat(second.get("sessionId").asText()).isEqualTo(first.get("sessionId").asText());
         assertThat(second.get("id").asText()).isNotEqualTo(first.get("id").asText());
-        await().atMost(Duration.ofSeconds(5)).until(() -> queuedEvents().stream()
-                .filter(e -> e.contains(first.get("id").asText()) || e.contains(second.get("id").asText()))
-                .count() == 2);
-        String event = queuedEvents().stream().filter(e -> e.contains(first.get("id").asText())).findFirst()
-                .orElseThrow();
-        assertThat(event).contains("\"kind\":\"message.received\"", "\"contactCreated\":true",
-                first.get("sessionId").asText());
-        assertThat(event).doesNotContain(Api.DEMO_KEY);
+        await().atMost(Duration.ofSeconds(5)).until(() -> callback(first, CallbackKind.MESSAGE_RECEIVE).isPresent()
+                && callback(second, CallbackKind.MESSAGE_RECEIVE).isPresent());
+        assertThat(callback(first, CallbackKind.CONTACT_INFO)).as("a new contact is announced").isPresent();
+        assertThat(callback(second, CallbackKind.CONTACT_INFO)).as("a known one is not").isEmpty();
+        assertThat(callback(first, CallbackKind.MESSAGE_RECEIVE).get().sessionId())
+                .isEqualTo(first.get("sessionId").asText());
     }
 
     @Test
@@ -77,8 +73,8 @@ class SandboxWebhookTest extends GatewayTestSupport {
         var history = api.get("/api/v1/session/messages?sessionId=" + first.data().get("sessionId").asText(),
                 Api.DEMO_KEY);
         assertThat(history.json().get("results")).hasSize(1);
-        await().atMost(Duration.ofSeconds(5)).until(() -> queuedEvents().stream()
-                .filter(e -> e.contains(first.data().get("id").asText())).count() == 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> callback(first.data(), CallbackKind.MESSAGE_RECEIVE)
+                .isPresent());
     }
 
     @Test
@@ -103,14 +99,7 @@ class SandboxWebhookTest extends GatewayTestSupport {
         assertThat(noText.errorFields()).containsExactly("text");
     }
 
-    private List<String> queuedEvents() {
-        return jms.browse(inboundQueue, (session, browser) -> {
-            List<String> bodies = new ArrayList<>();
-            var messages = browser.getEnumeration();
-            while (messages.hasMoreElements()) {
-                bodies.add(((jakarta.jms.TextMessage) messages.nextElement()).getText());
-            }
-            return bodies;
-        });
+    private Optional<DeliveryRecord> callback(JsonNode receipt, CallbackKind kind) {
+        return deliveries.find(CallbackPlanner.webhookId(receipt.get("id").asText(), kind));
     }
 }

@@ -39,6 +39,7 @@ abstract class StoreContract {
     private MessageStore messages;
     private EventStore events;
     private WebhookStore webhooks;
+    private DeliveryStore deliveriesStore;
     private TransactionTemplate transaction;
     private String tenant;
 
@@ -56,6 +57,7 @@ abstract class StoreContract {
         messages = new MessageStore(jdbc);
         events = new EventStore(jdbc);
         webhooks = new WebhookStore(jdbc);
+        deliveriesStore = new DeliveryStore(jdbc);
         transaction = new TransactionTemplate(transactions);
         tenant = "t-" + UUID.randomUUID();
     }
@@ -100,7 +102,7 @@ abstract class StoreContract {
                 .contact().id();
 
         contacts.recordConsent(id, ContactRecord.Consent.OPTOUT, T0 + 1);
-        contacts.rename(id, "Cy", T0 + 2);
+        contacts.renameOnChannel(id, "Cy", T0 + 2);
 
         ContactRecord stored = contacts.find(id).orElseThrow();
         assertThat(stored.optedOut()).isTrue();
@@ -194,6 +196,36 @@ abstract class StoreContract {
         webhooks.save(tenant, "https://203.0.113.10/b", T0 + 1);
 
         assertThat(webhooks.find(tenant)).contains("https://203.0.113.10/b");
+    }
+
+    @Test
+    void aDeliveryIsPlannedOnceAndEachAttemptClaimedOnce() {
+        ContactRecord contact = contacts.findOrCreate(tenant, "wa", ChannelType.WHATSAPP, "+15550107", "l", null, T0)
+                .contact();
+        var planned = new DeliveryRecord("msg_" + UUID.randomUUID().toString().replace("-", ""), tenant,
+                "message.receive", "ev", null, contact.id(), null, null, null, null, DeliveryRecord.Status.PENDING, 0,
+                0, T0, null, T0, T0, null);
+        assertThat(deliveriesStore.insertIfAbsent(planned)).isTrue();
+        assertThat(deliveriesStore.insertIfAbsent(planned)).isFalse();
+
+        assertThat(deliveriesStore.claimAttempt(planned.id(), 0, false, "{}", T0)).isTrue();
+        assertThat(deliveriesStore.claimAttempt(planned.id(), 0, false, "{}", T0)).as("claimed already").isFalse();
+        deliveriesStore.recordAttempt(new DeliveryAttemptRecord(planned.id(), 1, T0, "http://x", 500, 12, "HTTP 500"),
+                DeliveryRecord.Status.DEAD, null, null);
+
+        assertThat(deliveriesStore.attemptRecorded(planned.id(), 1)).isTrue();
+        assertThat(deliveriesStore.withStatus(tenant, DeliveryRecord.Status.DEAD, 10)).hasSize(1);
+        assertThat(deliveriesStore.claimAttempt(planned.id(), 1, false, null, T0 + 1)).as("dead needs a replay")
+                .isFalse();
+        assertThat(deliveriesStore.claimAttempt(planned.id(), 1, true, null, T0 + 1)).isTrue();
+        DeliveryRecord replayed = deliveriesStore.find(tenant, planned.id()).orElseThrow();
+        assertThat(replayed.status()).isEqualTo(DeliveryRecord.Status.PENDING);
+        assertThat(replayed.attempts()).isEqualTo(2);
+        assertThat(replayed.attemptsThisRound()).isEqualTo(1);
+        assertThat(replayed.payload()).isEqualTo("{}");
+        assertThat(deliveriesStore.find("other-" + tenant, planned.id())).isEmpty();
+        assertThat(deliveriesStore.attempts(planned.id())).extracting(DeliveryAttemptRecord::statusCode)
+                .containsExactly(500);
     }
 
     private MessageRecord message(ContactRecord contact, String session, MessageRecord.Direction direction,

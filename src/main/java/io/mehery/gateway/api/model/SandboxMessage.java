@@ -12,5 +12,10 @@ public record SandboxMessage(
         Media image,
         Media video,
         Media voice,
-        Location location) implements MediaParts {
+        Location location,
+        UserAction action) implements MediaParts {
+
+    /** A button, quick reply or postback the user chose: delivered as the action/event callback. */
+    public record UserAction(String actionCode) {
+    }
 }

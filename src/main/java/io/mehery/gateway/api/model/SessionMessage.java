@@ -41,7 +41,8 @@ public record SessionMessage(
             String email,
             String lane,
             String name,
-            String phone) {
+            String phone,
+            String profileId) {
     }
 
     @JsonInclude(JsonInclude.Include.ALWAYS)

@@ -54,6 +54,6 @@ public class SandboxInbound {
             }
         }
         return inbound.receive(channelId, channel, message.from().trim(), message.name(), type, part, text,
-                message.id());
+                message.id(), message.action() == null ? null : message.action().actionCode());
     }
 }

@@ -1,0 +1,274 @@
+package io.mehery.gateway.delivery;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.apache.camel.Body;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.mehery.gateway.api.ApiException;
+import io.mehery.gateway.api.model.ContactProfileUpdate;
+import io.mehery.gateway.config.MeheryProperties;
+import io.mehery.gateway.store.ContactStore;
+import io.mehery.gateway.store.DeliveryAttemptRecord;
+import io.mehery.gateway.store.DeliveryRecord;
+import io.mehery.gateway.store.DeliveryRecord.Status;
+import io.mehery.gateway.store.DeliveryStore;
+import io.mehery.gateway.store.WebhookStore;
+import io.mehery.gateway.web.TraceIds;
+
+/**
+ * The policy of callback delivery, one order at a time: whether to make the attempt an order asks for, the signed
+ * request for it, and what follows from its outcome (delivered, retried on the schedule, held by 410 Gone, or a
+ * dead letter). The store is the truth about each delivery; an order that no longer matches it is dropped, so a
+ * duplicated or replayed order never makes a second attempt of the same number.
+ */
+@Component("callbackDeliveries")
+public class CallbackDeliveries {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CallbackDeliveries.class);
+    static final String ATTEMPT_PROPERTY = "callbackAttempt";
+
+    private final DeliveryStore deliveries;
+    private final WebhookStore webhooks;
+    private final ContactStore contacts;
+    private final CallbackPayloads payloads;
+    private final WebhookBreakers breakers;
+    private final DeliveryMetrics metrics;
+    private final MeheryProperties properties;
+    private final RetrySchedule schedule;
+    private final Clock clock;
+    private final ObjectMapper json;
+    private final TransactionTemplate transaction;
+
+    public CallbackDeliveries(DeliveryStore deliveries, WebhookStore webhooks, ContactStore contacts,
+            CallbackPayloads payloads, WebhookBreakers breakers, DeliveryMetrics metrics, MeheryProperties properties,
+            Clock clock, ObjectMapper json, PlatformTransactionManager transactions) {
+        this.deliveries = deliveries;
+        this.webhooks = webhooks;
+        this.contacts = contacts;
+        this.payloads = payloads;
+        this.breakers = breakers;
+        this.metrics = metrics;
+        this.properties = properties;
+        this.schedule = new RetrySchedule(properties.delivery());
+        this.clock = clock;
+        this.json = json;
+        this.transaction = new TransactionTemplate(transactions);
+    }
+
+    /**
+     * @param redelivered the broker hands the order over again because its last consumer did not finish: the
+     *     attempt may have been made and recorded already, and then only what follows it is still owed
+     */
+    public DeliveryStep prepare(@Body DeliveryOrder order, @Header("JMSRedelivered") Boolean redelivered) {
+        Optional<DeliveryRecord> found = deliveries.find(order.deliveryId());
+        if (found.isEmpty() || found.get().status() == Status.DELIVERED) {
+            return DeliveryStep.nothing();
+        }
+        DeliveryRecord d = found.get();
+        boolean resumed = Boolean.TRUE.equals(redelivered) && d.attempts() == order.attempt()
+                && d.status() == Status.PENDING;
+        if (resumed && deliveries.attemptRecorded(d.id(), order.attempt())) {
+            return DeliveryStep.onlyOrders(followUps(d, order.attempt()));
+        }
+        boolean current = d.attempts() == order.attempt() - 1 && (d.status() != Status.DEAD || order.replay());
+        if (!resumed && !current) {
+            return DeliveryStep.nothing();
+        }
+        long now = clock.millis();
+        Optional<String> webhook = webhooks.find(d.tenantId());
+        if (webhook.isEmpty()) {
+            deliveries.markWaiting(d.id(), now);
+            return DeliveryStep.onlyOrders(d.attempts() == 0 ? successor(d, now) : List.of());
+        }
+        if (!breakers.permits(d.tenantId())) {
+            return DeliveryStep.onlyOrders(List.of(new DeliveryOrder(d.id(), d.tenantId(), order.attempt(),
+                    order.replay(), now + breakers.holdFor().toMillis())));
+        }
+        String payload = d.payload() != null ? d.payload() : payloads.render(d);
+        if (!resumed && !deliveries.claimAttempt(d.id(), d.attempts(), order.replay(), payload, now)) {
+            breakers.release(d.tenantId());
+            return DeliveryStep.nothing();
+        }
+        CallbackKind kind = CallbackKind.of(d.kind());
+        CallbackAttempt attempt = new CallbackAttempt(d.id(), d.tenantId(), kind, order.attempt(), webhook.get(),
+                webhook.get() + kind.path(), payload, signedHeaders(d, payload, now), now);
+        try {
+            WebhookTargets.check(attempt.url(), properties.webhooks().allowPrivateTargets());
+        } catch (ApiException refused) {
+            return DeliveryStep.onlyOrders(finish(attempt, null, "webhook target refused: "
+                    + refused.problems().get(0).description(), null, null));
+        }
+        return new DeliveryStep(attempt, List.of());
+    }
+
+    /** Prepares the exchange as the HTTP request of the attempt in its body. */
+    public void toRequest(Exchange exchange) {
+        CallbackAttempt attempt = exchange.getMessage().getBody(CallbackAttempt.class);
+        exchange.setProperty(ATTEMPT_PROPERTY, attempt);
+        var message = exchange.getMessage();
+        // the trace id of the request that brought the event in, under the name the client sees on our answers
+        Object traceId = message.removeHeader(Exchange.BREADCRUMB_ID);
+        if (traceId != null) {
+            message.setHeader(TraceIds.HEADER, traceId);
+        }
+        message.setHeader(Exchange.HTTP_URI, attempt.url());
+        message.setHeader(Exchange.HTTP_METHOD, "POST");
+        attempt.headers().forEach(message::setHeader);
+        message.setBody(attempt.payload());
+    }
+
+    /** Records the outcome of the HTTP call just made; answers the orders that follow from it. */
+    public List<DeliveryOrder> complete(@ExchangeProperty(ATTEMPT_PROPERTY) CallbackAttempt attempt,
+            Exchange exchange) {
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        Integer status = failure == null ? exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class)
+                : null;
+        String error = failure != null ? describe(failure)
+                : status == null || status / 100 != 2 ? "HTTP " + status : null;
+        return finish(attempt, status, error, exchange.getMessage().getHeader("Retry-After", String.class),
+                error == null ? exchange.getMessage().getBody(String.class) : null);
+    }
+
+    private List<DeliveryOrder> finish(CallbackAttempt attempt, Integer status, String error, String retryAfter,
+            String answer) {
+        long now = clock.millis();
+        long latency = Math.max(0, now - attempt.startedAt());
+        DeliveryRecord d = deliveries.find(attempt.deliveryId()).orElseThrow();
+        var record = new DeliveryAttemptRecord(d.id(), attempt.attempt(), attempt.startedAt(), attempt.url(), status,
+                latency, error == null ? null : truncate(error));
+        List<DeliveryOrder> next = new ArrayList<>();
+        if (error == null) {
+            transaction.executeWithoutResult(tx -> {
+                deliveries.recordAttempt(record, Status.DELIVERED, null, now);
+                if (attempt.kind() == CallbackKind.CONTACT_INFO) {
+                    mergeProfile(d.contactId(), answer, now);
+                }
+            });
+            breakers.succeeded(d.tenantId(), latency);
+            metrics.delivered(d.tenantId(), attempt.kind(), Duration.ofMillis(Math.max(0, now - d.occurredAt())));
+        } else if (status != null && status == 410) {
+            transaction.executeWithoutResult(tx -> {
+                deliveries.recordAttempt(record, Status.WAITING, null, null);
+                webhooks.disable(d.tenantId(), attempt.webhook(), now);
+            });
+            breakers.succeeded(d.tenantId(), latency);
+            LOG.warn("Webhook of tenant {} answered 410 Gone: disabled until it is set again", d.tenantId());
+        } else {
+            reportToBreaker(d.tenantId(), status, latency, error);
+            Duration askedFor = status != null && (status == 429 || status == 503)
+                    ? RetrySchedule.parseRetryAfter(retryAfter, clock.instant()) : null;
+            Optional<Duration> wait = schedule.waitBefore(d.attemptsThisRound(), askedFor);
+            if (wait.isPresent()) {
+                long at = now + wait.get().toMillis();
+                transaction.executeWithoutResult(tx -> deliveries.recordAttempt(record, Status.PENDING, at, null));
+                next.add(new DeliveryOrder(d.id(), d.tenantId(), attempt.attempt() + 1, false, at));
+                metrics.retried(d.tenantId(), attempt.kind());
+            } else {
+                transaction.executeWithoutResult(tx -> deliveries.recordAttempt(record, Status.DEAD, null, null));
+                metrics.deadLettered(d.tenantId(), attempt.kind());
+                LOG.warn("Callback {} to tenant {} is a dead letter after {} attempts: {}", d.id(), d.tenantId(),
+                        attempt.attempt(), record.error());
+            }
+        }
+        if (attempt.attempt() == 1) {
+            next.addAll(successor(d, now));
+        }
+        return next;
+    }
+
+    public boolean hasWebhook(String tenantId) {
+        return webhooks.find(tenantId).isPresent();
+    }
+
+    /** Orders for the tenant's deliveries that waited for a webhook; sent when one is set, and at start. */
+    public List<DeliveryOrder> waiting(@ExchangeProperty(io.mehery.gateway.api.ApiRequestGate.TENANT) String tenantId) {
+        long now = clock.millis();
+        return deliveries.withStatus(tenantId, Status.WAITING, 10_000).stream()
+                .map(d -> new DeliveryOrder(d.id(), d.tenantId(), d.attempts() + 1, false, now)).toList();
+    }
+
+    private List<DeliveryOrder> followUps(DeliveryRecord d, int attempt) {
+        List<DeliveryOrder> next = new ArrayList<>();
+        if (d.status() == Status.PENDING && d.nextAttemptAt() != null) {
+            next.add(new DeliveryOrder(d.id(), d.tenantId(), d.attempts() + 1, false, d.nextAttemptAt()));
+        }
+        if (attempt == 1) {
+            next.addAll(successor(d, clock.millis()));
+        }
+        return next;
+    }
+
+    private static List<DeliveryOrder> successor(DeliveryRecord d, long now) {
+        return d.thenDeliveryId() == null ? List.of()
+                : List.of(new DeliveryOrder(d.thenDeliveryId(), d.tenantId(), 1, false, now));
+    }
+
+    private Map<String, String> signedHeaders(DeliveryRecord d, String payload, long now) {
+        MeheryProperties.Tenant tenant = properties.tenants().get(d.tenantId());
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put(Exchange.CONTENT_TYPE, "application/json");
+        headers.put("User-Agent", "Mehery-Gateway");
+        if (tenant != null && tenant.verifyToken() != null) {
+            headers.put("x-verify-token", tenant.verifyToken());
+        }
+        long timestamp = now / 1000;
+        headers.put("webhook-id", d.id());
+        headers.put("webhook-timestamp", Long.toString(timestamp));
+        if (tenant != null && tenant.signingSecret() != null) {
+            headers.put("webhook-signature", WebhookSignatures.sign(tenant.signingSecret(), d.id(), timestamp,
+                    payload));
+        }
+        return headers;
+    }
+
+    private void reportToBreaker(String tenantId, Integer status, long latency, String error) {
+        boolean endpointTrouble = status == null || status >= 500 || status == 429 || status == 408;
+        if (endpointTrouble) {
+            breakers.failed(tenantId, latency, new IllegalStateException(error));
+        } else {
+            breakers.succeeded(tenantId, latency);
+        }
+    }
+
+    private void mergeProfile(String contactId, String answer, long now) {
+        if (answer == null || answer.isBlank()) {
+            return;
+        }
+        try {
+            ContactProfileUpdate update = json.readValue(answer, ContactProfileUpdate.class);
+            contacts.mergeProfile(contactId, update.profileId(), update.name(), update.email(), update.mobile(),
+                    update.labels() == null ? null : json.writeValueAsString(update.labels()), now);
+        } catch (JsonProcessingException notAProfile) {
+            LOG.info("The contact/info answer for contact {} is not a contact profile; nothing merged", contactId);
+        }
+    }
+
+    private static String describe(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+    }
+
+    private static String truncate(String text) {
+        return text.length() <= 2000 ? text : text.substring(0, 2000);
+    }
+}

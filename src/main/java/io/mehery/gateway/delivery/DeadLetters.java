@@ -1,0 +1,86 @@
+package io.mehery.gateway.delivery;
+
+import java.time.Clock;
+import java.util.List;
+
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
+import org.springframework.stereotype.Component;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.mehery.gateway.api.ApiException;
+import io.mehery.gateway.api.ApiRequestGate;
+import io.mehery.gateway.store.DeliveryRecord;
+import io.mehery.gateway.store.DeliveryRecord.Status;
+import io.mehery.gateway.store.DeliveryStore;
+
+/**
+ * The admin side of delivery: a tenant lists its dead letters (or any part of its delivery log) and replays
+ * them. A replay is an order like any other; the delivery revives only when the order is taken, so a replay that
+ * cannot be queued changes nothing.
+ */
+@Component("deadLetters")
+public class DeadLetters {
+
+    static final int MAX_LISTED = 1000;
+
+    private final DeliveryStore deliveries;
+    private final Clock clock;
+    private final ObjectMapper json;
+
+    public DeadLetters(DeliveryStore deliveries, Clock clock, ObjectMapper json) {
+        this.deliveries = deliveries;
+        this.clock = clock;
+        this.json = json;
+    }
+
+    public List<DeliveryView> list(@ExchangeProperty(ApiRequestGate.TENANT) String tenantId,
+            @Header("status") String status, @Header("limit") Integer limit) {
+        Status wanted = status == null ? Status.DEAD : Status.valueOf(status);
+        int max = limit == null ? 100 : Math.min(limit, MAX_LISTED);
+        return deliveries.withStatus(tenantId, wanted, max).stream().map(this::view).toList();
+    }
+
+    public Replay replay(@ExchangeProperty(ApiRequestGate.TENANT) String tenantId, @Header("id") String id) {
+        DeliveryRecord d = deliveries.find(tenantId, id).orElseThrow(() -> ApiException.notFound(
+                "DEAD_LETTER_NOT_FOUND", "id", "No delivery '" + id + "' for this tenant"));
+        if (d.status() != Status.DEAD) {
+            throw ApiException.conflict("NOT_A_DEAD_LETTER", "id", "Delivery '" + id + "' is " + d.status()
+                    + ", not a dead letter");
+        }
+        return new Replay(List.of(view(d)), List.of(order(d)));
+    }
+
+    public Replay replayAll(@ExchangeProperty(ApiRequestGate.TENANT) String tenantId) {
+        List<DeliveryRecord> dead = deliveries.withStatus(tenantId, Status.DEAD, MAX_LISTED);
+        return new Replay(dead.stream().map(this::view).toList(), dead.stream().map(this::order).toList());
+    }
+
+    private DeliveryOrder order(DeliveryRecord d) {
+        return new DeliveryOrder(d.id(), d.tenantId(), d.attempts() + 1, true, clock.millis());
+    }
+
+    private DeliveryView view(DeliveryRecord d) {
+        return new DeliveryView(d.id(), d.kind(), d.status().name(), d.messageId(), d.contactId(), d.sessionId(),
+                d.occurredAt(), d.deliveredAt(), d.nextAttemptAt(), d.lastError(), payload(d),
+                deliveries.attempts(d.id()).stream().map(DeliveryView.Attempt::of).toList());
+    }
+
+    private JsonNode payload(DeliveryRecord d) {
+        if (d.payload() == null) {
+            return null;
+        }
+        try {
+            return json.readTree(d.payload());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored payload of delivery " + d.id() + " is not JSON", e);
+        }
+    }
+
+    /** The deliveries a replay revives, as the caller sees them, and the orders that revive them. */
+    public record Replay(List<DeliveryView> deliveries, List<DeliveryOrder> orders) {
+    }
+}

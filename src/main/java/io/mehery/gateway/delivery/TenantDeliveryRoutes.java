@@ -1,0 +1,56 @@
+package io.mehery.gateway.delivery;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.builder.TemplatedRouteBuilder;
+import org.apache.camel.spring.boot.CamelContextConfiguration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import io.mehery.gateway.config.MeheryProperties;
+
+/**
+ * One delivery route per tenant, from the {@code deliver-callbacks} template in routes/callback-delivery.yaml, each
+ * on the tenant's own queue with its own consumers: a slow or dead webhook holds up only its own tenant. At start,
+ * deliveries that waited for a webhook the tenant has since set are sent on their way.
+ */
+@Component
+public class TenantDeliveryRoutes implements CamelContextConfiguration {
+
+    static final String TEMPLATE = "deliver-callbacks";
+    static final String QUEUE_ORDERS = "direct:queue-delivery-orders";
+    private static final Logger LOG = LoggerFactory.getLogger(TenantDeliveryRoutes.class);
+
+    private final MeheryProperties properties;
+    private final CallbackDeliveries deliveries;
+
+    public TenantDeliveryRoutes(MeheryProperties properties, CallbackDeliveries deliveries) {
+        this.properties = properties;
+        this.deliveries = deliveries;
+    }
+
+    @Override
+    public void beforeApplicationStart(CamelContext camelContext) {
+    }
+
+    @Override
+    public void afterApplicationStart(CamelContext camelContext) {
+        try (ProducerTemplate producer = camelContext.createProducerTemplate()) {
+            for (String tenantId : properties.tenants().keySet()) {
+                TemplatedRouteBuilder.builder(camelContext, TEMPLATE)
+                        .routeId(TEMPLATE + "-" + tenantId)
+                        .parameter("tenantId", tenantId)
+                        .add();
+                var waiting = deliveries.waiting(tenantId);
+                if (!waiting.isEmpty() && deliveries.hasWebhook(tenantId)) {
+                    producer.sendBody(QUEUE_ORDERS, waiting);
+                    LOG.info("Resumed {} callbacks of tenant {} that waited for its webhook", waiting.size(),
+                            tenantId);
+                }
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the callback delivery routes", e);
+        }
+    }
+}

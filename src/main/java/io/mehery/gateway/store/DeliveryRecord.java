@@ -1,0 +1,41 @@
+package io.mehery.gateway.store;
+
+/**
+ * One callback of one event to a tenant's webhook. {@code id} is its Standard Webhooks {@code webhook-id};
+ * {@code attempts} counts every attempt, {@code roundStart} where the current round of the retry schedule began
+ * (a replay or a resumed wait starts a new round); {@code thenDeliveryId} is released after this one's first try.
+ */
+public record DeliveryRecord(
+        String id,
+        String tenantId,
+        String kind,
+        String eventId,
+        String messageId,
+        String contactId,
+        String sessionId,
+        String actionCode,
+        String thenDeliveryId,
+        String payload,
+        Status status,
+        int attempts,
+        int roundStart,
+        Long nextAttemptAt,
+        String lastError,
+        long occurredAt,
+        long createdAt,
+        Long deliveredAt) {
+
+    public enum Status {
+        /** on its way: an order for its next attempt is on the tenant's delivery queue */
+        PENDING,
+        /** the tenant has no (enabled) webhook; resumed when one is set */
+        WAITING,
+        DELIVERED,
+        /** the whole retry schedule failed: a dead letter, until replayed */
+        DEAD
+    }
+
+    public int attemptsThisRound() {
+        return attempts - roundStart;
+    }
+}

@@ -1,0 +1,100 @@
+package io.mehery.gateway.store;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.stereotype.Repository;
+
+/** Callback deliveries and their attempts: the delivery log, and the dead letters among them. */
+@Repository
+public class DeliveryStore {
+
+    private static final String COLUMNS = "id, tenant_id, kind, event_id, message_id, contact_id, session_id,"
+            + " action_code, then_delivery_id, payload, status, attempts, round_start, next_attempt_at, last_error,"
+            + " occurred_at, created_at, delivered_at";
+    private static final RowMapper<DeliveryRecord> ROW = (rs, n) -> new DeliveryRecord(rs.getString(1),
+            rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7),
+            rs.getString(8), rs.getString(9), rs.getString(10), DeliveryRecord.Status.valueOf(rs.getString(11)),
+            rs.getInt(12), rs.getInt(13), (Long) rs.getObject(14, Long.class), rs.getString(15), rs.getLong(16),
+            rs.getLong(17), (Long) rs.getObject(18, Long.class));
+    private static final RowMapper<DeliveryAttemptRecord> ATTEMPT_ROW = (rs, n) -> new DeliveryAttemptRecord(
+            rs.getString(1), rs.getInt(2), rs.getLong(3), rs.getString(4), (Integer) rs.getObject(5, Integer.class),
+            rs.getLong(6), rs.getString(7));
+
+    private final JdbcTemplate jdbc;
+
+    public DeliveryStore(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Stores a new delivery; false when one with its id exists already (the event was planned before). */
+    public boolean insertIfAbsent(DeliveryRecord d) {
+        try {
+            jdbc.update("INSERT INTO delivery (" + COLUMNS + ", updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                    + " ?, ?, ?, ?, ?, ?, ?, ?)", d.id(), d.tenantId(), d.kind(), d.eventId(), d.messageId(), d.contactId(),
+                    d.sessionId(), d.actionCode(), d.thenDeliveryId(), d.payload(), d.status().name(), d.attempts(),
+                    d.roundStart(), d.nextAttemptAt(), d.lastError(), d.occurredAt(), d.createdAt(),
+                    d.deliveredAt(), d.createdAt());
+            return true;
+        } catch (DuplicateKeyException planned) {
+            return false;
+        }
+    }
+
+    public Optional<DeliveryRecord> find(String id) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM delivery WHERE id = ?", ROW, id).stream().findFirst();
+    }
+
+    public Optional<DeliveryRecord> find(String tenantId, String id) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM delivery WHERE id = ? AND tenant_id = ?", ROW, id, tenantId)
+                .stream().findFirst();
+    }
+
+    public List<DeliveryRecord> withStatus(String tenantId, DeliveryRecord.Status status, int limit) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM delivery WHERE tenant_id = ? AND status = ?"
+                + " ORDER BY created_at, id FETCH FIRST " + limit + " ROWS ONLY", ROW, tenantId, status.name());
+    }
+
+    /**
+     * Takes attempt {@code attempts + 1} for the caller: true only for the one caller that saw the delivery with
+     * {@code expectedAttempts} attempts, so two orders for the same attempt make one call. A waiting delivery
+     * begins a new round of the schedule; a dead one does too, when {@code replay} says so.
+     */
+    public boolean claimAttempt(String id, int expectedAttempts, boolean replay, String payload, long now) {
+        String claimable = replay ? "('PENDING', 'WAITING', 'DEAD')" : "('PENDING', 'WAITING')";
+        return jdbc.update("UPDATE delivery SET round_start = CASE WHEN status = 'PENDING' THEN round_start"
+                + " ELSE attempts END, attempts = attempts + 1, status = 'PENDING', payload = COALESCE(payload, ?),"
+                + " updated_at = ? WHERE id = ? AND attempts = ? AND status IN " + claimable,
+                payload, now, id, expectedAttempts) == 1;
+    }
+
+    public boolean attemptRecorded(String id, int attempt) {
+        Integer n = jdbc.queryForObject("SELECT COUNT(*) FROM delivery_attempt WHERE delivery_id = ? AND attempt = ?",
+                Integer.class, id, attempt);
+        return n != null && n > 0;
+    }
+
+    /** Records an attempt and where it left the delivery. */
+    public void recordAttempt(DeliveryAttemptRecord attempt, DeliveryRecord.Status status, Long nextAttemptAt,
+            Long deliveredAt) {
+        jdbc.update("INSERT INTO delivery_attempt (delivery_id, attempt, attempted_at, url, status_code, latency_ms,"
+                + " error) VALUES (?, ?, ?, ?, ?, ?, ?)", attempt.deliveryId(), attempt.attempt(),
+                attempt.attemptedAt(), attempt.url(), attempt.statusCode(), attempt.latencyMs(), attempt.error());
+        jdbc.update("UPDATE delivery SET status = ?, next_attempt_at = ?, delivered_at = ?, last_error = ?,"
+                + " updated_at = ? WHERE id = ?", status.name(), nextAttemptAt, deliveredAt, attempt.error(),
+                attempt.attemptedAt(), attempt.deliveryId());
+    }
+
+    public void markWaiting(String id, long now) {
+        jdbc.update("UPDATE delivery SET status = 'WAITING', next_attempt_at = NULL, updated_at = ?"
+                + " WHERE id = ? AND status IN ('PENDING', 'DEAD')", now, id);
+    }
+
+    public List<DeliveryAttemptRecord> attempts(String id) {
+        return jdbc.query("SELECT delivery_id, attempt, attempted_at, url, status_code, latency_ms, error"
+                + " FROM delivery_attempt WHERE delivery_id = ? ORDER BY attempt", ATTEMPT_ROW, id);
+    }
+}

@@ -1,0 +1,287 @@
+package io.mehery.gateway.delivery;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static io.mehery.gateway.WebhookReceiver.ACTION_EVENT;
+import static io.mehery.gateway.WebhookReceiver.CONTACT_INFO;
+import static io.mehery.gateway.WebhookReceiver.MESSAGE_RECEIVE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+
+import io.mehery.gateway.Api;
+import io.mehery.gateway.GatewayTestSupport;
+import io.mehery.gateway.WebhookReceiver;
+
+/**
+ * Inbound events reach each tenant's webhook as the Mehery callbacks: signed, retried on the schedule
+ * (0s,300ms,300ms,300ms in the tests), dead-lettered, replayable. Each test has a tenant of its own.
+ */
+class CallbackDeliveryTest extends GatewayTestSupport {
+
+    static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    static final WebhookReceiver receiver = new WebhookReceiver();
+    static final Duration PATIENCE = Duration.ofSeconds(15);
+
+    @AfterAll
+    static void stopReceiver() {
+        receiver.close();
+    }
+
+    @Test
+    void aFirstMessageIsAnnouncedByContactInfoThenDeliveredSigned() throws Exception {
+        receiver.answerAll("signed", aResponse().withStatus(200));
+        setWebhook("signed");
+
+        JsonNode receipt = userWrites("signed", "+15551230001", "Hi there");
+
+        await().atMost(PATIENCE).until(() -> receiver.received("signed", MESSAGE_RECEIVE).size() == 1);
+        LoggedRequest info = receiver.received("signed", CONTACT_INFO).get(0);
+        LoggedRequest message = receiver.received("signed", MESSAGE_RECEIVE).get(0);
+        assertThat(info.getLoggedDate()).isBeforeOrEqualTo(message.getLoggedDate());
+        for (LoggedRequest callback : List.of(info, message)) {
+            assertThat(callback.getHeader("x-verify-token")).isEqualTo("signed-verify-token");
+            assertThat(callback.getHeader("webhook-id")).startsWith("msg_");
+            assertThat(WebhookReceiver.signedBy(SECRET, callback)).isTrue();
+            assertThat(callback.getHeader("x-api-key")).isNull();
+            assertThat(callback.getHeader("breadcrumbId")).isNull();
+            assertThat(callback.getHeader("X-Trace-Id")).isNotBlank();
+        }
+        assertThat(WebhookReceiver.json(info).get("contactId").asText()).isEqualTo(receipt.get("contactId").asText());
+        assertThat(WebhookReceiver.json(info).at("/profile/name").asText()).isEqualTo("Ann");
+
+        JsonNode body = WebhookReceiver.json(message);
+        assertThat(body.get("actions")).isEmpty();
+        assertThat(body.at("/contacts/0/csid").asText()).isEqualTo("+15551230001");
+        JsonNode m = body.at("/messages/0");
+        assertThat(m.get("id").asText()).isEqualTo(receipt.get("id").asText());
+        assertThat(m.get("type").asText()).isEqualTo("text");
+        assertThat(m.at("/text/body").asText()).isEqualTo("Hi there");
+        assertThat(m.at("/session/sessionId").asText()).isEqualTo(receipt.get("sessionId").asText());
+        assertThat(m.get("from").asText()).isEqualTo("+15551230001");
+        assertThat(m.get("tags").isObject()).isTrue();
+
+        // a tampered body no longer matches its signature
+        assertThat(WebhookReceiver.signatureMatches(SECRET, message.getHeader("webhook-id"),
+                message.getHeader("webhook-timestamp"), message.getHeader("webhook-signature"),
+                message.getBodyAsString().replace("Hi there", "Hi thEre"))).isFalse();
+    }
+
+    @Test
+    void theContactInfoAnswerIsMergedIntoTheContactForLaterCallbacksAndHistory() {
+        receiver.answerAll("merge", aResponse().withStatus(200));
+        receiver.answer("merge", CONTACT_INFO, aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody("""
+                        {"profileId":"crm-0042","name":"Ann Smith","email":"ann@example.com",
+                         "labels":[{"key":"tier","value":"gold"}]}"""));
+        setWebhook("merge");
+
+        JsonNode receipt = userWrites("merge", "+15551230002", "first");
+        await().atMost(PATIENCE).until(() -> receiver.received("merge", MESSAGE_RECEIVE).size() == 1);
+        userWrites("merge", "+15551230002", "second");
+        await().atMost(PATIENCE).until(() -> receiver.received("merge", MESSAGE_RECEIVE).size() == 2);
+
+        assertThat(receiver.received("merge", CONTACT_INFO)).hasSize(1);
+        for (LoggedRequest callback : receiver.received("merge", MESSAGE_RECEIVE)) {
+            JsonNode contact = WebhookReceiver.json(callback).at("/contacts/0");
+            assertThat(contact.get("profileId").asText()).isEqualTo("crm-0042");
+            assertThat(contact.at("/profile/name").asText()).isEqualTo("Ann Smith");
+            assertThat(contact.at("/profile/email").asText()).isEqualTo("ann@example.com");
+        }
+        var history = api.get("/api/v1/session/messages?sessionId=" + receipt.get("sessionId").asText(),
+                "merge-key");
+        assertThat(history.data().at("/contact/profileId").asText()).isEqualTo("crm-0042");
+        assertThat(history.data().at("/contact/name").asText()).isEqualTo("Ann Smith");
+    }
+
+    @Test
+    void aChosenActionIsDeliveredAsAnActionEvent() {
+        receiver.answerAll("calm", aResponse().withStatus(200));
+        setWebhook("calm");
+
+        var reply = api.post("/webhooks/dummy/calm-sandbox", "calm-key", """
+                {"from":"+15551230003","type":"text","text":{"body":"Yes, confirm"},"action":{"actionCode":"CONFIRM"}}
+                """);
+
+        assertThat(reply.status()).isEqualTo(200);
+        await().atMost(PATIENCE).until(() -> receiver.received("calm", ACTION_EVENT).size() == 1);
+        JsonNode action = WebhookReceiver.json(receiver.received("calm", ACTION_EVENT).get(0));
+        assertThat(action.get("actionCode").asText()).isEqualTo("CONFIRM");
+        assertThat(action.get("messageId").asText()).isEqualTo(reply.data().get("id").asText());
+        assertThat(action.get("sessionId").asText()).isEqualTo(reply.data().get("sessionId").asText());
+        assertThat(action.at("/contact/csid").asText()).isEqualTo("+15551230003");
+    }
+
+    @Test
+    void aWebhookFailingTwiceGetsTheCallbackOnTheThirdAttemptWithTheSameWebhookId() {
+        receiver.answerAll("flaky", aResponse().withStatus(200));
+        receiver.failThenSucceed("flaky", MESSAGE_RECEIVE, 2, aResponse().withStatus(500));
+        setWebhook("flaky");
+
+        userWrites("flaky", "+15551230004", "are you there?");
+
+        await().atMost(PATIENCE).until(() -> delivered("flaky").size() == 2);
+        List<LoggedRequest> tries = receiver.received("flaky", MESSAGE_RECEIVE);
+        assertThat(tries).hasSize(3);
+        assertThat(tries).extracting(r -> r.getHeader("webhook-id")).containsOnly(tries.get(0).getHeader("webhook-id"));
+        assertThat(tries).extracting(LoggedRequest::getBodyAsString).containsOnly(tries.get(0).getBodyAsString());
+        JsonNode message = delivered("flaky", "message.receive");
+        assertThat(message.get("id").asText()).isEqualTo(tries.get(0).getHeader("webhook-id"));
+        assertThat(message.get("attempts")).extracting(a -> a.get("statusCode").asInt()).containsExactly(500, 500, 200);
+        assertThat(api.get("/actuator/prometheus", null).body())
+                .containsPattern("mehery_callbacks_retried_total\\{.*tenant=\"flaky\".*\\} 2.0")
+                .contains("mehery_callbacks_lag_seconds_bucket");
+    }
+
+    @Test
+    void aWebhookDownForTheWholeScheduleMakesADeadLetterThatAReplayDeliversOnce() {
+        receiver.answerAll("dead", aResponse().withStatus(503));
+        setWebhook("dead");
+        userWrites("dead", "+15551230005", "hello?");
+
+        await().atMost(PATIENCE).until(() -> deadLetters("dead").size() == 2);
+        JsonNode dead = deadLetters("dead").get(0);
+        assertThat(dead.get("attempts")).hasSize(4);
+        assertThat(receiver.received("dead", CONTACT_INFO).size() + receiver.received("dead", MESSAGE_RECEIVE).size())
+                .as("one request per attempt").isEqualTo(8);
+        assertThat(dead.get("lastError").asText()).isEqualTo("HTTP 503");
+        assertThat(dead.get("payload").isObject()).isTrue();
+        String webhookId = dead.get("id").asText();
+        assertThat(api.post("/api/v1/admin/dead-letters/" + webhookId + "/replay", "calm-key", "").status())
+                .as("another tenant cannot replay it").isEqualTo(404);
+
+        receiver.reset();
+        receiver.answerAll("dead", aResponse().withStatus(200));
+        var one = api.post("/api/v1/admin/dead-letters/" + webhookId + "/replay", "dead-key", "");
+        assertThat(one.status()).isEqualTo(200);
+        assertThat(one.data().get("id").asText()).isEqualTo(webhookId);
+        var all = api.post("/api/v1/admin/dead-letters/replay", "dead-key", "");
+        assertThat(all.status()).isEqualTo(200);
+
+        await().atMost(PATIENCE).until(() -> delivered("dead").size() == 2);
+        List<LoggedRequest> got = receiver.received("dead", CONTACT_INFO);
+        got.addAll(receiver.received("dead", MESSAGE_RECEIVE));
+        assertThat(got).extracting(r -> r.getHeader("webhook-id")).doesNotHaveDuplicates().contains(webhookId)
+                .hasSize(2);
+        assertThat(deadLetters("dead")).isEmpty();
+        assertThat(api.post("/api/v1/admin/dead-letters/" + webhookId + "/replay", "dead-key", "").status())
+                .as("a delivered callback is not a dead letter").isEqualTo(409);
+    }
+
+    @Test
+    void aWebhookSlowerThanTheTimeoutIsTriedAgain() {
+        receiver.answerAll("slow", aResponse().withStatus(200));
+        receiver.failThenSucceed("slow", MESSAGE_RECEIVE, 1, aResponse().withStatus(200).withFixedDelay(2_500));
+        setWebhook("slow");
+
+        userWrites("slow", "+15551230006", "tick");
+
+        await().atMost(PATIENCE).until(() -> delivered("slow").size() == 2);
+        JsonNode message = delivered("slow", "message.receive");
+        assertThat(message.at("/attempts/0/error").asText()).containsIgnoringCase("timeout");
+        assertThat(message.at("/attempts/1/statusCode").asInt()).isEqualTo(200);
+    }
+
+    @Test
+    void eventsWaitForAWebhookAndFlowOnceItIsSet() {
+        userWrites("idle", "+15551230007", "anyone?");
+        await().atMost(PATIENCE).until(() -> log("idle", "WAITING").size() == 2);
+
+        receiver.answerAll("idle", aResponse().withStatus(200));
+        setWebhook("idle");
+
+        await().atMost(PATIENCE).until(() -> receiver.received("idle", MESSAGE_RECEIVE).size() == 1);
+        assertThat(receiver.received("idle", CONTACT_INFO)).hasSize(1);
+        assertThat(log("idle", "WAITING")).isEmpty();
+    }
+
+    @Test
+    void goneDisablesTheWebhookUntilItIsSetAgain() {
+        receiver.answerAll("gone", aResponse().withStatus(410));
+        setWebhook("gone");
+
+        userWrites("gone", "+15551230008", "knock knock");
+        await().atMost(PATIENCE).until(() -> log("gone", "WAITING").size() == 2);
+        assertThat(receiver.received("gone", CONTACT_INFO)).hasSize(1);
+        assertThat(receiver.received("gone", MESSAGE_RECEIVE)).isEmpty();
+
+        receiver.reset();
+        receiver.answerAll("gone", aResponse().withStatus(200));
+        setWebhook("gone");
+
+        await().atMost(PATIENCE).until(() -> delivered("gone").size() == 2);
+        assertThat(receiver.received("gone", MESSAGE_RECEIVE)).hasSize(1);
+    }
+
+    @Test
+    void retryAfterIsHonouredOnTooManyRequests() {
+        receiver.answerAll("busy", aResponse().withStatus(200));
+        receiver.failThenSucceed("busy", MESSAGE_RECEIVE, 1,
+                aResponse().withStatus(429).withHeader("Retry-After", "2"));
+        setWebhook("busy");
+
+        userWrites("busy", "+15551230009", "queue me");
+
+        await().atMost(PATIENCE).until(() -> delivered("busy").size() == 2);
+        JsonNode message = delivered("busy", "message.receive");
+        assertThat(message.at("/attempts/0/statusCode").asInt()).isEqualTo(429);
+        long first = message.at("/attempts/0/attemptedAt").asLong();
+        long second = message.at("/attempts/1/attemptedAt").asLong();
+        assertThat(second - first).as("waited as asked, not the 300 ms of the schedule").isGreaterThanOrEqualTo(2_000);
+    }
+
+    @Test
+    void aHangingWebhookOfOneTenantDoesNotDelayAnother() {
+        receiver.answerAll("stuck", aResponse().withStatus(200).withFixedDelay(5_000));
+        setWebhook("stuck");
+        for (int i = 0; i < 8; i++) {
+            userWrites("stuck", "+1555124000" + i, "pile up " + i);
+        }
+        receiver.answerAll("calm", aResponse().withStatus(200));
+        setWebhook("calm");
+
+        JsonNode receipt = userWrites("calm", "+15551240100", "on time?");
+
+        await().atMost(Duration.ofSeconds(3)).until(() -> receiver.received("calm", MESSAGE_RECEIVE).stream()
+                .anyMatch(r -> r.getBodyAsString().contains(receipt.get("id").asText())));
+    }
+
+    private void setWebhook(String tenant) {
+        var reply = api.post("/api/v1/config/webhook", tenant + "-key",
+                "{\"url\":\"" + receiver.baseUrl(tenant) + "\"}");
+        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+    }
+
+    private JsonNode userWrites(String tenant, String from, String text) {
+        return api.sandboxText(tenant + "-sandbox", tenant + "-key", from, text);
+    }
+
+    private List<JsonNode> deadLetters(String tenant) {
+        return log(tenant, null);
+    }
+
+    private List<JsonNode> delivered(String tenant) {
+        return log(tenant, "DELIVERED");
+    }
+
+    private JsonNode delivered(String tenant, String kind) {
+        return delivered(tenant).stream().filter(d -> d.get("kind").asText().equals(kind)).findFirst()
+                .orElseThrow();
+    }
+
+    private List<JsonNode> log(String tenant, String status) {
+        var reply = api.get("/api/v1/admin/dead-letters" + (status == null ? "" : "?status=" + status),
+                tenant + "-key");
+        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+        List<JsonNode> results = new java.util.ArrayList<>();
+        reply.json().get("results").forEach(results::add);
+        return results;
+    }
+}
