@@ -16,6 +16,7 @@ CREATE TABLE delivery (
     attempts          INT              NOT NULL,
     round_start       INT              NOT NULL,
     next_attempt_at   BIGINT,
+    claimed_at        BIGINT,
     last_error        VARCHAR(2000),
     occurred_at       BIGINT           NOT NULL,
     created_at        BIGINT           NOT NULL,

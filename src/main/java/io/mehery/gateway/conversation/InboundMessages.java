@@ -15,7 +15,7 @@ import io.mehery.gateway.store.MessageStore;
 /**
  * Takes a message a user sent on a channel, already in Mehery terms: stores it in the user's conversation and
  * hands on the event to deliver. A message the channel sends again (same provider id) is answered with the
- * receipt it got the first time and queues nothing.
+ * receipt it got the first time and is not stored again.
  */
 @Service
 public class InboundMessages {
@@ -44,18 +44,26 @@ public class InboundMessages {
             Optional<MessageRecord> seen = messages.findByExternalId(channel.tenant(), channelId,
                     MessageRecord.Direction.INBOUND, messageIdExt);
             if (seen.isPresent()) {
+                // queued again, in case the first hand-off died between the store and the queue: planning an event
+                // is idempotent, so a copy that was queued already delivers nothing twice
                 MessageRecord first = seen.get();
-                return Handoff.answerOnly(new InboundReceipt(first.id(), first.sessionId(), first.contactId()));
+                return new Handoff(new InboundReceipt(first.id(), first.sessionId(), first.contactId()),
+                        eventOf(first, channel, false, false, actionCode), () -> { });
             }
         }
         var draft = new Conversations.Draft(MessageRecord.Direction.INBOUND, type, RECEIVED, text,
                 part == null ? null : json.valueToTree(part).toString(), false, messageIdExt);
         Conversations.Appended appended = conversations.append(channelId, channel, from, name, draft, c -> { });
         MessageRecord message = appended.message();
-        var event = new InboundEvent(message.id(), InboundEvent.MESSAGE_RECEIVED, channel.tenant(), channelId,
-                message.id(), message.sessionId(), message.contactId(), appended.contactCreated(),
-                appended.contactRenamed(), actionCode, message.createdAt());
-        return new Handoff(new InboundReceipt(message.id(), message.sessionId(), message.contactId()), event,
+        return new Handoff(new InboundReceipt(message.id(), message.sessionId(), message.contactId()),
+                eventOf(message, channel, appended.contactCreated(), appended.contactRenamed(), actionCode),
                 () -> conversations.withdraw(message.id()));
+    }
+
+    private static InboundEvent eventOf(MessageRecord message, Channel channel, boolean contactCreated,
+            boolean contactRenamed, String actionCode) {
+        return new InboundEvent(message.id(), InboundEvent.MESSAGE_RECEIVED, channel.tenant(), message.channelId(),
+                message.id(), message.sessionId(), message.contactId(), contactCreated, contactRenamed, actionCode,
+                message.createdAt());
     }
 }

@@ -11,7 +11,6 @@ import java.util.Optional;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
-import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -52,6 +51,8 @@ public class CallbackDeliveries {
     private final DeliveryMetrics metrics;
     private final MeheryProperties properties;
     private final RetrySchedule schedule;
+    /** How long an attempt can take at most, timeout included: a claim older than this was abandoned. */
+    private final Duration claimLease;
     private final Clock clock;
     private final ObjectMapper json;
     private final TransactionTemplate transaction;
@@ -67,42 +68,49 @@ public class CallbackDeliveries {
         this.metrics = metrics;
         this.properties = properties;
         this.schedule = new RetrySchedule(properties.delivery());
+        this.claimLease = properties.delivery().timeout().multipliedBy(2).plusSeconds(5);
         this.clock = clock;
         this.json = json;
         this.transaction = new TransactionTemplate(transactions);
     }
 
     /**
-     * @param redelivered the broker hands the order over again because its last consumer did not finish: the
-     *     attempt may have been made and recorded already, and then only what follows it is still owed
+     * An order for an attempt already claimed is either the claimer's own, handed over again because it died
+     * mid-attempt, or a second order for the same attempt while the claimer is still at it. Once the claim is older
+     * than an attempt can take, the attempt is made again; before that the order waits until it is. An order for
+     * an attempt already recorded only sends on what followed it, in case that was lost with its consumer.
      */
-    public DeliveryStep prepare(@Body DeliveryOrder order, @Header("JMSRedelivered") Boolean redelivered) {
+    public DeliveryStep prepare(@Body DeliveryOrder order) {
         Optional<DeliveryRecord> found = deliveries.find(order.deliveryId());
         if (found.isEmpty() || found.get().status() == Status.DELIVERED) {
             return DeliveryStep.nothing();
         }
         DeliveryRecord d = found.get();
-        boolean resumed = Boolean.TRUE.equals(redelivered) && d.attempts() == order.attempt()
-                && d.status() == Status.PENDING;
-        if (resumed && deliveries.attemptRecorded(d.id(), order.attempt())) {
+        long now = clock.millis();
+        boolean claimed = d.attempts() == order.attempt();
+        if (claimed && deliveries.attemptRecorded(d.id(), order.attempt())) {
             return DeliveryStep.onlyOrders(followUps(d, order.attempt()));
         }
+        boolean abandoned = claimed && d.status() == Status.PENDING && d.claimedAt() != null;
+        if (abandoned && d.claimedAt() + claimLease.toMillis() > now) {
+            return DeliveryStep.onlyOrders(List.of(DeliveryOrder.again(d.id(), d.tenantId(), order.attempt(),
+                    order.replay(), d.claimedAt() + claimLease.toMillis())));
+        }
         boolean current = d.attempts() == order.attempt() - 1 && (d.status() != Status.DEAD || order.replay());
-        if (!resumed && !current) {
+        if (!abandoned && !current) {
             return DeliveryStep.nothing();
         }
-        long now = clock.millis();
         Optional<String> webhook = webhooks.find(d.tenantId());
         if (webhook.isEmpty()) {
             deliveries.markWaiting(d.id(), now);
             return DeliveryStep.onlyOrders(d.attempts() == 0 ? successor(d, now) : List.of());
         }
         if (!breakers.permits(d.tenantId())) {
-            return DeliveryStep.onlyOrders(List.of(new DeliveryOrder(d.id(), d.tenantId(), order.attempt(),
+            return DeliveryStep.onlyOrders(List.of(DeliveryOrder.again(d.id(), d.tenantId(), order.attempt(),
                     order.replay(), now + breakers.holdFor().toMillis())));
         }
         String payload = d.payload() != null ? d.payload() : payloads.render(d);
-        if (!resumed && !deliveries.claimAttempt(d.id(), d.attempts(), order.replay(), payload, now)) {
+        if (!abandoned && !deliveries.claimAttempt(d.id(), d.attempts(), order.replay(), payload, now)) {
             breakers.release(d.tenantId());
             return DeliveryStep.nothing();
         }
@@ -178,7 +186,7 @@ public class CallbackDeliveries {
             if (wait.isPresent()) {
                 long at = now + wait.get().toMillis();
                 transaction.executeWithoutResult(tx -> deliveries.recordAttempt(record, Status.PENDING, at, null));
-                next.add(new DeliveryOrder(d.id(), d.tenantId(), attempt.attempt() + 1, false, at));
+                next.add(DeliveryOrder.retry(d.id(), d.tenantId(), attempt.attempt() + 1, at));
                 metrics.retried(d.tenantId(), attempt.kind());
             } else {
                 transaction.executeWithoutResult(tx -> deliveries.recordAttempt(record, Status.DEAD, null, null));
@@ -201,13 +209,13 @@ public class CallbackDeliveries {
     public List<DeliveryOrder> waiting(@ExchangeProperty(io.mehery.gateway.api.ApiRequestGate.TENANT) String tenantId) {
         long now = clock.millis();
         return deliveries.withStatus(tenantId, Status.WAITING, 10_000).stream()
-                .map(d -> new DeliveryOrder(d.id(), d.tenantId(), d.attempts() + 1, false, now)).toList();
+                .map(d -> DeliveryOrder.again(d.id(), d.tenantId(), d.attempts() + 1, false, now)).toList();
     }
 
     private List<DeliveryOrder> followUps(DeliveryRecord d, int attempt) {
         List<DeliveryOrder> next = new ArrayList<>();
         if (d.status() == Status.PENDING && d.nextAttemptAt() != null) {
-            next.add(new DeliveryOrder(d.id(), d.tenantId(), d.attempts() + 1, false, d.nextAttemptAt()));
+            next.add(DeliveryOrder.retry(d.id(), d.tenantId(), d.attempts() + 1, d.nextAttemptAt()));
         }
         if (attempt == 1) {
             next.addAll(successor(d, clock.millis()));
@@ -217,7 +225,7 @@ public class CallbackDeliveries {
 
     private static List<DeliveryOrder> successor(DeliveryRecord d, long now) {
         return d.thenDeliveryId() == null ? List.of()
-                : List.of(new DeliveryOrder(d.thenDeliveryId(), d.tenantId(), 1, false, now));
+                : List.of(DeliveryOrder.first(d.thenDeliveryId(), d.tenantId(), now));
     }
 
     private Map<String, String> signedHeaders(DeliveryRecord d, String payload, long now) {

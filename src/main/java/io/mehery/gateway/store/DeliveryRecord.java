@@ -2,7 +2,7 @@ package io.mehery.gateway.store;
 
 /**
  * One callback of one event to a tenant's webhook. {@code id} is its Standard Webhooks {@code webhook-id};
- * {@code attempts} counts every attempt, {@code roundStart} where the current round of the retry schedule began
+ * {@code attempts} counts every attempt (the last one claimed at {@code claimedAt}), {@code roundStart} where the current round of the retry schedule began
  * (a replay or a resumed wait starts a new round); {@code thenDeliveryId} is released after this one's first try.
  */
 public record DeliveryRecord(
@@ -20,6 +20,7 @@ public record DeliveryRecord(
         int attempts,
         int roundStart,
         Long nextAttemptAt,
+        Long claimedAt,
         String lastError,
         long occurredAt,
         long createdAt,

@@ -204,7 +204,7 @@ abstract class StoreContract {
                 .contact();
         var planned = new DeliveryRecord("msg_" + UUID.randomUUID().toString().replace("-", ""), tenant,
                 "message.receive", "ev", null, contact.id(), null, null, null, null, DeliveryRecord.Status.PENDING, 0,
-                0, T0, null, T0, T0, null);
+                0, T0, null, null, T0, T0, null);
         assertThat(deliveriesStore.insertIfAbsent(planned)).isTrue();
         assertThat(deliveriesStore.insertIfAbsent(planned)).isFalse();
 
@@ -223,6 +223,7 @@ abstract class StoreContract {
         assertThat(replayed.attempts()).isEqualTo(2);
         assertThat(replayed.attemptsThisRound()).isEqualTo(1);
         assertThat(replayed.payload()).isEqualTo("{}");
+        assertThat(replayed.claimedAt()).isEqualTo(T0 + 1);
         assertThat(deliveriesStore.find("other-" + tenant, planned.id())).isEmpty();
         assertThat(deliveriesStore.attempts(planned.id())).extracting(DeliveryAttemptRecord::statusCode)
                 .containsExactly(500);

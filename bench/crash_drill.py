@@ -1,0 +1,162 @@
+#!/usr/bin/env python3
+"""Crash drill: starts the packaged gateway, injects sandbox messages from several threads, kill -9s the gateway
+while callbacks are being delivered, starts it again on the same data dir, and counts what the client webhook got.
+
+    python3 bench/crash_drill.py [--messages 2000] [--threads 8] [--kills 1]
+
+Prints accepted / delivered / lost / duplicated; exits 1 if anything accepted was lost, or a duplicate came
+with a different webhook-id."""
+import argparse
+import collections
+import glob
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def call(url, body=None, key="demo-key", timeout=10):
+    data = None if body is None else json.dumps(body).encode()
+    req = urllib.request.Request(url, data=data, method="POST" if body is not None else "GET",
+                                 headers={"x-api-key": key, "Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=timeout) as r:
+        return r.status, json.loads(r.read() or b"{}")
+
+
+def start_gateway(jar, port, data_dir, log):
+    return subprocess.Popen(["java", "-Xmx512m", "-jar", jar, f"--server.port={port}", f"--mehery.data-dir={data_dir}",
+                             "--mehery.routes=classpath:routes/*.yaml", "--mehery.webhooks.allow-private-targets=true",
+                             "--mehery.delivery.retry-schedule=0s,1s,2s,5s,10s,30s,60s",
+                             "--mehery.delivery.concurrency-per-tenant=8"],
+                            stdout=log, stderr=subprocess.STDOUT, cwd=data_dir)
+
+
+def wait_healthy(port, proc, seconds=90):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            sys.exit("gateway exited during start; see its log")
+        try:
+            if call(f"http://127.0.0.1:{port}/actuator/health", timeout=2)[0] == 200:
+                return
+        except Exception:
+            time.sleep(0.5)
+    sys.exit("gateway did not become healthy")
+
+
+def received(log_path):
+    with open(log_path) as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--messages", type=int, default=2000)
+    ap.add_argument("--threads", type=int, default=8)
+    ap.add_argument("--kills", type=int, default=1)
+    args = ap.parse_args()
+
+    jars = glob.glob(os.path.join(ROOT, "target", "mehery-gateway-*.jar"))
+    if not jars:
+        subprocess.run(["mvn", "-B", "-q", "-DskipTests", "package"], cwd=ROOT, check=True)
+        jars = glob.glob(os.path.join(ROOT, "target", "mehery-gateway-*.jar"))
+    jar = jars[0]
+    work = tempfile.mkdtemp(prefix="mehery-drill-")
+    data_dir, receiver_log = os.path.join(work, "data"), os.path.join(work, "callbacks.jsonl")
+    os.makedirs(data_dir)
+    open(receiver_log, "w").close()
+    hook_port, port = free_port(), free_port()
+    receiver = subprocess.Popen([sys.executable, os.path.join(ROOT, "bench", "webhook_receiver.py"), str(hook_port),
+                                 receiver_log])
+    gateway_log = open(os.path.join(work, "gateway.log"), "a")
+    gateway = start_gateway(jar, port, data_dir, gateway_log)
+    try:
+        wait_healthy(port, gateway)
+        call(f"http://127.0.0.1:{port}/api/v1/config/webhook", {"url": f"http://127.0.0.1:{hook_port}/demo"})
+
+        accepted, lock, counter = set(), threading.Lock(), iter(range(args.messages))
+
+        def inject():
+            while True:
+                with lock:
+                    n = next(counter, None)
+                if n is None:
+                    return
+                try:
+                    status, reply = call(f"http://127.0.0.1:{port}/webhooks/dummy/sandbox",
+                                         {"from": f"+1555{n % 100:07d}", "type": "text", "text": {"body": f"m{n}"}})
+                    if status == 200:
+                        with lock:
+                            accepted.add(reply["data"]["id"])
+                except Exception:
+                    pass  # not accepted: the gateway may be down; the caller would retry
+
+        started = time.time()
+        workers = [threading.Thread(target=inject) for _ in range(args.threads)]
+        for w in workers:
+            w.start()
+        for kill in range(args.kills):
+            # kill -9 once some callbacks have arrived and many are still on their way
+            target = (kill + 1) * args.messages // (2 * args.kills + 1)
+            while sum(1 for r in received(receiver_log) if r["kind"] == "message/receive") < target:
+                time.sleep(0.05)
+            gateway.send_signal(signal.SIGKILL)
+            gateway.wait()
+            print(f"kill -9 #{kill + 1} after {time.time() - started:.1f}s, "
+                  f"{len(received(receiver_log))} callbacks received so far")
+            gateway = start_gateway(jar, port, data_dir, gateway_log)
+            wait_healthy(port, gateway)
+        for w in workers:
+            w.join()
+
+        deadline, last, stable_since = time.time() + 180, -1, time.time()
+        while time.time() < deadline:
+            got = {r["messageId"] for r in received(receiver_log) if r["kind"] == "message/receive"}
+            if accepted <= got:
+                break
+            if len(got) != last:
+                last, stable_since = len(got), time.time()
+            time.sleep(0.5)
+
+        callbacks = [r for r in received(receiver_log) if r["kind"] == "message/receive"]
+        per_message = collections.defaultdict(list)
+        for r in callbacks:
+            per_message[r["messageId"]].append(r["webhookId"])
+        delivered = set(per_message) & accepted
+        lost = accepted - delivered
+        duplicated = {m: ids for m, ids in per_message.items() if len(ids) > 1}
+        consistent = all(len(set(ids)) == 1 for ids in duplicated.values())
+        print(f"accepted    {len(accepted)}")
+        print(f"delivered   {len(delivered)}")
+        print(f"lost        {len(lost)}")
+        print(f"duplicated  {len(duplicated)} messages, {sum(len(i) - 1 for i in duplicated.values())} extra callbacks,"
+              f" {'all' if consistent else 'NOT all'} with the same webhook-id")
+        print(f"elapsed     {time.time() - started:.1f}s   (work dir {work})")
+        ok = not lost and consistent
+        print("PASS" if ok else "FAIL")
+        return 0 if ok else 1
+    finally:
+        gateway.send_signal(signal.SIGTERM)
+        gateway.wait()
+        receiver.kill()
+        if os.environ.get("KEEP_DRILL") is None:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

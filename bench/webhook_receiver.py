@@ -1,0 +1,34 @@
+#!/usr/bin/env python3
+"""A client webhook for the drills: answers 200 to every callback and appends one JSON line per callback
+(kind, webhook-id, message id) to the log file given, so a drill can count what arrived."""
+import json
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+port, log_path = int(sys.argv[1]), sys.argv[2]
+lock = threading.Lock()
+log = open(log_path, "a", buffering=1)
+
+
+class Receiver(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        kind = self.path.rsplit("/api/v1/", 1)[-1]
+        message_id = None
+        if kind == "message/receive":
+            message_id = json.loads(body)["messages"][0]["id"]
+        with lock:
+            log.write(json.dumps({"kind": kind, "webhookId": self.headers.get("webhook-id"),
+                                  "messageId": message_id}) + "\n")
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+ThreadingHTTPServer(("127.0.0.1", port), Receiver).serve_forever()
