@@ -5,6 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -24,6 +27,8 @@ import org.springframework.test.context.DynamicPropertySource;
 public abstract class GatewayTestSupport {
 
     protected static final Path DATA_DIR = newDataDir();
+    /** Every provider API (WhatsApp Graph, ...) of the test channels, on this host. */
+    protected static final WireMockServer PROVIDERS = startProviders();
 
     @LocalServerPort
     int port;
@@ -38,6 +43,7 @@ public abstract class GatewayTestSupport {
         registry.add("mehery.delivery.retry-schedule", () -> "0s,300ms,300ms,300ms");
         registry.add("mehery.delivery.timeout", () -> "1s");
         registry.add("mehery.delivery.breaker.open-for", () -> "1s");
+        registry.add("mehery.channels.wa-whatsapp.base-url", () -> "http://127.0.0.1:" + PROVIDERS.port() + "/v21.0");
         registry.add("mehery.analytics.sink-uri",
                 () -> "file:" + DATA_DIR.resolve("analytics-sink") + "?fileName=$simple{exchangeId}.json");
     }
@@ -50,6 +56,13 @@ public abstract class GatewayTestSupport {
     /** A user address no other test uses. */
     protected static String uniquePhone() {
         return "+1555" + (1_000_000 + (long) (Math.random() * 8_999_999));
+    }
+
+    static WireMockServer startProviders() {
+        WireMockServer server = new WireMockServer(WireMockConfiguration.options().dynamicPort());
+        server.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
+        return server;
     }
 
     static Path newDataDir() {

@@ -50,7 +50,8 @@ public record MeheryProperties(
             String messagingServiceSid,
             String publicUrl,
             String smtpUrl,
-            String imapUrl) {
+            String imapUrl,
+            @DefaultValue("en_US") String templateLanguage) {
         @Override
         public String toString() {
             return "Channel[tenant=" + tenant + ", type=" + type + ", lane=" + lane + ", secrets hidden]";

@@ -57,7 +57,7 @@ public class Conversations {
         String sender = draft.direction() == MessageRecord.Direction.INBOUND ? address : channel.lane();
         MessageRecord message = new MessageRecord(UUID.randomUUID().toString(), channel.tenant(), channelId,
                 sessionId, contact.id(), draft.direction(), draft.type(), draft.status(), draft.text(),
-                draft.content(), draft.masked(), draft.messageIdExt(), sender, now);
+                draft.content(), draft.masked(), draft.messageIdExt(), sender, now, null);
         messages.insert(message);
         return new Appended(message, contact, found.created(), renamed);
     }

@@ -69,7 +69,8 @@ public class SessionHistory {
             Map<String, Long> stamps) {
         String direction = m.direction().name().toLowerCase(java.util.Locale.ROOT);
         String templateId = "template".equals(m.type()) ? field(m.content(), "id") : null;
-        return new SessionMessage(null, attachments(m), null, contact, List.of(), m.id(), m.messageIdExt(), null,
+        return new SessionMessage(null, attachments(m), null, contact,
+                m.failure() == null ? List.of() : List.of(m.failure()), m.id(), m.messageIdExt(), null,
                 Map.of("direction", direction, "channelId", m.channelId(), "masked", m.masked()), contact.name(),
                 null, null, m.sender(), m.sessionId(), stamps, m.status().toLowerCase(java.util.Locale.ROOT),
                 Tags.NONE, null, templateId, m.text(), m.createdAt(), m.type());

@@ -13,6 +13,7 @@ import org.springframework.transaction.annotation.Transactional;
 import io.mehery.gateway.conversation.InboundEvent;
 import io.mehery.gateway.store.DeliveryRecord;
 import io.mehery.gateway.store.DeliveryStore;
+import io.mehery.gateway.store.MessageStore;
 
 /**
  * Turns an inbound event into its callbacks: contact/info first when the contact is new or its profile changed,
@@ -23,16 +24,21 @@ import io.mehery.gateway.store.DeliveryStore;
 public class CallbackPlanner {
 
     private final DeliveryStore deliveries;
+    private final MessageStore messages;
     private final Clock clock;
 
-    public CallbackPlanner(DeliveryStore deliveries, Clock clock) {
+    public CallbackPlanner(DeliveryStore deliveries, MessageStore messages, Clock clock) {
         this.deliveries = deliveries;
+        this.messages = messages;
         this.clock = clock;
     }
 
     /** Stores the event's deliveries; answers the orders for the first of them not yet under way. */
     @Transactional
     public List<DeliveryOrder> plan(@Body InboundEvent event) {
+        if (messages.find(event.messageId()).isEmpty()) {
+            return List.of(); // withdrawn: its hand-off failed after the event was queued, and the caller was told
+        }
         long now = clock.millis();
         CallbackKind mainKind = event.actionCode() == null ? CallbackKind.MESSAGE_RECEIVE : CallbackKind.ACTION_EVENT;
         DeliveryRecord main = delivery(event, mainKind, null, now);

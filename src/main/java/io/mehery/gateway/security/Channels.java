@@ -38,4 +38,17 @@ public class Channels {
         }
         return channel;
     }
+
+    /**
+     * The channel a provider's webhook names: it must exist and be of the provider's type. The provider's own
+     * verification (signature, secret token) then proves the call came from it.
+     */
+    public Channel ofType(String channelId, ChannelType type) {
+        Channel channel = channelId == null ? null : properties.channels().get(channelId);
+        if (channel == null || channel.type() != type) {
+            throw ApiException.notFound("CHANNEL_NOT_FOUND", "channelId",
+                    "No " + type + " channel '" + channelId + "'");
+        }
+        return channel;
+    }
 }

@@ -2,7 +2,8 @@ package io.mehery.gateway.store;
 
 /**
  * A stored message. {@code content} is the JSON of its type's part (the {@code image} object of an image
- * message, say), masked when {@code masked}; {@code text} is what a person reads of it.
+ * message, say), masked when {@code masked}; {@code text} is what a person reads of it; {@code failure} what the
+ * provider said when it failed.
  */
 public record MessageRecord(
         String id,
@@ -18,7 +19,8 @@ public record MessageRecord(
         boolean masked,
         String messageIdExt,
         String sender,
-        long createdAt) {
+        long createdAt,
+        String failure) {
 
     public enum Direction { INBOUND, OUTBOUND }
 }

@@ -14,10 +14,11 @@ public class MessageStore {
 
     private static final String COLUMNS = "id, tenant_id, channel_id, session_id, contact_id, direction, type,"
             + " status, text, content, masked, message_id_ext, sender, created_at";
+    private static final String SELECTED = COLUMNS + ", failure";
     private static final RowMapper<MessageRecord> ROW = (rs, n) -> new MessageRecord(rs.getString(1),
             rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
             MessageRecord.Direction.valueOf(rs.getString(6)), rs.getString(7), rs.getString(8), rs.getString(9),
-            rs.getString(10), rs.getBoolean(11), rs.getString(12), rs.getString(13), rs.getLong(14));
+            rs.getString(10), rs.getBoolean(11), rs.getString(12), rs.getString(13), rs.getLong(14), rs.getString(15));
 
     private final JdbcTemplate jdbc;
 
@@ -34,12 +35,12 @@ public class MessageStore {
     }
 
     public Optional<MessageRecord> find(String messageId) {
-        return jdbc.query("SELECT " + COLUMNS + " FROM message WHERE id = ?", ROW, messageId).stream().findFirst();
+        return jdbc.query("SELECT " + SELECTED + " FROM message WHERE id = ?", ROW, messageId).stream().findFirst();
     }
 
     public Optional<MessageRecord> findByExternalId(String tenantId, String channelId,
             MessageRecord.Direction direction, String messageIdExt) {
-        return jdbc.query("SELECT " + COLUMNS + " FROM message WHERE tenant_id = ? AND channel_id = ?"
+        return jdbc.query("SELECT " + SELECTED + " FROM message WHERE tenant_id = ? AND channel_id = ?"
                 + " AND direction = ? AND message_id_ext = ?", ROW, tenantId, channelId, direction.name(),
                 messageIdExt).stream().findFirst();
     }
@@ -51,6 +52,18 @@ public class MessageStore {
         stamp(messageId, status, at);
     }
 
+    /** The provider refused or could not deliver the message: FAILED, with its reason. */
+    public void fail(String messageId, String failure, long at) {
+        jdbc.update("UPDATE message SET status = 'FAILED', failure = ? WHERE id = ?",
+                failure == null || failure.length() <= 2000 ? failure : failure.substring(0, 2000), messageId);
+        stamp(messageId, "FAILED", at);
+    }
+
+    /** Stamps a status the message reached without making it the current one: a receipt that arrived late. */
+    public void stampOnly(String messageId, String status, long at) {
+        stamp(messageId, status, at);
+    }
+
     /** Takes back a message whose hand-off failed, so that the caller's retry starts from nothing. */
     public void delete(String messageId) {
         jdbc.update("DELETE FROM message_stamp WHERE message_id = ?", messageId);
@@ -59,7 +72,7 @@ public class MessageStore {
 
     /** The session's messages, oldest first; the index on (session_id, created_at, seq) keeps this to its size. */
     public List<MessageRecord> inSession(String sessionId) {
-        return jdbc.query("SELECT " + COLUMNS + " FROM message WHERE session_id = ? ORDER BY created_at, seq",
+        return jdbc.query("SELECT " + SELECTED + " FROM message WHERE session_id = ? ORDER BY created_at, seq",
                 ROW, sessionId);
     }
 

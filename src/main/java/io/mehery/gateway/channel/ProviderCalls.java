@@ -1,0 +1,98 @@
+package io.mehery.gateway.channel;
+
+import java.time.Clock;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.mehery.gateway.conversation.OutboundDispatch;
+import io.mehery.gateway.store.MessageStore;
+
+/**
+ * The outcome of a provider API call for an outbound message, the same for every channel: 2xx makes it SENT with
+ * the provider's message id (found at the JSON pointer the channel's route names); any other 4xx makes it FAILED
+ * with the provider's error; a 5xx, 429, timeout or refused connection is thrown back so that the transacted
+ * outbound queue hands the message over again later, until the last allowed attempt fails it.
+ */
+@Component("providerCalls")
+public class ProviderCalls {
+
+    public static final String DISPATCH = "outboundDispatch";
+    public static final String DELIVERY_COUNT = "outboundDeliveryCount";
+    private static final Logger LOG = LoggerFactory.getLogger(ProviderCalls.class);
+
+    private final MessageStore messages;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final int maxAttempts;
+
+    public ProviderCalls(MessageStore messages, ObjectMapper json, Clock clock,
+            @Value("${mehery.queues.max-delivery-attempts:10}") int maxAttempts) {
+        this.messages = messages;
+        this.json = json;
+        this.clock = clock;
+        this.maxAttempts = maxAttempts;
+    }
+
+    /**
+     * @param idPointer where the provider's answer holds its message id, e.g. {@code /messages/0/id}
+     * @param errorPointer where its error answer holds the reason, e.g. {@code /error/message}
+     */
+    @Transactional
+    public void outcome(@ExchangeProperty(DISPATCH) OutboundDispatch dispatch,
+            @ExchangeProperty(DELIVERY_COUNT) Integer deliveryCount,
+            @ExchangeProperty("providerMessageId") String idPointer,
+            @ExchangeProperty("providerError") String errorPointer, Exchange exchange) {
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        Integer status = failure == null ? exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class)
+                : null;
+        String answer = failure == null ? exchange.getMessage().getBody(String.class) : null;
+        long now = clock.millis();
+        if (status != null && status / 100 == 2) {
+            messages.advance(dispatch.messageId(), "SENT", read(answer, idPointer), now);
+            return;
+        }
+        String reason = failure != null ? failure.getClass().getSimpleName() + ": " + failure.getMessage()
+                : "HTTP " + status + describe(answer, errorPointer);
+        boolean transientTrouble = status == null || status >= 500 || status == 429 || status == 408;
+        int attempt = deliveryCount == null ? 1 : deliveryCount;
+        if (transientTrouble && attempt < maxAttempts) {
+            throw new ProviderUnavailableException("provider call for message " + dispatch.messageId()
+                    + " failed (attempt " + attempt + " of " + maxAttempts + "): " + reason);
+        }
+        LOG.warn("Outbound message {} failed: {}", dispatch.messageId(), reason);
+        messages.fail(dispatch.messageId(), reason, now);
+    }
+
+    private String read(String answer, String pointer) {
+        if (answer == null || pointer == null) {
+            return null;
+        }
+        try {
+            JsonNode value = json.readTree(answer).at(pointer);
+            return value.isMissingNode() || value.isNull() ? null : value.asText();
+        } catch (Exception notJson) {
+            return null;
+        }
+    }
+
+    private String describe(String answer, String pointer) {
+        String error = read(answer, pointer);
+        return error == null ? "" : ": " + error;
+    }
+
+    /** A provider could not take the message now; the outbound queue will hand it over again. */
+    public static class ProviderUnavailableException extends RuntimeException {
+        public ProviderUnavailableException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.mehery.gateway.channel.meta;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import io.mehery.gateway.api.ApiException;
+import io.mehery.gateway.api.Problem;
+import io.mehery.gateway.config.MeheryProperties.Channel;
+
+/**
+ * What Meta's webhooks (WhatsApp, Messenger, Instagram) have in common: the subscription handshake and the
+ * {@code X-Hub-Signature-256} over the raw body, both checked in constant time.
+ */
+public final class MetaWebhooks {
+
+    private static final String SIGNATURE_PREFIX = "sha256=";
+
+    private MetaWebhooks() {
+    }
+
+    /** The challenge to echo when the handshake names the channel's verify token; 403 otherwise. */
+    public static String challenge(Channel channel, String mode, String verifyToken, String challenge) {
+        if (!"subscribe".equals(mode) || channel.verifyToken() == null || verifyToken == null
+                || !MessageDigest.isEqual(channel.verifyToken().getBytes(StandardCharsets.UTF_8),
+                        verifyToken.getBytes(StandardCharsets.UTF_8))) {
+            throw new ApiException(403, List.of(Problem.of("VERIFY_TOKEN_MISMATCH", "hub.verify_token",
+                    "The handshake does not name this channel's verify token")));
+        }
+        return challenge;
+    }
+
+    /** Refuses (401) a body whose signature is missing or is not the app secret's HMAC-SHA256 of these bytes. */
+    public static void verifySignature(Channel channel, byte[] rawBody, String header) {
+        if (header == null || !header.startsWith(SIGNATURE_PREFIX)) {
+            throw unsigned("X-Hub-Signature-256 is missing");
+        }
+        if (channel.appSecret() == null) {
+            throw new IllegalStateException("the channel has no app-secret to check signatures with");
+        }
+        byte[] given;
+        try {
+            given = HexFormat.of().parseHex(header.substring(SIGNATURE_PREFIX.length()));
+        } catch (IllegalArgumentException notHex) {
+            throw unsigned("X-Hub-Signature-256 is not a hex digest");
+        }
+        if (!MessageDigest.isEqual(hmacSha256(channel.appSecret(), rawBody), given)) {
+            throw unsigned("X-Hub-Signature-256 does not match the body");
+        }
+    }
+
+    static byte[] hmacSha256(String secret, byte[] body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return mac.doFinal(body);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        }
+    }
+
+    private static ApiException unsigned(String why) {
+        return new ApiException(401, List.of(Problem.of("INVALID_SIGNATURE", "X-Hub-Signature-256", why)));
+    }
+}

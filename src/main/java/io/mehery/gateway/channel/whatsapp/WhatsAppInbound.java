@@ -1,0 +1,112 @@
+package io.mehery.gateway.channel.whatsapp;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.camel.Body;
+import org.apache.camel.Header;
+import org.springframework.stereotype.Component;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.mehery.gateway.api.ApiException;
+import io.mehery.gateway.channel.meta.MetaWebhooks;
+import io.mehery.gateway.config.ChannelType;
+import io.mehery.gateway.config.MeheryProperties.Channel;
+import io.mehery.gateway.conversation.Handoff;
+import io.mehery.gateway.conversation.InboundMessages;
+import io.mehery.gateway.conversation.ProviderReceipts;
+import io.mehery.gateway.security.Channels;
+
+/**
+ * The WhatsApp Cloud API webhook of a channel: the handshake, then signed notifications, each holding entries of
+ * changes with messages (stored, and queued for the client) and statuses (receipts of what the gateway sent).
+ */
+@Component("whatsAppInbound")
+public class WhatsAppInbound {
+
+    private final Channels channels;
+    private final InboundMessages inbound;
+    private final ProviderReceipts receipts;
+    private final ObjectMapper json;
+    private final Clock clock;
+
+    public WhatsAppInbound(Channels channels, InboundMessages inbound, ProviderReceipts receipts, ObjectMapper json,
+            Clock clock) {
+        this.channels = channels;
+        this.inbound = inbound;
+        this.receipts = receipts;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    public String verify(@Header("channelId") String channelId, @Header("hub.mode") String mode,
+            @Header("hub.verify_token") String verifyToken, @Header("hub.challenge") String challenge) {
+        return MetaWebhooks.challenge(channels.ofType(channelId, ChannelType.WHATSAPP), mode, verifyToken, challenge);
+    }
+
+    /** Checks the signature over the raw bytes before anything reads them; answers one hand-off for the batch. */
+    public Handoff receive(@Header("channelId") String channelId,
+            @Header("X-Hub-Signature-256") String signature, @Body byte[] rawBody) {
+        Channel channel = channels.ofType(channelId, ChannelType.WHATSAPP);
+        MetaWebhooks.verifySignature(channel, rawBody, signature);
+        JsonNode notification = parse(rawBody);
+        List<Handoff> messages = new ArrayList<>();
+        int statuses = 0;
+        for (JsonNode entry : notification.path("entry")) {
+            for (JsonNode change : entry.path("changes")) {
+                JsonNode value = change.path("value");
+                Map<String, String> names = new HashMap<>();
+                for (JsonNode contact : value.path("contacts")) {
+                    names.put(contact.path("wa_id").asText(), contact.at("/profile/name").asText(null));
+                }
+                for (JsonNode message : value.path("messages")) {
+                    messages.add(receive(channelId, channel, message, names));
+                }
+                for (JsonNode status : value.path("statuses")) {
+                    receipt(channelId, channel, status);
+                    statuses++;
+                }
+            }
+        }
+        return Handoff.combined(Map.of("messages", messages.size(), "statuses", statuses), messages);
+    }
+
+    private Handoff receive(String channelId, Channel channel, JsonNode message, Map<String, String> names) {
+        String from = message.path("from").asText();
+        ApiException.require(!from.isEmpty(), "entry.changes.value.messages.from");
+        WhatsAppMessages mehery = WhatsAppMessages.of(message);
+        return inbound.receive(channelId, channel, from.startsWith("+") ? from : "+" + from, names.get(from),
+                mehery.type(), mehery.part(), mehery.text(), message.path("id").asText(null), mehery.actionCode());
+    }
+
+    private void receipt(String channelId, Channel channel, JsonNode status) {
+        long at = status.hasNonNull("timestamp") ? status.path("timestamp").asLong() * 1000 : clock.millis();
+        receipts.apply(channel.tenant(), channelId, status.path("id").asText(), status.path("status").asText(), at,
+                failure(status.path("errors")));
+    }
+
+    private static String failure(JsonNode errors) {
+        if (!errors.isArray() || errors.isEmpty()) {
+            return null;
+        }
+        JsonNode error = errors.get(0);
+        String details = error.at("/error_data/details").asText(error.path("message").asText(""));
+        return "WhatsApp " + error.path("code").asText() + " " + error.path("title").asText()
+                + (details.isEmpty() ? "" : ": " + details);
+    }
+
+    private JsonNode parse(byte[] rawBody) {
+        try {
+            return json.readTree(new String(rawBody, StandardCharsets.UTF_8));
+        } catch (JsonProcessingException e) {
+            throw ApiException.badRequest("MALFORMED_JSON", "body", "The notification is not JSON");
+        }
+    }
+}

@@ -1,0 +1,300 @@
+package io.mehery.gateway.channel.whatsapp;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static io.mehery.gateway.WebhookReceiver.ACTION_EVENT;
+import static io.mehery.gateway.WebhookReceiver.CONTACT_INFO;
+import static io.mehery.gateway.WebhookReceiver.MESSAGE_RECEIVE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+
+import io.mehery.gateway.Api;
+import io.mehery.gateway.GatewayTestSupport;
+import io.mehery.gateway.WebhookReceiver;
+
+/**
+ * The WhatsApp channel end to end: Meta's handshake and signatures, every message kind into Mehery callbacks,
+ * receipts into message status, and message/send as the exact Cloud API request, against a Graph API stub.
+ */
+class WhatsAppChannelTest extends GatewayTestSupport {
+
+    static final String APP_SECRET = "wa-app-secret";
+    static final String MESSAGES_PATH = "/v21.0/106540352242922/messages";
+    static final WebhookReceiver receiver = new WebhookReceiver();
+    static final Duration PATIENCE = Duration.ofSeconds(15);
+
+    @AfterAll
+    static void stopReceiver() {
+        receiver.close();
+    }
+
+    @BeforeEach
+    void clientWebhook() {
+        receiver.answerAll("wa", aResponse().withStatus(200));
+        api.post("/api/v1/config/webhook", "wa-key", "{\"url\":\"" + receiver.baseUrl("wa") + "\"}");
+    }
+
+    @Test
+    void answersMetasHandshakeOnlyWithTheChannelsVerifyToken() {
+        var ok = api.get("/webhooks/whatsapp/wa-whatsapp?hub.mode=subscribe&hub.verify_token=wa-hub-token"
+                + "&hub.challenge=1158201444", null);
+        var wrong = api.get("/webhooks/whatsapp/wa-whatsapp?hub.mode=subscribe&hub.verify_token=guess"
+                + "&hub.challenge=1158201444", null);
+        var notWhatsApp = api.get("/webhooks/whatsapp/sandbox?hub.mode=subscribe&hub.verify_token=wa-hub-token"
+                + "&hub.challenge=1", null);
+
+        assertThat(ok.status()).isEqualTo(200);
+        assertThat(ok.body()).isEqualTo("1158201444");
+        assertThat(ok.response().headers().firstValue("content-type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("text/plain"));
+        assertThat(wrong.status()).isEqualTo(403);
+        assertThat(notWhatsApp.status()).isEqualTo(404);
+    }
+
+    @Test
+    void aSignedTextBecomesAMessageReceiveCallbackWithTheSendersName() {
+        String uid = UUID.randomUUID().toString();
+        String payload = fixture("text.json").replace("${uid}", uid);
+
+        var reply = notify(payload, sign(payload));
+
+        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+        await().atMost(PATIENCE).until(() -> callbacksMentioning(MESSAGE_RECEIVE, "wamid.TEXT-" + uid).size() == 1);
+        JsonNode callback = callbacksMentioning(MESSAGE_RECEIVE, "wamid.TEXT-" + uid).get(0);
+        assertThat(callback.at("/messages/0/text/body").asText()).isEqualTo("Hi, is my order on its way? été");
+        assertThat(callback.at("/messages/0/from").asText()).isEqualTo("+16315551181");
+        assertThat(callback.at("/contacts/0/profile/name").asText()).isEqualTo("Kerry Fisher");
+        assertThat(callback.at("/contacts/0/contactType").asText()).isEqualTo("WHATSAPP");
+    }
+
+    @Test
+    void aForgedTamperedOrMissingSignatureIsRefusedAndNothingStored() {
+        String uid = UUID.randomUUID().toString();
+        String payload = fixture("text.json").replace("${uid}", uid);
+
+        var forged = notify(payload, "sha256=" + "ab".repeat(32));
+        var tampered = notify(payload.replace("on its way", "cancelled"), sign(payload));
+        var missing = notify(payload, null);
+        var garbage = notify(payload, "sha256=not-hex");
+
+        for (Api.Reply reply : List.of(forged, tampered, missing, garbage)) {
+            assertThat(reply.status()).as(reply.body()).isEqualTo(401);
+            assertThat(reply.errorCode()).isEqualTo("INVALID_SIGNATURE");
+        }
+        // a correctly signed copy afterwards is the first the gateway stores
+        assertThat(notify(payload, sign(payload)).status()).isEqualTo(200);
+        await().atMost(PATIENCE).until(() -> callbacksMentioning(MESSAGE_RECEIVE, "wamid.TEXT-" + uid).size() == 1);
+    }
+
+    @Test
+    void aRedeliveredNotificationMakesNoSecondMessageNorCallback() {
+        String uid = UUID.randomUUID().toString();
+        String payload = fixture("text.json").replace("${uid}", uid);
+
+        var first = notify(payload, sign(payload));
+        var again = notify(payload, sign(payload));
+
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(first.status()).isEqualTo(200);
+        await().atMost(PATIENCE).until(() -> callbacksMentioning(MESSAGE_RECEIVE, "wamid.TEXT-" + uid).size() == 1);
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+                .until(() -> callbacksMentioning(MESSAGE_RECEIVE, "wamid.TEXT-" + uid).size() == 1);
+    }
+
+    @Test
+    void everyMessageKindOfOneNotificationBecomesItsMeheryCallback() {
+        String uid = UUID.randomUUID().toString();
+        String payload = fixture("every-kind.json").replace("${uid}", uid);
+
+        assertThat(notify(payload, sign(payload)).status()).isEqualTo(200);
+
+        // an action/event names the contact and message, not the provider's message id: Ravi is this test's own
+        await().atMost(PATIENCE).until(() -> callbacksMentioning(MESSAGE_RECEIVE, uid).size() == 9
+                && callbacksMentioning(ACTION_EVENT, "+16315552222").size() == 3);
+        Map<String, JsonNode> byId = new java.util.HashMap<>();
+        callbacksMentioning(MESSAGE_RECEIVE, uid).forEach(c -> byId.put(
+                c.at("/messages/0/messageIdExt").asText().replace("-" + uid, ""), c.at("/messages/0")));
+        assertThat(byId.get("wamid.IMG").get("type").asText()).isEqualTo("image");
+        assertThat(byId.get("wamid.IMG").at("/image/id").asText()).isEqualTo("1003383421387256");
+        assertThat(byId.get("wamid.IMG").at("/image/mime_type").asText()).isEqualTo("image/jpeg");
+        assertThat(byId.get("wamid.IMG").at("/image/sha256").asText()).isEqualTo("a1b2c3");
+        assertThat(byId.get("wamid.IMG").at("/image/caption").asText()).isEqualTo("my receipt");
+        assertThat(byId.get("wamid.VOICE").get("type").asText()).isEqualTo("voice");
+        assertThat(byId.get("wamid.DOC").at("/document/filename").asText()).isEqualTo("invoice.pdf");
+        assertThat(byId.get("wamid.VID").get("type").asText()).isEqualTo("video");
+        assertThat(byId.get("wamid.STICKER").at("/image/mime_type").asText()).isEqualTo("image/webp");
+        assertThat(byId.get("wamid.LOC").at("/location/name").asText()).isEqualTo("Philz Coffee");
+        assertThat(byId.get("wamid.LOC").at("/location/latitude").asText()).isEqualTo("37.483307");
+        assertThat(byId.get("wamid.CONTACTS").get("type").asText()).isEqualTo("system");
+        assertThat(byId.get("wamid.CONTACTS").at("/originalMessage/contacts/0/name/formatted_name").asText())
+                .isEqualTo("Barbara Johnson");
+        assertThat(byId.get("wamid.REACT").at("/originalMessage/reaction/emoji").asText()).isEqualTo("\uD83D\uDC4D");
+        assertThat(byId.get("wamid.UNSUP").get("type").asText()).isEqualTo("system");
+        assertThat(byId.get("wamid.UNSUP").at("/originalMessage/errors/0/code").asInt()).isEqualTo(131051);
+        assertThat(callbacksMentioning(ACTION_EVENT, "+16315552222")).extracting(a -> a.get("actionCode").asText())
+                .containsExactlyInAnyOrder("CONFIRM_ORDER", "SLOT_2", "STOP_PROMOS");
+        assertThat(receiver.received("wa", CONTACT_INFO)).anySatisfy(
+                r -> assertThat(r.getBodyAsString()).contains("+16315552222", "Ravi"));
+    }
+
+    @Test
+    void messageSendBecomesTheCloudApiCallAndReceiptsMoveItsStatus() {
+        String wamid = "wamid.OUT-" + UUID.randomUUID();
+        PROVIDERS.stubFor(post(urlEqualTo(MESSAGES_PATH)).withRequestBody(matchingJsonPath("$.text.body",
+                equalTo("Your order ships today"))).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody("""
+                        {"messaging_product":"whatsapp","contacts":[{"input":"+16315553333","wa_id":"16315553333"}],
+                         "messages":[{"id":"%s"}]}""".formatted(wamid))));
+
+        var sent = api.post("/api/v1/message/send", "wa-key", """
+                {"channelId":"wa-whatsapp","to":{"phone":"+16315553333"},"type":"text",
+                 "text":{"body":"Your order ships today"}}""");
+
+        assertThat(sent.status()).as(sent.body()).isEqualTo(200);
+        String sessionId = sent.data().get("sessionId").asText();
+        await().atMost(PATIENCE).until(() -> latest(sessionId).get("status").asText().equals("sent"));
+        assertThat(latest(sessionId).get("messageIdExt").asText()).isEqualTo(wamid);
+        PROVIDERS.verify(postRequestedFor(urlEqualTo(MESSAGES_PATH))
+                .withHeader("Authorization", equalTo("Bearer wa-access-token"))
+                .withRequestBody(equalToJson("""
+                        {"messaging_product":"whatsapp","recipient_type":"individual","to":"+16315553333",
+                         "type":"text","text":{"preview_url":false,"body":"Your order ships today"}}""")));
+
+        String receipts = fixture("statuses.json").replace("${wamid}", wamid);
+        assertThat(notify(receipts, sign(receipts)).status()).isEqualTo(200);
+        JsonNode message = latest(sessionId);
+        assertThat(message.get("status").asText()).as("read is the furthest, though sent came late")
+                .isEqualTo("read");
+        assertThat(message.get("stamps").get("delivered").asLong()).isEqualTo(1732441400000L);
+        assertThat(message.get("stamps").get("read").asLong()).isEqualTo(1732441410000L);
+
+        String failed = fixture("failed-status.json").replace("${wamid}", wamid);
+        assertThat(notify(failed, sign(failed)).status()).isEqualTo(200);
+        assertThat(latest(sessionId).get("status").asText()).isEqualTo("failed");
+        assertThat(latest(sessionId).get("logs").get(0).asText()).contains("131047", "24 hours");
+    }
+
+    @Test
+    void everySendableTypeHasItsCloudApiShape() {
+        PROVIDERS.stubFor(post(urlEqualTo(MESSAGES_PATH)).atPriority(10).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody("{\"messages\":[{\"id\":\"wamid.ANY\"}]}")));
+        String to = "\"to\":{\"phone\":\"+16315554444\"}";
+        Map<String, String> sends = Map.of(
+                "{\"channelId\":\"wa-whatsapp\"," + to + ",\"type\":\"document\",\"document\":{\"link\":"
+                        + "\"https://cdn.example.com/i.pdf\",\"caption\":\"Invoice\",\"filename\":\"i.pdf\"}}",
+                "{\"type\":\"document\",\"document\":{\"link\":\"https://cdn.example.com/i.pdf\",\"caption\":"
+                        + "\"Invoice\",\"filename\":\"i.pdf\"}}",
+                "{\"channelId\":\"wa-whatsapp\"," + to + ",\"type\":\"location\",\"location\":{\"latitude\":"
+                        + "\"52.52\",\"longitude\":\"13.405\",\"name\":\"Store\"}}",
+                "{\"type\":\"location\",\"location\":{\"latitude\":52.52,\"longitude\":13.405,\"name\":\"Store\"}}",
+                "{\"channelId\":\"wa-whatsapp\"," + to + ",\"type\":\"template\",\"template\":{\"id\":"
+                        + "\"order_update\",\"data\":{\"2\":\"today\",\"1\":\"Ann\"}}}",
+                "{\"type\":\"template\",\"template\":{\"name\":\"order_update\",\"language\":{\"code\":\"en_US\"},"
+                        + "\"components\":[{\"type\":\"body\",\"parameters\":[{\"type\":\"text\",\"text\":\"Ann\"},"
+                        + "{\"type\":\"text\",\"text\":\"today\"}]}]}}",
+                "{\"channelId\":\"wa-whatsapp\"," + to + ",\"type\":\"contacts\",\"contacts\":[{\"name\":"
+                        + "{\"formatted_name\":\"Help Desk\"},\"phones\":[{\"phone\":\"+15550009999\",\"type\":\"WORK\"}]}]}",
+                "{\"type\":\"contacts\",\"contacts\":[{\"name\":{\"formatted_name\":\"Help Desk\"},\"phones\":"
+                        + "[{\"phone\":\"+15550009999\",\"type\":\"WORK\"}]}]}",
+                "{\"channelId\":\"wa-whatsapp\"," + to + ",\"type\":\"image\",\"image\":{\"link\":"
+                        + "\"https://cdn.example.com/p.png\",\"caption\":\"Look\"}}",
+                "{\"type\":\"image\",\"image\":{\"link\":\"https://cdn.example.com/p.png\",\"caption\":\"Look\"}}");
+
+        sends.forEach((request, expected) -> {
+            var reply = api.post("/api/v1/message/send", "wa-key", request);
+            assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+            await().atMost(PATIENCE).untilAsserted(() -> PROVIDERS.verify(postRequestedFor(urlEqualTo(MESSAGES_PATH))
+                    .withRequestBody(equalToJson(expected, true, true))));
+        });
+    }
+
+    @Test
+    void aProviderErrorIsRetriedWhenTransientAndFailsTheMessageWhenNot() {
+        PROVIDERS.stubFor(post(urlEqualTo(MESSAGES_PATH)).withRequestBody(matchingJsonPath("$.text.body",
+                equalTo("flaky graph"))).inScenario("graph").whenScenarioStateIs(Scenario.STARTED)
+                .willSetStateTo("recovered").willReturn(aResponse().withStatus(500)));
+        PROVIDERS.stubFor(post(urlEqualTo(MESSAGES_PATH)).withRequestBody(matchingJsonPath("$.text.body",
+                equalTo("flaky graph"))).inScenario("graph").whenScenarioStateIs("recovered")
+                .willReturn(aResponse().withStatus(200).withBody("{\"messages\":[{\"id\":\"wamid.RECOVERED\"}]}")));
+        PROVIDERS.stubFor(post(urlEqualTo(MESSAGES_PATH)).withRequestBody(matchingJsonPath("$.text.body",
+                equalTo("bad token"))).willReturn(aResponse().withStatus(401).withBody(
+                "{\"error\":{\"message\":\"Error validating access token\",\"type\":\"OAuthException\",\"code\":190}}")));
+
+        var flaky = api.post("/api/v1/message/send", "wa-key", "{\"channelId\":\"wa-whatsapp\",\"to\":{\"phone\":"
+                + "\"+16315555555\"},\"type\":\"text\",\"text\":{\"body\":\"flaky graph\"}}");
+        var refused = api.post("/api/v1/message/send", "wa-key", "{\"channelId\":\"wa-whatsapp\",\"to\":{\"phone\":"
+                + "\"+16315556666\"},\"type\":\"text\",\"text\":{\"body\":\"bad token\"}}");
+
+        await().atMost(PATIENCE).until(() -> latest(flaky.data().get("sessionId").asText())
+                .get("status").asText().equals("sent"));
+        assertThat(latest(flaky.data().get("sessionId").asText()).get("messageIdExt").asText())
+                .isEqualTo("wamid.RECOVERED");
+        await().atMost(PATIENCE).until(() -> latest(refused.data().get("sessionId").asText())
+                .get("status").asText().equals("failed"));
+        assertThat(latest(refused.data().get("sessionId").asText()).get("logs").get(0).asText())
+                .contains("401", "Error validating access token");
+    }
+
+    private JsonNode latest(String sessionId) {
+        return api.get("/api/v1/session/messages?sessionId=" + sessionId, "wa-key").data();
+    }
+
+    private List<JsonNode> callbacksMentioning(String callback, String text) {
+        return receiver.received("wa", callback).stream().filter(r -> r.getBodyAsString().contains(text))
+                .map(WebhookReceiver::json).toList();
+    }
+
+    private Api.Reply notify(String payload, String signature) {
+        var request = api.request("/webhooks/whatsapp/wa-whatsapp", null).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(payload));
+        if (signature != null) {
+            request.header("X-Hub-Signature-256", signature);
+        }
+        return api.send(request);
+    }
+
+    /** Meta's signature, computed here independently of the gateway's check. */
+    static String sign(String payload) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(APP_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return "sha256=" + HexFormat.of().formatHex(mac.doFinal(payload.getBytes(StandardCharsets.UTF_8)));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String fixture(String name) {
+        try (InputStream in = WhatsAppChannelTest.class.getResourceAsStream("/whatsapp/" + name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
