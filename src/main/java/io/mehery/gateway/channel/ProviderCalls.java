@@ -1,6 +1,8 @@
 package io.mehery.gateway.channel;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
@@ -43,7 +45,9 @@ public class ProviderCalls {
     }
 
     /**
-     * @param idPointer where the provider's answer holds its message id, e.g. {@code /messages/0/id}
+     * @param idPointer where the provider's answer holds its message id, e.g. {@code /messages/0/id}; several
+     *     pointers separated by spaces make one id of their values joined by {@code :} (Telegram's message ids are
+     *     unique only within their chat)
      * @param errorPointer where its error answer holds the reason, e.g. {@code /error/message}
      */
     @Transactional
@@ -57,7 +61,7 @@ public class ProviderCalls {
         String answer = failure == null ? exchange.getMessage().getBody(String.class) : null;
         long now = clock.millis();
         if (status != null && status / 100 == 2) {
-            messages.advance(dispatch.messageId(), "SENT", read(answer, idPointer), now);
+            messages.advance(dispatch.messageId(), "SENT", messageId(answer, idPointer), now);
             return;
         }
         String reason = failure != null ? failure.getClass().getSimpleName() + ": " + failure.getMessage()
@@ -70,6 +74,21 @@ public class ProviderCalls {
         }
         LOG.warn("Outbound message {} failed: {}", dispatch.messageId(), reason);
         messages.fail(dispatch.messageId(), reason, now);
+    }
+
+    private String messageId(String answer, String pointers) {
+        if (pointers == null) {
+            return null;
+        }
+        List<String> parts = new ArrayList<>();
+        for (String pointer : pointers.trim().split("\\s+")) {
+            String part = read(answer, pointer);
+            if (part == null) {
+                return null;
+            }
+            parts.add(part);
+        }
+        return String.join(":", parts);
     }
 
     private String read(String answer, String pointer) {

@@ -18,11 +18,13 @@ public record MeheryProperties(
         @DefaultValue Sessions sessions,
         @DefaultValue Webhooks webhooks,
         @DefaultValue Http http,
-        @DefaultValue Delivery delivery) {
+        @DefaultValue Delivery delivery,
+        Map<String, String> templates) {
 
     public MeheryProperties {
         tenants = tenants == null ? Map.of() : Map.copyOf(tenants);
         channels = channels == null ? Map.of() : Map.copyOf(channels);
+        templates = templates == null ? Map.of() : Map.copyOf(templates);
     }
 
     public record Tenant(String apiKey, String verifyToken, String signingSecret) {

@@ -203,7 +203,8 @@ class WhatsAppChannelTest extends GatewayTestSupport {
     @Test
     void everySendableTypeHasItsCloudApiShape() {
         PROVIDERS.stubFor(post(urlEqualTo(MESSAGES_PATH)).atPriority(10).willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "application/json").withBody("{\"messages\":[{\"id\":\"wamid.ANY\"}]}")));
+                .withHeader("Content-Type", "application/json").withTransformers("response-template")
+                .withBody("{\"messages\":[{\"id\":\"wamid.{{randomValue length=24 type='ALPHANUMERIC'}}\"}]}")));
         String to = "\"to\":{\"phone\":\"+16315554444\"}";
         Map<String, String> sends = Map.of(
                 "{\"channelId\":\"wa-whatsapp\"," + to + ",\"type\":\"document\",\"document\":{\"link\":"

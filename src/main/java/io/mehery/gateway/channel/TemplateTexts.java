@@ -1,0 +1,48 @@
+package io.mehery.gateway.channel;
+
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.springframework.stereotype.Component;
+
+import io.mehery.gateway.api.ApiException;
+import io.mehery.gateway.api.model.Template;
+import io.mehery.gateway.config.MeheryProperties;
+
+/**
+ * Templates on channels that have none of their own: {@code mehery.templates.<id>} is the text, its
+ * {@code {{name}}} placeholders filled from the send's {@code data}, blank where a value is missing.
+ */
+@Component
+public class TemplateTexts {
+
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([^}\\s]+)\\s*}}");
+
+    private final Map<String, String> templates;
+
+    public TemplateTexts(MeheryProperties properties) {
+        this.templates = properties.templates();
+    }
+
+    public boolean has(String templateId) {
+        return templates.containsKey(templateId);
+    }
+
+    public String render(Template template) {
+        String text = templates.get(template.id());
+        if (text == null) {
+            throw ApiException.badRequest("UNKNOWN_TEMPLATE", "template.id", "No template '" + template.id()
+                    + "' is configured (mehery.templates." + template.id() + ")");
+        }
+        Map<String, Object> data = template.data() == null ? Map.of() : template.data();
+        Matcher placeholders = PLACEHOLDER.matcher(text);
+        StringBuilder rendered = new StringBuilder();
+        while (placeholders.find()) {
+            Object value = data.get(placeholders.group(1));
+            placeholders.appendReplacement(rendered, Matcher.quoteReplacement(value == null ? "" : value.toString()));
+        }
+        placeholders.appendTail(rendered);
+        return rendered.toString();
+    }
+}

@@ -1,0 +1,139 @@
+package io.mehery.gateway.channel.telegram;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static io.mehery.gateway.WebhookReceiver.ACTION_EVENT;
+import static io.mehery.gateway.WebhookReceiver.MESSAGE_RECEIVE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.mehery.gateway.Api;
+import io.mehery.gateway.GatewayTestSupport;
+import io.mehery.gateway.WebhookReceiver;
+
+/** The Telegram channel: secret token, updates into callbacks, message/send as Bot API calls. */
+class TelegramChannelTest extends GatewayTestSupport {
+
+    static final String BOT = "/bot123456:ABC-DEF";
+    static final WebhookReceiver receiver = new WebhookReceiver();
+    static final AtomicLong UPDATE_IDS = new AtomicLong(System.currentTimeMillis());
+    static final Duration PATIENCE = Duration.ofSeconds(15);
+
+    @AfterAll
+    static void stopReceiver() {
+        receiver.close();
+    }
+
+    @BeforeEach
+    void clientWebhook() {
+        receiver.answerAll("wa", aResponse().withStatus(200));
+        api.post("/api/v1/config/webhook", "wa-key", "{\"url\":\"" + receiver.baseUrl("wa") + "\"}");
+    }
+
+    @Test
+    void updatesWithTheSecretTokenBecomeCallbacksAndOthersAreRefused() {
+        long chat = 700000000L + UPDATE_IDS.incrementAndGet() % 1000000;
+        long text = UPDATE_IDS.incrementAndGet();
+        long photo = UPDATE_IDS.incrementAndGet();
+        long edited = UPDATE_IDS.incrementAndGet();
+        long button = UPDATE_IDS.incrementAndGet();
+        String from = "\"from\":{\"id\":" + chat + ",\"is_bot\":false,\"first_name\":\"Ivan\",\"last_name\":\"Petrov\"}";
+        String in = "\"chat\":{\"id\":" + chat + ",\"type\":\"private\"},\"date\":1732441500";
+
+        accepted("{\"update_id\":" + text + ",\"message\":{\"message_id\":11," + from + "," + in
+                + ",\"text\":\"Where is my parcel?\"}}");
+        accepted("{\"update_id\":" + photo + ",\"message\":{\"message_id\":12," + from + "," + in
+                + ",\"photo\":[{\"file_id\":\"small\",\"file_unique_id\":\"s\",\"width\":90,\"height\":90},"
+                + "{\"file_id\":\"large\",\"file_unique_id\":\"l\",\"width\":1280,\"height\":1280}],"
+                + "\"caption\":\"the label\"}}");
+        accepted("{\"update_id\":" + edited + ",\"edited_message\":{\"message_id\":11," + from + "," + in
+                + ",\"edit_date\":1732441600,\"text\":\"Where is my parcel #42?\"}}");
+        accepted("{\"update_id\":" + button + ",\"callback_query\":{\"id\":\"cq1\"," + from
+                + ",\"message\":{\"message_id\":13," + in + ",\"text\":\"Track?\"},\"data\":\"TRACK_42\"}}");
+        // Telegram re-sending an update it got no answer for stores nothing twice
+        accepted("{\"update_id\":" + text + ",\"message\":{\"message_id\":11," + from + "," + in
+                + ",\"text\":\"Where is my parcel?\"}}");
+
+        await().atMost(PATIENCE).until(() -> mentioning(MESSAGE_RECEIVE, "\"" + chat + "\"").size() == 3
+                && mentioning(ACTION_EVENT, "\"" + chat + "\"").size() == 1);
+        List<JsonNode> messages = mentioning(MESSAGE_RECEIVE, "\"" + chat + "\"");
+        assertThat(messages).extracting(m -> m.at("/messages/0/type").asText())
+                .containsExactlyInAnyOrder("text", "image", "text");
+        assertThat(messages).anySatisfy(m -> assertThat(m.at("/messages/0/image/id").asText()).isEqualTo("large"));
+        assertThat(messages).anySatisfy(m -> assertThat(m.at("/messages/0/text/body").asText())
+                .isEqualTo("Where is my parcel #42?"));
+        assertThat(messages.get(0).at("/contacts/0/profile/name").asText()).isEqualTo("Ivan Petrov");
+        assertThat(mentioning(ACTION_EVENT, "\"" + chat + "\"").get(0).get("actionCode").asText())
+                .isEqualTo("TRACK_42");
+
+        assertThat(update("{\"update_id\":1,\"message\":{}}", "wrong").status()).isEqualTo(401);
+        assertThat(update("{\"update_id\":1,\"message\":{}}", null).status()).isEqualTo(401);
+    }
+
+    @Test
+    void messageSendBecomesBotApiCalls() {
+        PROVIDERS.stubFor(post(urlPathMatching(BOT + "/send.*")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json")
+                .withTransformers("response-template").withBody("{\"ok\":true,\"result\":{\"message_id\":"
+                        + "{{randomInt lower=100000 upper=999999999}},\"chat\":{\"id\":555000111}}}")));
+        String to = "\"channelId\":\"tg-telegram\",\"to\":{\"phone\":\"555000111\"}";
+        Map<String, String> sends = Map.of(
+                "{" + to + ",\"type\":\"text\",\"text\":{\"body\":\"On its way\"}}",
+                "/sendMessage|{\"chat_id\":\"555000111\",\"text\":\"On its way\"}",
+                "{" + to + ",\"type\":\"image\",\"image\":{\"link\":\"https://cdn.example.com/l.png\",\"caption\":"
+                        + "\"Label\"}}",
+                "/sendPhoto|{\"chat_id\":\"555000111\",\"photo\":\"https://cdn.example.com/l.png\",\"caption\":"
+                        + "\"Label\"}",
+                "{" + to + ",\"type\":\"location\",\"location\":{\"latitude\":\"52.52\",\"longitude\":\"13.405\"}}",
+                "/sendLocation|{\"chat_id\":\"555000111\",\"latitude\":52.52,\"longitude\":13.405}",
+                "{" + to + ",\"type\":\"template\",\"template\":{\"id\":\"order_update\",\"data\":{\"1\":\"Ivan\","
+                        + "\"2\":\"today\"}}}",
+                "/sendMessage|{\"chat_id\":\"555000111\",\"text\":\"Hi Ivan, your order ships today. Thanks!\"}");
+
+        sends.forEach((request, expected) -> {
+            var reply = api.post("/api/v1/message/send", "wa-key", request);
+            assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+            String[] call = expected.split("\\|", 2);
+            await().atMost(PATIENCE).untilAsserted(() -> PROVIDERS.verify(postRequestedFor(urlEqualTo(BOT + call[0]))
+                    .withRequestBody(equalToJson(call[1]))));
+            String sessionId = reply.data().get("sessionId").asText();
+            await().atMost(PATIENCE).until(() -> api.get("/api/v1/session/messages?sessionId=" + sessionId, "wa-key")
+                    .data().get("messageIdExt").asText().matches("555000111:\\d+"));
+        });
+    }
+
+    private void accepted(String json) {
+        var reply = update(json, "tg-secret-token");
+        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+    }
+
+    private List<JsonNode> mentioning(String callback, String text) {
+        return receiver.received("wa", callback).stream().filter(r -> r.getBodyAsString().contains(text))
+                .map(WebhookReceiver::json).toList();
+    }
+
+    private Api.Reply update(String json, String secretToken) {
+        var request = api.request("/webhooks/telegram/tg-telegram", null).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json));
+        if (secretToken != null) {
+            request.header("X-Telegram-Bot-Api-Secret-Token", secretToken);
+        }
+        return api.send(request);
+    }
+}
