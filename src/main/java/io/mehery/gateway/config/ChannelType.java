@@ -1,5 +1,7 @@
 package io.mehery.gateway.config;
 
+import io.mehery.gateway.api.model.MessageType;
+
 /** The kinds of channel the gateway speaks; the names are the spec's contactType values. */
 public enum ChannelType {
     WHATSAPP, TELEGRAM, FACEBOOK, INSTAGRAM, SMS, EMAIL, DUMMY;
@@ -7,6 +9,23 @@ public enum ChannelType {
     /** EMAIL addresses users by e-mail; every other channel by the address carried in {@code to.phone}. */
     public boolean addressesByEmail() {
         return this == EMAIL;
+    }
+
+    /**
+     * Whether a message of this type can be sent on channels of this kind. Consent types are recorded, never
+     * sent; Messenger and Instagram carry no location or contact cards, Instagram no documents.
+     */
+    public boolean carries(MessageType type) {
+        if (type.isConsent()) {
+            return true;
+        }
+        return switch (this) {
+            case FACEBOOK -> type != MessageType.LOCATION && type != MessageType.CONTACTS
+                    && type != MessageType.SYSTEM;
+            case INSTAGRAM -> type != MessageType.LOCATION && type != MessageType.CONTACTS
+                    && type != MessageType.DOCUMENT && type != MessageType.SYSTEM;
+            default -> type != MessageType.SYSTEM;
+        };
     }
 
     /** Channels whose user address is a phone number (the sandbox plays one). */

@@ -118,7 +118,8 @@ public class OutboundMessages {
             throw ApiException.badRequest("INVALID_FIELD", "to.phone",
                     "A " + channel.type() + " address is an E.164 number such as +15550101");
         }
-        return phone.trim();
+        // one user, one contact: inbound numbers arrive with the plus, so sends get it too
+        return numbered && !phone.trim().startsWith("+") ? "+" + phone.trim() : phone.trim();
     }
 
     private void checkContent(MessageSendRequest request, Channel channel, MessageType type) {
@@ -139,6 +140,10 @@ public class OutboundMessages {
                 ApiException.require(media != null && media.link() != null, part + ".link");
                 checkLink(media.link(), part + ".link");
             }
+        }
+        if (!channel.type().carries(type)) {
+            throw ApiException.badRequest("UNSUPPORTED_TYPE", "type",
+                    "A " + channel.type() + " channel cannot carry a " + type.json() + " message");
         }
         if (camel.getRoute(OutboundDispatch.routeIdFor(channel.type())) == null) {
             throw ApiException.badRequest("UNSUPPORTED_CHANNEL", "channelId",

@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
+import io.mehery.gateway.store.ContactStore;
 import io.mehery.gateway.store.MessageRecord;
 import io.mehery.gateway.store.MessageStore;
 
@@ -24,9 +25,19 @@ public class ProviderReceipts {
     private static final Logger LOG = LoggerFactory.getLogger(ProviderReceipts.class);
 
     private final MessageStore messages;
+    private final ContactStore contacts;
 
-    public ProviderReceipts(MessageStore messages) {
+    public ProviderReceipts(MessageStore messages, ContactStore contacts) {
         this.messages = messages;
+        this.contacts = contacts;
+    }
+
+    /** A read watermark: every message sent to the user up to then is read. */
+    @Transactional
+    public void readUpTo(String tenantId, String channelId, String userAddress, long watermark) {
+        contacts.find(tenantId, channelId, userAddress).ifPresent(contact -> messages
+                .unreadSentBefore(contact.id(), watermark)
+                .forEach(id -> messages.advance(id, "READ", null, watermark)));
     }
 
     /** @return false when no message of the channel has that provider id (not sent by this gateway) */

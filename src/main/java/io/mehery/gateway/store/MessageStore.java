@@ -64,6 +64,12 @@ public class MessageStore {
         stamp(messageId, status, at);
     }
 
+    /** The contact's outbound messages sent up to {@code watermark} and not yet read: what a read watermark covers. */
+    public List<String> unreadSentBefore(String contactId, long watermark) {
+        return jdbc.queryForList("SELECT id FROM message WHERE contact_id = ? AND direction = 'OUTBOUND'"
+                + " AND status IN ('SENT', 'DELIVERED') AND created_at <= ?", String.class, contactId, watermark);
+    }
+
     /** Takes back a message whose hand-off failed, so that the caller's retry starts from nothing. */
     public void delete(String messageId) {
         jdbc.update("DELETE FROM message_stamp WHERE message_id = ?", messageId);

@@ -1,0 +1,90 @@
+package io.mehery.gateway.channel.messenger;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.camel.Body;
+import org.apache.camel.Header;
+import org.springframework.stereotype.Component;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.mehery.gateway.api.ApiException;
+import io.mehery.gateway.channel.meta.MetaWebhooks;
+import io.mehery.gateway.config.ChannelType;
+import io.mehery.gateway.config.MeheryProperties.Channel;
+import io.mehery.gateway.conversation.Handoff;
+import io.mehery.gateway.conversation.InboundMessages;
+import io.mehery.gateway.conversation.ProviderReceipts;
+import io.mehery.gateway.security.Channels;
+
+/**
+ * The Messenger Platform webhook of a Facebook Page or Instagram account: Meta's handshake, then signed batches of
+ * {@code entry[].messaging[]} events. The user's address is the page-scoped id (PSID/IGSID). The page's own
+ * messages come back as echoes and are not inbound; delivery and read events are receipts.
+ */
+@Component("messengerInbound")
+public class MessengerInbound {
+
+    private final Channels channels;
+    private final InboundMessages inbound;
+    private final ProviderReceipts receipts;
+    private final ObjectMapper json;
+
+    public MessengerInbound(Channels channels, InboundMessages inbound, ProviderReceipts receipts,
+            ObjectMapper json) {
+        this.channels = channels;
+        this.inbound = inbound;
+        this.receipts = receipts;
+        this.json = json;
+    }
+
+    public String verify(@Header("channelType") ChannelType type, @Header("channelId") String channelId,
+            @Header("hub.mode") String mode, @Header("hub.verify_token") String verifyToken,
+            @Header("hub.challenge") String challenge) {
+        return MetaWebhooks.challenge(channels.ofType(channelId, type), mode, verifyToken, challenge);
+    }
+
+    public Handoff receive(@Header("channelType") ChannelType type, @Header("channelId") String channelId,
+            @Header("X-Hub-Signature-256") String signature, @Body byte[] rawBody) {
+        Channel channel = channels.ofType(channelId, type);
+        MetaWebhooks.verifySignature(channel, rawBody, signature);
+        JsonNode batch = parse(rawBody);
+        List<Handoff> messages = new ArrayList<>();
+        int receiptCount = 0;
+        for (JsonNode entry : batch.path("entry")) {
+            for (JsonNode event : entry.path("messaging")) {
+                String user = event.at("/sender/id").asText();
+                ApiException.require(!user.isEmpty(), "entry.messaging.sender.id");
+                if (event.has("delivery")) {
+                    for (JsonNode mid : event.at("/delivery/mids")) {
+                        receipts.apply(channel.tenant(), channelId, mid.asText(), "DELIVERED",
+                                event.path("timestamp").asLong(), null);
+                    }
+                    receiptCount++;
+                } else if (event.has("read")) {
+                    long watermark = event.at("/read/watermark").asLong(event.path("timestamp").asLong());
+                    receipts.readUpTo(channel.tenant(), channelId, user, watermark);
+                    receiptCount++;
+                } else if (!event.at("/message/is_echo").asBoolean(false)) {
+                    MessengerMessages mehery = MessengerMessages.of(event);
+                    messages.add(inbound.receive(channelId, channel, user, null, mehery.type(), mehery.part(),
+                            mehery.text(), mehery.messageId(), mehery.actionCode()));
+                }
+            }
+        }
+        return Handoff.combined(Map.of("messages", messages.size(), "receipts", receiptCount), messages);
+    }
+
+    private JsonNode parse(byte[] rawBody) {
+        try {
+            return json.readTree(new String(rawBody, StandardCharsets.UTF_8));
+        } catch (JsonProcessingException e) {
+            throw ApiException.badRequest("MALFORMED_JSON", "body", "The notification is not JSON");
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package io.mehery.gateway.channel.messenger;
+
+import org.apache.camel.Exchange;
+import org.springframework.stereotype.Component;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.mehery.gateway.api.model.MessageSendRequest;
+import io.mehery.gateway.channel.ProviderCalls;
+import io.mehery.gateway.channel.TemplateTexts;
+import io.mehery.gateway.config.MeheryProperties;
+import io.mehery.gateway.config.MeheryProperties.Channel;
+import io.mehery.gateway.conversation.OutboundDispatch;
+
+/**
+ * message/send on a Facebook Page or Instagram account as a Send API call, {@code POST {base-url}/me/messages}
+ * with the page access token: text (templates rendered to text) or one attachment by URL.
+ */
+@Component("messengerOutbound")
+public class MessengerOutbound {
+
+    private final MeheryProperties properties;
+    private final TemplateTexts templates;
+    private final ObjectMapper json;
+
+    public MessengerOutbound(MeheryProperties properties, TemplateTexts templates, ObjectMapper json) {
+        this.properties = properties;
+        this.templates = templates;
+        this.json = json;
+    }
+
+    public void toRequest(Exchange exchange) {
+        OutboundDispatch dispatch = exchange.getProperty(ProviderCalls.DISPATCH, OutboundDispatch.class);
+        Channel channel = properties.channels().get(dispatch.channelId());
+        MessageSendRequest request = dispatch.message();
+        ObjectNode body = json.createObjectNode();
+        body.putObject("recipient").put("id", request.to().phone());
+        body.put("messaging_type", "RESPONSE");
+        ObjectNode message = body.putObject("message");
+        switch (request.type()) {
+            case TEXT -> message.put("text", request.text().body());
+            case TEMPLATE -> message.put("text", templates.render(request.template()));
+            case IMAGE -> attachment(message, "image", request.media().link());
+            case AUDIO, VOICE -> attachment(message, "audio", request.media().link());
+            case VIDEO -> attachment(message, "video", request.media().link());
+            case DOCUMENT -> attachment(message, "file", request.media().link());
+            default -> throw new IllegalArgumentException(dispatch.channelType() + " does not carry "
+                    + request.type().json());
+        }
+        var out = exchange.getMessage();
+        out.setHeader(Exchange.HTTP_URI, channel.baseUrl() + "/me/messages");
+        out.setHeader(Exchange.HTTP_METHOD, "POST");
+        out.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        out.setHeader("Authorization", "Bearer " + channel.accessToken());
+        out.setBody(body.toString());
+    }
+
+    private static void attachment(ObjectNode message, String type, String url) {
+        ObjectNode attachment = message.putObject("attachment").put("type", type);
+        attachment.putObject("payload").put("url", url).put("is_reusable", true);
+    }
+}

@@ -1,0 +1,185 @@
+package io.mehery.gateway.channel.messenger;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static io.mehery.gateway.WebhookReceiver.ACTION_EVENT;
+import static io.mehery.gateway.WebhookReceiver.MESSAGE_RECEIVE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.mehery.gateway.Api;
+import io.mehery.gateway.GatewayTestSupport;
+import io.mehery.gateway.WebhookReceiver;
+
+/** Facebook Messenger and Instagram, both on the Messenger Platform: handshake, signed events, receipts, sends. */
+class MessengerChannelTest extends GatewayTestSupport {
+
+    static final WebhookReceiver receiver = new WebhookReceiver();
+    static final Duration PATIENCE = Duration.ofSeconds(15);
+
+    @AfterAll
+    static void stopReceiver() {
+        receiver.close();
+    }
+
+    @BeforeEach
+    void clientWebhook() {
+        receiver.answerAll("wa", aResponse().withStatus(200));
+        api.post("/api/v1/config/webhook", "wa-key", "{\"url\":\"" + receiver.baseUrl("wa") + "\"}");
+    }
+
+    @Test
+    void handshakesAnswerOnlyTheirOwnVerifyToken() {
+        assertThat(api.get("/webhooks/facebook/fb-page?hub.mode=subscribe&hub.verify_token=fb-hub-token"
+                + "&hub.challenge=77", null).body()).isEqualTo("77");
+        assertThat(api.get("/webhooks/instagram/ig-account?hub.mode=subscribe&hub.verify_token=ig-hub-token"
+                + "&hub.challenge=78", null).body()).isEqualTo("78");
+        assertThat(api.get("/webhooks/instagram/ig-account?hub.mode=subscribe&hub.verify_token=fb-hub-token"
+                + "&hub.challenge=79", null).status()).isEqualTo(403);
+        assertThat(api.get("/webhooks/facebook/ig-account?hub.mode=subscribe&hub.verify_token=ig-hub-token"
+                + "&hub.challenge=79", null).status()).isEqualTo(404);
+    }
+
+    @Test
+    void messengerEventsBecomeCallbacksEchoesAreIgnoredAndForgeriesRefused() {
+        String psid = "24" + (System.nanoTime() % 100000000000L);
+        String uid = UUID.randomUUID().toString();
+        String events = """
+                {"object":"page","entry":[{"id":"112233445566","time":1732441700000,"messaging":[
+                 {"sender":{"id":"%1$s"},"recipient":{"id":"112233445566"},"timestamp":1732441700001,
+                  "message":{"mid":"m_text_%2$s","text":"Do you ship to Oslo?"}},
+                 {"sender":{"id":"%1$s"},"recipient":{"id":"112233445566"},"timestamp":1732441700002,
+                  "message":{"mid":"m_img_%2$s","attachments":[{"type":"image","payload":{"url":"https://scontent.example.com/p.jpg"}}]}},
+                 {"sender":{"id":"%1$s"},"recipient":{"id":"112233445566"},"timestamp":1732441700003,
+                  "message":{"mid":"m_qr_%2$s","text":"Yes","quick_reply":{"payload":"SHIP_YES"}}},
+                 {"sender":{"id":"%1$s"},"recipient":{"id":"112233445566"},"timestamp":1732441700004,
+                  "postback":{"mid":"m_pb_%2$s","title":"Talk to an agent","payload":"AGENT"}},
+                 {"sender":{"id":"112233445566"},"recipient":{"id":"%1$s"},"timestamp":1732441700005,
+                  "message":{"mid":"m_echo_%2$s","is_echo":true,"text":"We do!"}}
+                ]}]}""".formatted(psid, uid);
+
+        assertThat(notify("facebook/fb-page", events, "sha256=" + "00".repeat(32)).status()).isEqualTo(401);
+        assertThat(notify("facebook/fb-page", events, sign("fb-app-secret", events)).status()).isEqualTo(200);
+
+        await().atMost(PATIENCE).until(() -> mentioning(MESSAGE_RECEIVE, uid).size() == 2
+                && mentioning(ACTION_EVENT, psid).size() == 2);
+        assertThat(mentioning(MESSAGE_RECEIVE, uid)).extracting(m -> m.at("/messages/0/type").asText())
+                .containsExactlyInAnyOrder("text", "image");
+        assertThat(mentioning(MESSAGE_RECEIVE, uid)).anySatisfy(m -> assertThat(m.at("/messages/0/image/link")
+                .asText()).isEqualTo("https://scontent.example.com/p.jpg"));
+        assertThat(mentioning(ACTION_EVENT, psid)).extracting(a -> a.get("actionCode").asText())
+                .containsExactlyInAnyOrder("SHIP_YES", "AGENT");
+        assertThat(mentioning(MESSAGE_RECEIVE, "m_echo_" + uid)).isEmpty();
+    }
+
+    @Test
+    void sendsBecomeSendApiCallsAndDeliveryAndReadEventsMoveTheirStatus() {
+        String psid = "25" + (System.nanoTime() % 100000000000L);
+        String mid = "m_out_" + UUID.randomUUID();
+        PROVIDERS.stubFor(post(urlEqualTo("/fb/v21.0/me/messages")).willReturn(aResponse().withStatus(200)
+                .withBody("{\"recipient_id\":\"" + psid + "\",\"message_id\":\"" + mid + "\"}")));
+
+        var sent = api.post("/api/v1/message/send", "wa-key", "{\"channelId\":\"fb-page\",\"to\":{\"phone\":\""
+                + psid + "\"},\"type\":\"image\",\"image\":{\"link\":\"https://cdn.example.com/c.png\"}}");
+        var refused = api.post("/api/v1/message/send", "wa-key", "{\"channelId\":\"fb-page\",\"to\":{\"phone\":\""
+                + psid + "\"},\"type\":\"location\",\"location\":{\"latitude\":\"1\",\"longitude\":\"2\"}}");
+
+        assertThat(sent.status()).as(sent.body()).isEqualTo(200);
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.errorCode()).isEqualTo("UNSUPPORTED_TYPE");
+        String sessionId = sent.data().get("sessionId").asText();
+        await().atMost(PATIENCE).until(() -> latest(sessionId).get("messageIdExt").asText().equals(mid));
+        PROVIDERS.verify(postRequestedFor(urlEqualTo("/fb/v21.0/me/messages"))
+                .withHeader("Authorization", equalTo("Bearer fb-page-token"))
+                .withRequestBody(equalToJson("{\"recipient\":{\"id\":\"" + psid + "\"},\"messaging_type\":\"RESPONSE\","
+                        + "\"message\":{\"attachment\":{\"type\":\"image\",\"payload\":{\"url\":"
+                        + "\"https://cdn.example.com/c.png\",\"is_reusable\":true}}}}")));
+
+        long later = System.currentTimeMillis() + 60_000;
+        String receipts = """
+                {"object":"page","entry":[{"id":"112233445566","time":%2$d,"messaging":[
+                 {"sender":{"id":"%1$s"},"recipient":{"id":"112233445566"},"timestamp":%2$d,
+                  "delivery":{"mids":["%3$s"],"watermark":%2$d}},
+                 {"sender":{"id":"%1$s"},"recipient":{"id":"112233445566"},"timestamp":%2$d,"read":{"watermark":%2$d}}
+                ]}]}""".formatted(psid, later, mid);
+        assertThat(notify("facebook/fb-page", receipts, sign("fb-app-secret", receipts)).status()).isEqualTo(200);
+
+        JsonNode message = latest(sessionId);
+        assertThat(message.get("status").asText()).isEqualTo("read");
+        assertThat(message.get("stamps").get("delivered").asLong()).isEqualTo(later);
+    }
+
+    @Test
+    void instagramMessagesAndSendsUseItsOwnAccount() {
+        String igsid = "26" + (System.nanoTime() % 100000000000L);
+        String uid = UUID.randomUUID().toString();
+        String event = """
+                {"object":"instagram","entry":[{"id":"17841400000000000","time":1732441800000,"messaging":[
+                 {"sender":{"id":"%s"},"recipient":{"id":"17841400000000000"},"timestamp":1732441800001,
+                  "message":{"mid":"ig_%s","text":"Is this in stock?"}}]}]}""".formatted(igsid, uid);
+        PROVIDERS.stubFor(post(urlEqualTo("/ig/v21.0/me/messages")).willReturn(aResponse().withStatus(200)
+                .withBody("{\"recipient_id\":\"" + igsid + "\",\"message_id\":\"ig_out_" + uid + "\"}")));
+
+        assertThat(notify("instagram/ig-account", event, sign("fb-app-secret", event)).status()).isEqualTo(401);
+        assertThat(notify("instagram/ig-account", event, sign("ig-app-secret", event)).status()).isEqualTo(200);
+        await().atMost(PATIENCE).until(() -> mentioning(MESSAGE_RECEIVE, "ig_" + uid).size() == 1);
+        assertThat(mentioning(MESSAGE_RECEIVE, "ig_" + uid).get(0).at("/contacts/0/contactType").asText())
+                .isEqualTo("INSTAGRAM");
+
+        var reply = api.post("/api/v1/message/send", "wa-key", "{\"channelId\":\"ig-account\",\"to\":{\"phone\":\""
+                + igsid + "\"},\"type\":\"text\",\"text\":{\"body\":\"Yes, in stock\"}}");
+        var document = api.post("/api/v1/message/send", "wa-key", "{\"channelId\":\"ig-account\",\"to\":{\"phone\":\""
+                + igsid + "\"},\"type\":\"document\",\"document\":{\"link\":\"https://cdn.example.com/d.pdf\"}}");
+        assertThat(document.errorCode()).isEqualTo("UNSUPPORTED_TYPE");
+        await().atMost(PATIENCE).until(() -> latest(reply.data().get("sessionId").asText())
+                .get("messageIdExt").asText().equals("ig_out_" + uid));
+        PROVIDERS.verify(postRequestedFor(urlEqualTo("/ig/v21.0/me/messages"))
+                .withHeader("Authorization", equalTo("Bearer ig-token"))
+                .withRequestBody(equalToJson("{\"recipient\":{\"id\":\"" + igsid + "\"},\"messaging_type\":\"RESPONSE\","
+                        + "\"message\":{\"text\":\"Yes, in stock\"}}")));
+    }
+
+    private JsonNode latest(String sessionId) {
+        return api.get("/api/v1/session/messages?sessionId=" + sessionId, "wa-key").data();
+    }
+
+    private List<JsonNode> mentioning(String callback, String text) {
+        return receiver.received("wa", callback).stream().filter(r -> r.getBodyAsString().contains(text))
+                .map(WebhookReceiver::json).toList();
+    }
+
+    private Api.Reply notify(String path, String payload, String signature) {
+        return api.send(api.request("/webhooks/" + path, null).header("Content-Type", "application/json")
+                .header("X-Hub-Signature-256", signature).POST(HttpRequest.BodyPublishers.ofString(payload)));
+    }
+
+    static String sign(String secret, String payload) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return "sha256=" + HexFormat.of().formatHex(mac.doFinal(payload.getBytes(StandardCharsets.UTF_8)));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
