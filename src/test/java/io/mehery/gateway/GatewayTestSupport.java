@@ -45,6 +45,7 @@ public abstract class GatewayTestSupport {
         registry.add("mehery.delivery.breaker.open-for", () -> "1s");
         registry.add("mehery.channels.wa-whatsapp.base-url", () -> "http://127.0.0.1:" + PROVIDERS.port() + "/v21.0");
         registry.add("mehery.channels.tg-telegram.base-url", () -> "http://127.0.0.1:" + PROVIDERS.port());
+        registry.add("mehery.channels.tw-sms.base-url", () -> "http://127.0.0.1:" + PROVIDERS.port());
         registry.add("mehery.channels.fb-page.base-url", () -> "http://127.0.0.1:" + PROVIDERS.port() + "/fb/v21.0");
         registry.add("mehery.channels.ig-account.base-url", () -> "http://127.0.0.1:" + PROVIDERS.port() + "/ig/v21.0");
         registry.add("mehery.analytics.sink-uri",

@@ -37,6 +37,12 @@ import io.mehery.gateway.config.MeheryProperties;
 @Order(Ordered.HIGHEST_PRECEDENCE)
 public class HttpEdgeFilter extends OncePerRequestFilter {
 
+    /**
+     * The request attribute holding the body's bytes as they arrived, for checks that sign them (a form post is
+     * parsed into parameters before any route sees it).
+     */
+    public static final String RAW_BODY = "mehery.rawBody";
+
     private final long maxBody;
     private final Envelopes envelopes;
 
@@ -61,6 +67,7 @@ public class HttpEdgeFilter extends OncePerRequestFilter {
                 refuseTooLarge(request, response);
                 return;
             }
+            request.setAttribute(RAW_BODY, body);
             chain.doFilter(new BufferedBodyRequest(request, body, traceId), response);
         } finally {
             MDC.remove(TraceIds.MDC_KEY);

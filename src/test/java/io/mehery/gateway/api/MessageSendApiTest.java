@@ -138,7 +138,7 @@ class MessageSendApiTest extends GatewayTestSupport {
     @Test
     void aChannelTypeWithoutAnOutboundRouteIsRefusedAtSendTime() {
         var reply = api.post("/api/v1/message/send", Api.DEMO_KEY,
-                "{\"channelId\":\"demo-sms\",\"to\":{\"phone\":\"+15550101\"},\"type\":\"text\","
+                "{\"channelId\":\"demo-email\",\"to\":{\"email\":\"ann@example.com\"},\"type\":\"text\","
                         + "\"text\":{\"body\":\"x\"}}");
 
         assertThat(reply.status()).isEqualTo(400);

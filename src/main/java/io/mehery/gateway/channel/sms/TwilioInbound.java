@@ -1,0 +1,106 @@
+package io.mehery.gateway.channel.sms;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Header;
+import org.springframework.stereotype.Component;
+
+import io.mehery.gateway.api.ApiException;
+import io.mehery.gateway.api.model.Media;
+import io.mehery.gateway.api.model.Text;
+import io.mehery.gateway.config.ChannelType;
+import io.mehery.gateway.config.MeheryProperties.Channel;
+import io.mehery.gateway.conversation.Handoff;
+import io.mehery.gateway.conversation.InboundMessages;
+import io.mehery.gateway.conversation.ProviderReceipts;
+import io.mehery.gateway.security.Channels;
+import io.mehery.gateway.web.HttpEdgeFilter;
+
+import jakarta.servlet.http.HttpServletRequest;
+
+/**
+ * A Twilio number's webhook, for incoming SMS/MMS and for the status callbacks of what the gateway sent (it sets
+ * the channel's {@code public-url} as each send's StatusCallback). Both come signed as form posts.
+ */
+@Component("twilioInbound")
+public class TwilioInbound {
+
+    private final Channels channels;
+    private final InboundMessages inbound;
+    private final ProviderReceipts receipts;
+    private final Clock clock;
+
+    public TwilioInbound(Channels channels, InboundMessages inbound, ProviderReceipts receipts, Clock clock) {
+        this.channels = channels;
+        this.inbound = inbound;
+        this.receipts = receipts;
+        this.clock = clock;
+    }
+
+    /** Reads the form as it arrived: the HTTP layer has parsed it already, and the signature covers the original. */
+    public Handoff receive(@Header("channelId") String channelId, @Header("X-Twilio-Signature") String signature,
+            @Header(Exchange.HTTP_SERVLET_REQUEST) HttpServletRequest request) {
+        Channel channel = channels.ofType(channelId, ChannelType.SMS);
+        byte[] raw = request == null ? null : (byte[]) request.getAttribute(HttpEdgeFilter.RAW_BODY);
+        Map<String, String> parameters = parse(raw == null ? "" : new String(raw, StandardCharsets.UTF_8));
+        TwilioSignatures.verify(channel.authToken(), channel.publicUrl(), parameters, signature);
+        String sid = parameters.get("MessageSid");
+        ApiException.require(sid != null, "MessageSid");
+        String status = parameters.get("MessageStatus");
+        if (status != null && !"received".equals(status)) {
+            String error = parameters.get("ErrorCode");
+            receipts.apply(channel.tenant(), channelId, sid, receiptOf(status), clock.millis(),
+                    error == null ? null : "Twilio error " + error);
+            return Handoff.answerOnly(Map.of("receipt", sid));
+        }
+        String from = parameters.get("From");
+        ApiException.require(from != null, "From");
+        String body = parameters.getOrDefault("Body", "");
+        if (parameters.containsKey("MediaUrl0")) {
+            String mime = parameters.getOrDefault("MediaContentType0", "application/octet-stream");
+            Media media = new Media(body.isEmpty() ? null : body, null, sid + "/0", parameters.get("MediaUrl0"), mime,
+                    null);
+            return inbound.receive(channelId, channel, from, null, mediaType(mime), media, media.caption(), sid,
+                    null);
+        }
+        return inbound.receive(channelId, channel, from, null, "text", new Text(body, null), body, sid, null);
+    }
+
+    /** Twilio's statuses in the gateway's terms: undelivered is a failure, queued and sending change nothing. */
+    private static String receiptOf(String status) {
+        return switch (status) {
+            case "undelivered", "failed" -> ProviderReceipts.FAILED;
+            case "queued", "accepted", "sending", "scheduled" -> "SENT";
+            default -> status.toUpperCase(Locale.ROOT);
+        };
+    }
+
+    private static String mediaType(String mime) {
+        if (mime.startsWith("image/")) {
+            return "image";
+        }
+        if (mime.startsWith("video/")) {
+            return "video";
+        }
+        return mime.startsWith("audio/") ? "audio" : "document";
+    }
+
+    static Map<String, String> parse(String form) {
+        Map<String, String> parameters = new LinkedHashMap<>();
+        if (form == null || form.isEmpty()) {
+            return parameters;
+        }
+        for (String pair : form.split("&")) {
+            int eq = pair.indexOf('=');
+            String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            parameters.put(name, eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+        return parameters;
+    }
+}

@@ -1,0 +1,71 @@
+package io.mehery.gateway.channel.sms;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.apache.camel.Exchange;
+import org.springframework.stereotype.Component;
+
+import io.mehery.gateway.api.model.MessageSendRequest;
+import io.mehery.gateway.channel.ProviderCalls;
+import io.mehery.gateway.channel.TemplateTexts;
+import io.mehery.gateway.config.MeheryProperties;
+import io.mehery.gateway.config.MeheryProperties.Channel;
+import io.mehery.gateway.conversation.OutboundDispatch;
+
+/**
+ * message/send on a Twilio number: {@code POST {base-url}/2010-04-01/Accounts/{account-sid}/Messages.json}, a
+ * form with To, From (or MessagingServiceSid), Body, MediaUrl for MMS, and the channel's public URL as the
+ * StatusCallback, so that delivery receipts come back to the channel's webhook.
+ */
+@Component("twilioOutbound")
+public class TwilioOutbound {
+
+    private final MeheryProperties properties;
+    private final TemplateTexts templates;
+
+    public TwilioOutbound(MeheryProperties properties, TemplateTexts templates) {
+        this.properties = properties;
+        this.templates = templates;
+    }
+
+    public void toRequest(Exchange exchange) {
+        OutboundDispatch dispatch = exchange.getProperty(ProviderCalls.DISPATCH, OutboundDispatch.class);
+        Channel channel = properties.channels().get(dispatch.channelId());
+        MessageSendRequest request = dispatch.message();
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("To", request.to().phone());
+        if (channel.messagingServiceSid() != null) {
+            form.put("MessagingServiceSid", channel.messagingServiceSid());
+        } else {
+            form.put("From", channel.from() != null ? channel.from() : channel.lane());
+        }
+        switch (request.type()) {
+            case TEXT -> form.put("Body", request.text().body());
+            case TEMPLATE -> form.put("Body", templates.render(request.template()));
+            case IMAGE, VIDEO, AUDIO, VOICE, DOCUMENT -> {
+                if (request.media().caption() != null) {
+                    form.put("Body", request.media().caption());
+                }
+                form.put("MediaUrl", request.media().link());
+            }
+            default -> throw new IllegalArgumentException("SMS does not carry " + request.type().json());
+        }
+        if (channel.publicUrl() != null) {
+            form.put("StatusCallback", channel.publicUrl());
+        }
+        var message = exchange.getMessage();
+        message.setHeader(Exchange.HTTP_URI, channel.baseUrl() + "/2010-04-01/Accounts/" + channel.accountSid()
+                + "/Messages.json");
+        message.setHeader(Exchange.HTTP_METHOD, "POST");
+        message.setHeader(Exchange.CONTENT_TYPE, "application/x-www-form-urlencoded");
+        message.setHeader("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                (channel.accountSid() + ":" + channel.authToken()).getBytes(StandardCharsets.UTF_8)));
+        message.setBody(form.entrySet().stream().map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&")));
+    }
+}
