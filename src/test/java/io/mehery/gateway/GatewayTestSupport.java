@@ -7,6 +7,9 @@ import java.nio.file.Path;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import com.icegreen.greenmail.util.ServerSetupTest;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
@@ -29,6 +32,8 @@ public abstract class GatewayTestSupport {
     protected static final Path DATA_DIR = newDataDir();
     /** Every provider API (WhatsApp Graph, ...) of the test channels, on this host. */
     protected static final WireMockServer PROVIDERS = startProviders();
+    /** The mail server of the test e-mail channel: SMTP for its sends, IMAP for its mailbox. */
+    protected static final GreenMail MAIL = startMail();
 
     @LocalServerPort
     int port;
@@ -45,6 +50,11 @@ public abstract class GatewayTestSupport {
         registry.add("mehery.delivery.breaker.open-for", () -> "1s");
         registry.add("mehery.channels.wa-whatsapp.base-url", () -> "http://127.0.0.1:" + PROVIDERS.port() + "/v21.0");
         registry.add("mehery.channels.tg-telegram.base-url", () -> "http://127.0.0.1:" + PROVIDERS.port());
+        String mailbox = "?username=support@example.com&password=secret";
+        registry.add("mehery.channels.mail-support.smtp-url",
+                () -> "smtp://127.0.0.1:" + MAIL.getSmtp().getPort() + mailbox);
+        registry.add("mehery.channels.mail-support.imap-url",
+                () -> "imap://127.0.0.1:" + MAIL.getImap().getPort() + mailbox + "&delay=300&initialDelay=300");
         registry.add("mehery.channels.tw-sms.base-url", () -> "http://127.0.0.1:" + PROVIDERS.port());
         registry.add("mehery.channels.fb-page.base-url", () -> "http://127.0.0.1:" + PROVIDERS.port() + "/fb/v21.0");
         registry.add("mehery.channels.ig-account.base-url", () -> "http://127.0.0.1:" + PROVIDERS.port() + "/ig/v21.0");
@@ -67,6 +77,14 @@ public abstract class GatewayTestSupport {
         server.start();
         Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
         return server;
+    }
+
+    static GreenMail startMail() {
+        GreenMail mail = new GreenMail(ServerSetup.dynamicPort(ServerSetupTest.SMTP_IMAP));
+        mail.start();
+        mail.setUser("support@example.com", "support@example.com", "secret");
+        Runtime.getRuntime().addShutdownHook(new Thread(mail::stop));
+        return mail;
     }
 
     static Path newDataDir() {

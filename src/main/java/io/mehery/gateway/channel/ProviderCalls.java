@@ -66,14 +66,21 @@ public class ProviderCalls {
         }
         String reason = failure != null ? failure.getClass().getSimpleName() + ": " + failure.getMessage()
                 : "HTTP " + status + describe(answer, errorPointer);
-        boolean transientTrouble = status == null || status >= 500 || status == 429 || status == 408;
+        failed(dispatch, deliveryCount, reason, status == null || status >= 500 || status == 429 || status == 408);
+    }
+
+    /**
+     * A send that did not go through: trouble that may pass is thrown back for the outbound queue to hand the
+     * message over again, until the last allowed attempt; anything else fails the message with its reason.
+     */
+    public void failed(OutboundDispatch dispatch, Integer deliveryCount, String reason, boolean transientTrouble) {
         int attempt = deliveryCount == null ? 1 : deliveryCount;
         if (transientTrouble && attempt < maxAttempts) {
             throw new ProviderUnavailableException("provider call for message " + dispatch.messageId()
                     + " failed (attempt " + attempt + " of " + maxAttempts + "): " + reason);
         }
         LOG.warn("Outbound message {} failed: {}", dispatch.messageId(), reason);
-        messages.fail(dispatch.messageId(), reason, now);
+        messages.fail(dispatch.messageId(), reason, clock.millis());
     }
 
     private String messageId(String answer, String pointers) {

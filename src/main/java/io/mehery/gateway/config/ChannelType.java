@@ -13,7 +13,7 @@ public enum ChannelType {
 
     /**
      * Whether a message of this type can be sent on channels of this kind. Consent types are recorded, never
-     * sent; Messenger, Instagram and SMS carry no location or contact cards, Instagram no documents.
+     * sent; Messenger, Instagram, SMS and e-mail carry no location or contact cards, Instagram no documents.
      */
     public boolean carries(MessageType type) {
         if (type.isConsent()) {
@@ -24,7 +24,7 @@ public enum ChannelType {
                     && type != MessageType.SYSTEM;
             case INSTAGRAM -> type != MessageType.LOCATION && type != MessageType.CONTACTS
                     && type != MessageType.DOCUMENT && type != MessageType.SYSTEM;
-            case SMS -> type != MessageType.LOCATION && type != MessageType.CONTACTS && type != MessageType.SYSTEM;
+            case SMS, EMAIL -> type != MessageType.LOCATION && type != MessageType.CONTACTS && type != MessageType.SYSTEM;
             default -> type != MessageType.SYSTEM;
         };
     }

@@ -136,13 +136,14 @@ class MessageSendApiTest extends GatewayTestSupport {
     }
 
     @Test
-    void aChannelTypeWithoutAnOutboundRouteIsRefusedAtSendTime() {
+    void aTypeTheChannelCannotCarryIsRefusedAtSendTime() {
         var reply = api.post("/api/v1/message/send", Api.DEMO_KEY,
-                "{\"channelId\":\"demo-email\",\"to\":{\"email\":\"ann@example.com\"},\"type\":\"text\","
-                        + "\"text\":{\"body\":\"x\"}}");
+                "{\"channelId\":\"demo-email\",\"to\":{\"email\":\"ann@example.com\"},\"type\":\"location\","
+                        + "\"location\":{\"latitude\":\"1\",\"longitude\":\"2\"}}");
 
         assertThat(reply.status()).isEqualTo(400);
-        assertThat(reply.errorCode()).isEqualTo("UNSUPPORTED_CHANNEL");
+        assertThat(reply.errorCode()).isEqualTo("UNSUPPORTED_TYPE");
+        assertThat(reply.errorFields()).containsExactly("type");
     }
 
     private Api.Reply send(String phone, String parts) {

@@ -1,0 +1,100 @@
+package io.mehery.gateway.channel.email;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static io.mehery.gateway.WebhookReceiver.MESSAGE_RECEIVE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.icegreen.greenmail.util.GreenMailUtil;
+
+import io.mehery.gateway.GatewayTestSupport;
+import io.mehery.gateway.WebhookReceiver;
+
+import jakarta.mail.Message;
+import jakarta.mail.Session;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+
+/** The e-mail channel against a real mail server (GreenMail): sends over SMTP, replies fetched over IMAP. */
+class EmailChannelTest extends GatewayTestSupport {
+
+    static final WebhookReceiver receiver = new WebhookReceiver();
+    static final Duration PATIENCE = Duration.ofSeconds(15);
+
+    @AfterAll
+    static void stopReceiver() {
+        receiver.close();
+    }
+
+    @BeforeEach
+    void clientWebhook() {
+        receiver.answerAll("wa", aResponse().withStatus(200));
+        api.post("/api/v1/config/webhook", "wa-key", "{\"url\":\"" + receiver.baseUrl("wa") + "\"}");
+    }
+
+    @Test
+    void aSendIsMailedAndTheReplyComesBackIntoTheSameSession() throws Exception {
+        String user = "customer-" + UUID.randomUUID().toString().substring(0, 8) + "@example.org";
+        var sent = api.post("/api/v1/message/send", "wa-key", """
+                {"channelId":"mail-support","to":{"email":"%s"},"type":"text",
+                 "text":{"body":"Your ticket #77 is solved\\nReply to this mail to reopen it."}}""".formatted(user));
+
+        assertThat(sent.status()).as(sent.body()).isEqualTo(200);
+        String sessionId = sent.data().get("sessionId").asText();
+        await().atMost(PATIENCE).until(() -> Arrays.stream(MAIL.getReceivedMessages())
+                .anyMatch(m -> recipient(m).equals(user)));
+        MimeMessage mailed = Arrays.stream(MAIL.getReceivedMessages()).filter(m -> recipient(m).equals(user))
+                .findFirst().orElseThrow();
+        assertThat(mailed.getSubject()).isEqualTo("Your ticket #77 is solved");
+        assertThat(mailed.getFrom()[0].toString()).isEqualTo("support@example.com");
+        assertThat(GreenMailUtil.getBody(mailed)).contains("Reply to this mail to reopen it.");
+        await().atMost(PATIENCE).until(() -> latest(sessionId).get("status").asText().equals("sent"));
+        assertThat(latest(sessionId).get("messageIdExt").asText()).isEqualTo(mailed.getMessageID());
+
+        MimeMessage reply = new MimeMessage(Session.getInstance(new java.util.Properties()));
+        reply.setFrom(new InternetAddress(user, "Olga Berg"));
+        reply.setRecipients(Message.RecipientType.TO, "support@example.com");
+        reply.setSubject("Re: Your ticket #77 is solved");
+        reply.setHeader("In-Reply-To", mailed.getMessageID());
+        reply.setText("Not solved, the printer still jams.");
+        reply.saveChanges();
+        MAIL.getManagers().getUserManager().getUser("support@example.com").deliver(reply);
+
+        await().atMost(PATIENCE).until(() -> mentioning(user).size() == 1);
+        JsonNode callback = mentioning(user).get(0);
+        assertThat(callback.at("/messages/0/text/body").asText()).contains("Re: Your ticket #77 is solved",
+                "Not solved, the printer still jams.");
+        assertThat(callback.at("/messages/0/session/sessionId").asText()).isEqualTo(sessionId);
+        assertThat(callback.at("/contacts/0/profile/name").asText()).isEqualTo("Olga Berg");
+        assertThat(callback.at("/contacts/0/profile/email").asText()).isEqualTo(user);
+        assertThat(api.get("/api/v1/session/messages?sessionId=" + sessionId, "wa-key").json().get("results"))
+                .hasSize(2);
+    }
+
+    private JsonNode latest(String sessionId) {
+        return api.get("/api/v1/session/messages?sessionId=" + sessionId, "wa-key").data();
+    }
+
+    private List<JsonNode> mentioning(String text) {
+        return receiver.received("wa", MESSAGE_RECEIVE).stream().filter(r -> r.getBodyAsString().contains(text))
+                .map(WebhookReceiver::json).toList();
+    }
+
+    private static String recipient(MimeMessage message) {
+        try {
+            return message.getAllRecipients()[0].toString();
+        } catch (Exception e) {
+            return "";
+        }
+    }
+}
