@@ -1,24 +1,18 @@
 package io.mehery.gateway.channel.email;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static io.mehery.gateway.WebhookReceiver.MESSAGE_RECEIVE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
 import java.util.UUID;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.icegreen.greenmail.util.GreenMailUtil;
 
-import io.mehery.gateway.GatewayTestSupport;
-import io.mehery.gateway.WebhookReceiver;
+import io.mehery.gateway.channel.ChannelTestSupport;
 
 import jakarta.mail.Message;
 import jakarta.mail.Session;
@@ -26,21 +20,7 @@ import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 
 /** The e-mail channel against a real mail server (GreenMail): sends over SMTP, replies fetched over IMAP. */
-class EmailChannelTest extends GatewayTestSupport {
-
-    static final WebhookReceiver receiver = new WebhookReceiver();
-    static final Duration PATIENCE = Duration.ofSeconds(15);
-
-    @AfterAll
-    static void stopReceiver() {
-        receiver.close();
-    }
-
-    @BeforeEach
-    void clientWebhook() {
-        receiver.answerAll("wa", aResponse().withStatus(200));
-        api.post("/api/v1/config/webhook", "wa-key", "{\"url\":\"" + receiver.baseUrl("wa") + "\"}");
-    }
+class EmailChannelTest extends ChannelTestSupport {
 
     @Test
     void aSendIsMailedAndTheReplyComesBackIntoTheSameSession() throws Exception {
@@ -70,8 +50,8 @@ class EmailChannelTest extends GatewayTestSupport {
         reply.saveChanges();
         MAIL.getManagers().getUserManager().getUser("support@example.com").deliver(reply);
 
-        await().atMost(PATIENCE).until(() -> mentioning(user).size() == 1);
-        JsonNode callback = mentioning(user).get(0);
+        await().atMost(PATIENCE).until(() -> callbacksMentioning(MESSAGE_RECEIVE, user).size() == 1);
+        JsonNode callback = callbacksMentioning(MESSAGE_RECEIVE, user).get(0);
         assertThat(callback.at("/messages/0/text/body").asText()).contains("Re: Your ticket #77 is solved",
                 "Not solved, the printer still jams.");
         assertThat(callback.at("/messages/0/session/sessionId").asText()).isEqualTo(sessionId);
@@ -79,15 +59,6 @@ class EmailChannelTest extends GatewayTestSupport {
         assertThat(callback.at("/contacts/0/profile/email").asText()).isEqualTo(user);
         assertThat(api.get("/api/v1/session/messages?sessionId=" + sessionId, "wa-key").json().get("results"))
                 .hasSize(2);
-    }
-
-    private JsonNode latest(String sessionId) {
-        return api.get("/api/v1/session/messages?sessionId=" + sessionId, "wa-key").data();
-    }
-
-    private List<JsonNode> mentioning(String text) {
-        return receiver.received("wa", MESSAGE_RECEIVE).stream().filter(r -> r.getBodyAsString().contains(text))
-                .map(WebhookReceiver::json).toList();
     }
 
     private static String recipient(MimeMessage message) {

@@ -13,40 +13,21 @@ import static org.awaitility.Awaitility.await;
 
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.UUID;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.mehery.gateway.Api;
-import io.mehery.gateway.GatewayTestSupport;
-import io.mehery.gateway.WebhookReceiver;
+import io.mehery.gateway.channel.ChannelTestSupport;
 
 /** Facebook Messenger and Instagram, both on the Messenger Platform: handshake, signed events, receipts, sends. */
-class MessengerChannelTest extends GatewayTestSupport {
-
-    static final WebhookReceiver receiver = new WebhookReceiver();
-    static final Duration PATIENCE = Duration.ofSeconds(15);
-
-    @AfterAll
-    static void stopReceiver() {
-        receiver.close();
-    }
-
-    @BeforeEach
-    void clientWebhook() {
-        receiver.answerAll("wa", aResponse().withStatus(200));
-        api.post("/api/v1/config/webhook", "wa-key", "{\"url\":\"" + receiver.baseUrl("wa") + "\"}");
-    }
+class MessengerChannelTest extends ChannelTestSupport {
 
     @Test
     void handshakesAnswerOnlyTheirOwnVerifyToken() {
@@ -81,15 +62,15 @@ class MessengerChannelTest extends GatewayTestSupport {
         assertThat(notify("facebook/fb-page", events, "sha256=" + "00".repeat(32)).status()).isEqualTo(401);
         assertThat(notify("facebook/fb-page", events, sign("fb-app-secret", events)).status()).isEqualTo(200);
 
-        await().atMost(PATIENCE).until(() -> mentioning(MESSAGE_RECEIVE, uid).size() == 2
-                && mentioning(ACTION_EVENT, psid).size() == 2);
-        assertThat(mentioning(MESSAGE_RECEIVE, uid)).extracting(m -> m.at("/messages/0/type").asText())
+        await().atMost(PATIENCE).until(() -> callbacksMentioning(MESSAGE_RECEIVE, uid).size() == 2
+                && callbacksMentioning(ACTION_EVENT, psid).size() == 2);
+        assertThat(callbacksMentioning(MESSAGE_RECEIVE, uid)).extracting(m -> m.at("/messages/0/type").asText())
                 .containsExactlyInAnyOrder("text", "image");
-        assertThat(mentioning(MESSAGE_RECEIVE, uid)).anySatisfy(m -> assertThat(m.at("/messages/0/image/link")
+        assertThat(callbacksMentioning(MESSAGE_RECEIVE, uid)).anySatisfy(m -> assertThat(m.at("/messages/0/image/link")
                 .asText()).isEqualTo("https://scontent.example.com/p.jpg"));
-        assertThat(mentioning(ACTION_EVENT, psid)).extracting(a -> a.get("actionCode").asText())
+        assertThat(callbacksMentioning(ACTION_EVENT, psid)).extracting(a -> a.get("actionCode").asText())
                 .containsExactlyInAnyOrder("SHIP_YES", "AGENT");
-        assertThat(mentioning(MESSAGE_RECEIVE, "m_echo_" + uid)).isEmpty();
+        assertThat(callbacksMentioning(MESSAGE_RECEIVE, "m_echo_" + uid)).isEmpty();
     }
 
     @Test
@@ -142,8 +123,8 @@ class MessengerChannelTest extends GatewayTestSupport {
 
         assertThat(notify("instagram/ig-account", event, sign("fb-app-secret", event)).status()).isEqualTo(401);
         assertThat(notify("instagram/ig-account", event, sign("ig-app-secret", event)).status()).isEqualTo(200);
-        await().atMost(PATIENCE).until(() -> mentioning(MESSAGE_RECEIVE, "ig_" + uid).size() == 1);
-        assertThat(mentioning(MESSAGE_RECEIVE, "ig_" + uid).get(0).at("/contacts/0/contactType").asText())
+        await().atMost(PATIENCE).until(() -> callbacksMentioning(MESSAGE_RECEIVE, "ig_" + uid).size() == 1);
+        assertThat(callbacksMentioning(MESSAGE_RECEIVE, "ig_" + uid).get(0).at("/contacts/0/contactType").asText())
                 .isEqualTo("INSTAGRAM");
 
         var reply = api.post("/api/v1/message/send", "wa-key", "{\"channelId\":\"ig-account\",\"to\":{\"phone\":\""
@@ -157,15 +138,6 @@ class MessengerChannelTest extends GatewayTestSupport {
                 .withHeader("Authorization", equalTo("Bearer ig-token"))
                 .withRequestBody(equalToJson("{\"recipient\":{\"id\":\"" + igsid + "\"},\"messaging_type\":\"RESPONSE\","
                         + "\"message\":{\"text\":\"Yes, in stock\"}}")));
-    }
-
-    private JsonNode latest(String sessionId) {
-        return api.get("/api/v1/session/messages?sessionId=" + sessionId, "wa-key").data();
-    }
-
-    private List<JsonNode> mentioning(String callback, String text) {
-        return receiver.received("wa", callback).stream().filter(r -> r.getBodyAsString().contains(text))
-                .map(WebhookReceiver::json).toList();
     }
 
     private Api.Reply notify(String path, String payload, String signature) {

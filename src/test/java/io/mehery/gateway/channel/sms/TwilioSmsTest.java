@@ -13,10 +13,8 @@ import static org.awaitility.Awaitility.await;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -25,34 +23,16 @@ import java.util.stream.Collectors;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 import io.mehery.gateway.Api;
-import io.mehery.gateway.GatewayTestSupport;
-import io.mehery.gateway.WebhookReceiver;
+import io.mehery.gateway.channel.ChannelTestSupport;
 
 /** Twilio SMS/MMS: signed form posts in, status callbacks as receipts, Messages.json out. */
-class TwilioSmsTest extends GatewayTestSupport {
+class TwilioSmsTest extends ChannelTestSupport {
 
     static final String PUBLIC_URL = "https://gateway.example.com/webhooks/sms/tw-sms";
     static final String MESSAGES = "/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/Messages.json";
-    static final WebhookReceiver receiver = new WebhookReceiver();
-    static final Duration PATIENCE = Duration.ofSeconds(15);
-
-    @AfterAll
-    static void stopReceiver() {
-        receiver.close();
-    }
-
-    @BeforeEach
-    void clientWebhook() {
-        receiver.answerAll("wa", aResponse().withStatus(200));
-        api.post("/api/v1/config/webhook", "wa-key", "{\"url\":\"" + receiver.baseUrl("wa") + "\"}");
-    }
 
     @Test
     void signedSmsAndMmsBecomeCallbacksOnceAndForgeriesAreRefused() {
@@ -74,12 +54,12 @@ class TwilioSmsTest extends GatewayTestSupport {
         assertThat(twilio(altered, sign(text)).status()).isEqualTo(401);
         assertThat(twilio(text, null).status()).isEqualTo(401);
 
-        await().atMost(PATIENCE).until(() -> mentioning(sms).size() == 1 && mentioning(mms).size() == 1);
-        assertThat(mentioning(sms).get(0).at("/messages/0/text/body").asText()).isEqualTo("Reschedule to Friday & 5pm?");
-        assertThat(mentioning(sms).get(0).at("/messages/0/from").asText()).isEqualTo("+15557654321");
-        assertThat(mentioning(mms).get(0).at("/messages/0/type").asText()).isEqualTo("image");
-        assertThat(mentioning(mms).get(0).at("/messages/0/image/mime_type").asText()).isEqualTo("image/jpeg");
-        assertThat(mentioning(sms).stream().filter(c -> c.toString().contains("Cancel"))).isEmpty();
+        await().atMost(PATIENCE).until(() -> callbacksMentioning(MESSAGE_RECEIVE, sms).size() == 1 && callbacksMentioning(MESSAGE_RECEIVE, mms).size() == 1);
+        assertThat(callbacksMentioning(MESSAGE_RECEIVE, sms).get(0).at("/messages/0/text/body").asText()).isEqualTo("Reschedule to Friday & 5pm?");
+        assertThat(callbacksMentioning(MESSAGE_RECEIVE, sms).get(0).at("/messages/0/from").asText()).isEqualTo("+15557654321");
+        assertThat(callbacksMentioning(MESSAGE_RECEIVE, mms).get(0).at("/messages/0/type").asText()).isEqualTo("image");
+        assertThat(callbacksMentioning(MESSAGE_RECEIVE, mms).get(0).at("/messages/0/image/mime_type").asText()).isEqualTo("image/jpeg");
+        assertThat(callbacksMentioning(MESSAGE_RECEIVE, sms).stream().filter(c -> c.toString().contains("Cancel"))).isEmpty();
     }
 
     @Test
@@ -115,15 +95,6 @@ class TwilioSmsTest extends GatewayTestSupport {
         assertThat(twilio(undelivered, sign(undelivered)).status()).isEqualTo(200);
         assertThat(latest(sessionId).get("status").asText()).isEqualTo("failed");
         assertThat(latest(sessionId).get("logs").get(0).asText()).contains("30003");
-    }
-
-    private JsonNode latest(String sessionId) {
-        return api.get("/api/v1/session/messages?sessionId=" + sessionId, "wa-key").data();
-    }
-
-    private List<JsonNode> mentioning(String text) {
-        return receiver.received("wa", MESSAGE_RECEIVE).stream().filter(r -> r.getBodyAsString().contains(text))
-                .map(WebhookReceiver::json).toList();
     }
 
     private Api.Reply twilio(Map<String, String> form, String signature) {

@@ -12,39 +12,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.net.http.HttpRequest;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.mehery.gateway.Api;
-import io.mehery.gateway.GatewayTestSupport;
-import io.mehery.gateway.WebhookReceiver;
+import io.mehery.gateway.channel.ChannelTestSupport;
 
 /** The Telegram channel: secret token, updates into callbacks, message/send as Bot API calls. */
-class TelegramChannelTest extends GatewayTestSupport {
+class TelegramChannelTest extends ChannelTestSupport {
 
     static final String BOT = "/bot123456:ABC-DEF";
-    static final WebhookReceiver receiver = new WebhookReceiver();
     static final AtomicLong UPDATE_IDS = new AtomicLong(System.currentTimeMillis());
-    static final Duration PATIENCE = Duration.ofSeconds(15);
-
-    @AfterAll
-    static void stopReceiver() {
-        receiver.close();
-    }
-
-    @BeforeEach
-    void clientWebhook() {
-        receiver.answerAll("wa", aResponse().withStatus(200));
-        api.post("/api/v1/config/webhook", "wa-key", "{\"url\":\"" + receiver.baseUrl("wa") + "\"}");
-    }
 
     @Test
     void updatesWithTheSecretTokenBecomeCallbacksAndOthersAreRefused() {
@@ -70,16 +53,16 @@ class TelegramChannelTest extends GatewayTestSupport {
         accepted("{\"update_id\":" + text + ",\"message\":{\"message_id\":11," + from + "," + in
                 + ",\"text\":\"Where is my parcel?\"}}");
 
-        await().atMost(PATIENCE).until(() -> mentioning(MESSAGE_RECEIVE, "\"" + chat + "\"").size() == 3
-                && mentioning(ACTION_EVENT, "\"" + chat + "\"").size() == 1);
-        List<JsonNode> messages = mentioning(MESSAGE_RECEIVE, "\"" + chat + "\"");
+        await().atMost(PATIENCE).until(() -> callbacksMentioning(MESSAGE_RECEIVE, "\"" + chat + "\"").size() == 3
+                && callbacksMentioning(ACTION_EVENT, "\"" + chat + "\"").size() == 1);
+        List<JsonNode> messages = callbacksMentioning(MESSAGE_RECEIVE, "\"" + chat + "\"");
         assertThat(messages).extracting(m -> m.at("/messages/0/type").asText())
                 .containsExactlyInAnyOrder("text", "image", "text");
         assertThat(messages).anySatisfy(m -> assertThat(m.at("/messages/0/image/id").asText()).isEqualTo("large"));
         assertThat(messages).anySatisfy(m -> assertThat(m.at("/messages/0/text/body").asText())
                 .isEqualTo("Where is my parcel #42?"));
         assertThat(messages.get(0).at("/contacts/0/profile/name").asText()).isEqualTo("Ivan Petrov");
-        assertThat(mentioning(ACTION_EVENT, "\"" + chat + "\"").get(0).get("actionCode").asText())
+        assertThat(callbacksMentioning(ACTION_EVENT, "\"" + chat + "\"").get(0).get("actionCode").asText())
                 .isEqualTo("TRACK_42");
 
         assertThat(update("{\"update_id\":1,\"message\":{}}", "wrong").status()).isEqualTo(401);
@@ -121,11 +104,6 @@ class TelegramChannelTest extends GatewayTestSupport {
     private void accepted(String json) {
         var reply = update(json, "tg-secret-token");
         assertThat(reply.status()).as(reply.body()).isEqualTo(200);
-    }
-
-    private List<JsonNode> mentioning(String callback, String text) {
-        return receiver.received("wa", callback).stream().filter(r -> r.getBodyAsString().contains(text))
-                .map(WebhookReceiver::json).toList();
     }
 
     private Api.Reply update(String json, String secretToken) {

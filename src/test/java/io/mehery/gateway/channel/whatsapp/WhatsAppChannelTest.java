@@ -15,7 +15,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -27,38 +26,22 @@ import java.util.UUID;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 
 import io.mehery.gateway.Api;
-import io.mehery.gateway.GatewayTestSupport;
-import io.mehery.gateway.WebhookReceiver;
+import io.mehery.gateway.channel.ChannelTestSupport;
 
 /**
  * The WhatsApp channel end to end: Meta's handshake and signatures, every message kind into Mehery callbacks,
  * receipts into message status, and message/send as the exact Cloud API request, against a Graph API stub.
  */
-class WhatsAppChannelTest extends GatewayTestSupport {
+class WhatsAppChannelTest extends ChannelTestSupport {
 
     static final String APP_SECRET = "wa-app-secret";
     static final String MESSAGES_PATH = "/v21.0/106540352242922/messages";
-    static final WebhookReceiver receiver = new WebhookReceiver();
-    static final Duration PATIENCE = Duration.ofSeconds(15);
-
-    @AfterAll
-    static void stopReceiver() {
-        receiver.close();
-    }
-
-    @BeforeEach
-    void clientWebhook() {
-        receiver.answerAll("wa", aResponse().withStatus(200));
-        api.post("/api/v1/config/webhook", "wa-key", "{\"url\":\"" + receiver.baseUrl("wa") + "\"}");
-    }
 
     @Test
     void answersMetasHandshakeOnlyWithTheChannelsVerifyToken() {
@@ -260,15 +243,6 @@ class WhatsAppChannelTest extends GatewayTestSupport {
                 .get("status").asText().equals("failed"));
         assertThat(latest(refused.data().get("sessionId").asText()).get("logs").get(0).asText())
                 .contains("401", "Error validating access token");
-    }
-
-    private JsonNode latest(String sessionId) {
-        return api.get("/api/v1/session/messages?sessionId=" + sessionId, "wa-key").data();
-    }
-
-    private List<JsonNode> callbacksMentioning(String callback, String text) {
-        return receiver.received("wa", callback).stream().filter(r -> r.getBodyAsString().contains(text))
-                .map(WebhookReceiver::json).toList();
     }
 
     private Api.Reply notify(String payload, String signature) {
