@@ -66,7 +66,9 @@ public record MeheryProperties(
     public record Webhooks(@DefaultValue("false") boolean allowPrivateTargets) {
     }
 
-    public record Http(@DefaultValue("1MB") DataSize maxBody) {
+    /** {@code publicUrl}: where clients reach the gateway, for the media links in callbacks. */
+    public record Http(@DefaultValue("1MB") DataSize maxBody, @DefaultValue("http://localhost:8080") String publicUrl,
+            @DefaultValue("25MB") DataSize maxMedia) {
     }
 
     /**

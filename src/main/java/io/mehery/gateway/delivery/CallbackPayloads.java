@@ -7,12 +7,14 @@ import org.springframework.stereotype.Component;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.mehery.gateway.api.model.Action;
 import io.mehery.gateway.api.model.Contact;
 import io.mehery.gateway.api.model.MessageReceiveCallback;
 import io.mehery.gateway.api.model.ReceivedMessage;
 import io.mehery.gateway.api.model.Tags;
+import io.mehery.gateway.config.MeheryProperties;
 import io.mehery.gateway.store.ContactRecord;
 import io.mehery.gateway.store.ContactStore;
 import io.mehery.gateway.store.DeliveryRecord;
@@ -29,8 +31,11 @@ public class CallbackPayloads {
     private final ContactStore contacts;
     private final MessageStore messages;
     private final ObjectMapper json;
+    private final String mediaBase;
 
-    public CallbackPayloads(ContactStore contacts, MessageStore messages, ObjectMapper json) {
+    public CallbackPayloads(ContactStore contacts, MessageStore messages, ObjectMapper json,
+            MeheryProperties properties) {
+        this.mediaBase = properties.http().publicUrl().replaceAll("/+$", "") + "/api/v1/media/";
         this.contacts = contacts;
         this.messages = messages;
         this.json = json;
@@ -64,12 +69,20 @@ public class CallbackPayloads {
     }
 
     private ReceivedMessage received(MessageRecord m, ContactRecord contact) {
-        JsonNode part = content(m);
+        JsonNode part = withMediaLink(m, content(m));
         return new ReceivedMessage(contact.id(), contact.csid(), m.id(), m.messageIdExt(),
                 new ReceivedMessage.Session(m.sessionId(), null, null), Tags.NONE, m.createdAt(), m.type(),
                 partIf(m, "text", part), partIf(m, "image", part), partIf(m, "audio", part),
                 partIf(m, "video", part), partIf(m, "voice", part), partIf(m, "document", part),
                 partIf(m, "location", part), partIf(m, "system", part));
+    }
+
+    /** A provider's media id becomes a link the client can fetch from the gateway (GET /api/v1/media/{id}). */
+    private JsonNode withMediaLink(MessageRecord m, JsonNode part) {
+        if (part instanceof ObjectNode media && media.hasNonNull("id") && !media.hasNonNull("link")) {
+            media.put("link", mediaBase + m.id());
+        }
+        return part;
     }
 
     private JsonNode content(MessageRecord m) {

@@ -3,6 +3,7 @@ package io.mehery.gateway.channel.whatsapp;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -243,6 +244,41 @@ class WhatsAppChannelTest extends ChannelTestSupport {
                 .get("status").asText().equals("failed"));
         assertThat(latest(refused.data().get("sessionId").asText()).get("logs").get(0).asText())
                 .contains("401", "Error validating access token");
+    }
+
+    @Test
+    void aReceivedImageIsFetchedFromTheGraphApiThroughItsLink() throws Exception {
+        String uid = UUID.randomUUID().toString();
+        byte[] photo = ("\u0089PNG fake image " + uid).getBytes(StandardCharsets.UTF_8);
+        String sha256 = HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(photo));
+        String fileUrl = "http://127.0.0.1:" + PROVIDERS.port() + "/whatsapp-cdn/" + uid;
+        PROVIDERS.stubFor(get(urlEqualTo("/v21.0/media-" + uid)).withHeader("Authorization",
+                equalTo("Bearer wa-access-token")).willReturn(aResponse().withStatus(200).withBody(
+                "{\"url\":\"" + fileUrl + "\",\"mime_type\":\"image/png\",\"sha256\":\"" + sha256 + "\"}")));
+        PROVIDERS.stubFor(get(urlEqualTo("/whatsapp-cdn/" + uid)).withHeader("Authorization",
+                equalTo("Bearer wa-access-token")).willReturn(aResponse().withStatus(200).withBody(photo)));
+        String payload = fixture("text.json").replace("${uid}", uid).replace(
+                "\"text\":{\"body\":\"Hi, is my order on its way? \\u00e9t\\u00e9\"},\"type\":\"text\"",
+                "\"type\":\"image\",\"image\":{\"id\":\"media-" + uid + "\",\"mime_type\":\"image/png\","
+                        + "\"sha256\":\"" + sha256 + "\"}");
+
+        assertThat(notify(payload, sign(payload)).status()).isEqualTo(200);
+        await().atMost(PATIENCE).until(() -> callbacksMentioning(MESSAGE_RECEIVE, "media-" + uid).size() == 1);
+        String link = callbacksMentioning(MESSAGE_RECEIVE, "media-" + uid).get(0).at("/messages/0/image/link").asText();
+        String path = link.substring(link.indexOf("/api/v1/media/"));
+
+        var file = api.send(api.request(path, TENANT_KEY).GET());
+        assertThat(file.status()).isEqualTo(200);
+        assertThat(file.body()).isEqualTo(new String(photo, StandardCharsets.UTF_8));
+        assertThat(file.response().headers().firstValue("content-type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("image/png"));
+        assertThat(api.get(path, Api.DEMO_KEY).status()).as("another tenant's media").isEqualTo(404);
+
+        PROVIDERS.stubFor(get(urlEqualTo("/whatsapp-cdn/" + uid)).willReturn(aResponse().withStatus(200)
+                .withBody("tampered")));
+        var tampered = api.get(path, TENANT_KEY);
+        assertThat(tampered.status()).isEqualTo(502);
+        assertThat(tampered.errorCode()).isEqualTo("MEDIA_UNAVAILABLE");
     }
 
     private Api.Reply notify(String payload, String signature) {
