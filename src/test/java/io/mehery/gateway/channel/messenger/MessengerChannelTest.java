@@ -14,6 +14,7 @@ import static org.awaitility.Awaitility.await;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.UUID;
 
 import javax.crypto.Mac;
@@ -71,6 +72,40 @@ class MessengerChannelTest extends ChannelTestSupport {
         assertThat(callbacksMentioning(ACTION_EVENT, psid)).extracting(a -> a.get("actionCode").asText())
                 .containsExactlyInAnyOrder("SHIP_YES", "AGENT");
         assertThat(callbacksMentioning(MESSAGE_RECEIVE, "m_echo_" + uid)).isEmpty();
+    }
+
+    @Test
+    void attachmentsLocationsAndReactionsMapToTheirMeheryTypes() {
+        String psid = "27" + (System.nanoTime() % 100000000000L);
+        String uid = UUID.randomUUID().toString();
+        String event = "{\"sender\":{\"id\":\"" + psid + "\"},\"recipient\":{\"id\":\"112233445566\"},"
+                + "\"timestamp\":1732441900000,";
+        String events = "{\"object\":\"page\",\"entry\":[{\"id\":\"112233445566\",\"time\":1732441900000,"
+                + "\"messaging\":["
+                + event + "\"message\":{\"mid\":\"m_a_" + uid + "\",\"attachments\":[{\"type\":\"audio\","
+                + "\"payload\":{\"url\":\"https://cdn.example.com/a.mp4\"}}]}},"
+                + event + "\"message\":{\"mid\":\"m_v_" + uid + "\",\"attachments\":[{\"type\":\"video\","
+                + "\"payload\":{\"url\":\"https://cdn.example.com/v.mp4\"}}]}},"
+                + event + "\"message\":{\"mid\":\"m_f_" + uid + "\",\"attachments\":[{\"type\":\"file\","
+                + "\"payload\":{\"url\":\"https://cdn.example.com/f.pdf\"}}]}},"
+                + event + "\"message\":{\"mid\":\"m_l_" + uid + "\",\"attachments\":[{\"type\":\"location\","
+                + "\"title\":\"Pickup\",\"payload\":{\"coordinates\":{\"lat\":59.91,\"long\":10.75}}}]}},"
+                + event + "\"reaction\":{\"mid\":\"m_out_x\",\"action\":\"react\",\"emoji\":\"\u2764\","
+                + "\"reaction\":\"love\"}}"
+                + "]}]}";
+
+        assertThat(notify("facebook/fb-page", events, sign("fb-app-secret", events)).status()).isEqualTo(200);
+
+        await().atMost(PATIENCE).until(() -> callbacksMentioning(MESSAGE_RECEIVE, "\"" + psid + "\"").size() == 5);
+        List<JsonNode> messages = callbacksMentioning(MESSAGE_RECEIVE, "\"" + psid + "\"").stream()
+                .map(c -> c.at("/messages/0")).toList();
+        assertThat(messages).extracting(m -> m.get("type").asText())
+                .containsExactlyInAnyOrder("audio", "video", "document", "location", "system");
+        assertThat(messages).anySatisfy(m -> assertThat(m.at("/document/link").asText())
+                .isEqualTo("https://cdn.example.com/f.pdf"));
+        assertThat(messages).anySatisfy(m -> assertThat(m.at("/location/name").asText()).isEqualTo("Pickup"));
+        assertThat(messages).anySatisfy(m -> assertThat(m.at("/originalMessage/reaction/reaction").asText())
+                .isEqualTo("love"));
     }
 
     @Test

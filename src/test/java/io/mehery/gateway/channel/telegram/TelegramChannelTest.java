@@ -70,6 +70,40 @@ class TelegramChannelTest extends ChannelTestSupport {
     }
 
     @Test
+    void everyOtherMessageKindMapsToItsMeheryType() {
+        long chat = 710000000L + UPDATE_IDS.incrementAndGet() % 1000000;
+        String from = "\"from\":{\"id\":" + chat + ",\"is_bot\":false,\"first_name\":\"Mia\"}";
+        String in = "\"chat\":{\"id\":" + chat + ",\"type\":\"private\"},\"date\":1732441700";
+        List<String> parts = List.of(
+                "\"voice\":{\"file_id\":\"v1\",\"file_unique_id\":\"v\",\"duration\":3,\"mime_type\":\"audio/ogg\"}",
+                "\"audio\":{\"file_id\":\"a1\",\"file_unique_id\":\"a\",\"duration\":90,\"mime_type\":\"audio/mpeg\"}",
+                "\"video\":{\"file_id\":\"vd1\",\"file_unique_id\":\"vd\",\"width\":640,\"height\":480,\"duration\":5}",
+                "\"document\":{\"file_id\":\"d1\",\"file_unique_id\":\"d\",\"file_name\":\"label.pdf\","
+                        + "\"mime_type\":\"application/pdf\"},\"caption\":\"my label\"",
+                "\"sticker\":{\"file_id\":\"s1\",\"file_unique_id\":\"s\",\"width\":512,\"height\":512,"
+                        + "\"is_animated\":false,\"is_video\":false,\"type\":\"regular\"}",
+                "\"location\":{\"latitude\":59.9139,\"longitude\":10.7522}",
+                "\"contact\":{\"phone_number\":\"+4790000000\",\"first_name\":\"Ola\"}",
+                "\"dice\":{\"emoji\":\"\uD83C\uDFB2\",\"value\":4}");
+        for (String part : parts) {
+            accepted("{\"update_id\":" + UPDATE_IDS.incrementAndGet() + ",\"message\":{\"message_id\":"
+                    + UPDATE_IDS.incrementAndGet() % 100000 + "," + from + "," + in + "," + part + "}}");
+        }
+
+        await().atMost(PATIENCE).until(() -> callbacksMentioning(MESSAGE_RECEIVE, "\"" + chat + "\"").size() == 8);
+        List<JsonNode> messages = callbacksMentioning(MESSAGE_RECEIVE, "\"" + chat + "\"").stream()
+                .map(c -> c.at("/messages/0")).toList();
+        assertThat(messages).extracting(m -> m.get("type").asText()).containsExactlyInAnyOrder("voice", "audio",
+                "video", "document", "image", "location", "system", "system");
+        assertThat(messages).anySatisfy(m -> assertThat(m.at("/document/filename").asText()).isEqualTo("label.pdf"));
+        assertThat(messages).anySatisfy(m -> assertThat(m.at("/voice/id").asText()).isEqualTo("v1"));
+        assertThat(messages).anySatisfy(m -> assertThat(m.at("/location/latitude").asText()).isEqualTo("59.9139"));
+        assertThat(messages).anySatisfy(m -> assertThat(m.at("/originalMessage/dice/value").asInt()).isEqualTo(4));
+        assertThat(messages).anySatisfy(m -> assertThat(m.at("/originalMessage/contact/first_name").asText())
+                .isEqualTo("Ola"));
+    }
+
+    @Test
     void messageSendBecomesBotApiCalls() {
         PROVIDERS.stubFor(post(urlPathMatching(BOT + "/send.*")).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json")
