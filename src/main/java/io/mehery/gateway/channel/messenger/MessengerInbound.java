@@ -1,6 +1,5 @@
 package io.mehery.gateway.channel.messenger;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -9,11 +8,11 @@ import org.apache.camel.Body;
 import org.apache.camel.Header;
 import org.springframework.stereotype.Component;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mehery.gateway.api.ApiException;
+import io.mehery.gateway.channel.ProviderRequests;
 import io.mehery.gateway.channel.meta.MetaWebhooks;
 import io.mehery.gateway.config.ChannelType;
 import io.mehery.gateway.config.MeheryProperties.Channel;
@@ -53,7 +52,7 @@ public class MessengerInbound {
             @Header("X-Hub-Signature-256") String signature, @Body byte[] rawBody) {
         Channel channel = channels.ofType(channelId, type);
         MetaWebhooks.verifySignature(channel, rawBody, signature);
-        JsonNode batch = parse(rawBody);
+        JsonNode batch = ProviderRequests.parse(json, rawBody);
         List<Handoff> messages = new ArrayList<>();
         int receiptCount = 0;
         for (JsonNode entry : batch.path("entry")) {
@@ -80,11 +79,4 @@ public class MessengerInbound {
         return Handoff.combined(Map.of("messages", messages.size(), "receipts", receiptCount), messages);
     }
 
-    private JsonNode parse(byte[] rawBody) {
-        try {
-            return json.readTree(new String(rawBody, StandardCharsets.UTF_8));
-        } catch (JsonProcessingException e) {
-            throw ApiException.badRequest("MALFORMED_JSON", "body", "The notification is not JSON");
-        }
-    }
 }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.mehery.gateway.api.model.MessageSendRequest;
 import io.mehery.gateway.channel.ProviderCalls;
+import io.mehery.gateway.channel.ProviderRequests;
 import io.mehery.gateway.channel.TemplateTexts;
 import io.mehery.gateway.config.MeheryProperties;
 import io.mehery.gateway.config.MeheryProperties.Channel;
@@ -48,12 +49,8 @@ public class MessengerOutbound {
             default -> throw new IllegalArgumentException(dispatch.channelType() + " does not carry "
                     + request.type().json());
         }
-        var out = exchange.getMessage();
-        out.setHeader(Exchange.HTTP_URI, channel.baseUrl() + "/me/messages");
-        out.setHeader(Exchange.HTTP_METHOD, "POST");
-        out.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        out.setHeader("Authorization", "Bearer " + channel.accessToken());
-        out.setBody(body.toString());
+        ProviderRequests.post(exchange.getMessage(), channel.baseUrl() + "/me/messages", "application/json",
+                "Bearer " + channel.accessToken(), body.toString());
     }
 
     private static void attachment(ObjectNode message, String type, String url) {

@@ -12,6 +12,7 @@ import org.springframework.stereotype.Component;
 
 import io.mehery.gateway.api.model.MessageSendRequest;
 import io.mehery.gateway.channel.ProviderCalls;
+import io.mehery.gateway.channel.ProviderRequests;
 import io.mehery.gateway.channel.TemplateTexts;
 import io.mehery.gateway.config.MeheryProperties;
 import io.mehery.gateway.config.MeheryProperties.Channel;
@@ -58,14 +59,11 @@ public class TwilioOutbound {
         if (channel.publicUrl() != null) {
             form.put("StatusCallback", channel.publicUrl());
         }
-        var message = exchange.getMessage();
-        message.setHeader(Exchange.HTTP_URI, channel.baseUrl() + "/2010-04-01/Accounts/" + channel.accountSid()
-                + "/Messages.json");
-        message.setHeader(Exchange.HTTP_METHOD, "POST");
-        message.setHeader(Exchange.CONTENT_TYPE, "application/x-www-form-urlencoded");
-        message.setHeader("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                (channel.accountSid() + ":" + channel.authToken()).getBytes(StandardCharsets.UTF_8)));
-        message.setBody(form.entrySet().stream().map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+        ProviderRequests.post(exchange.getMessage(), channel.baseUrl() + "/2010-04-01/Accounts/"
+                + channel.accountSid() + "/Messages.json", "application/x-www-form-urlencoded",
+                "Basic " + Base64.getEncoder().encodeToString(
+                        (channel.accountSid() + ":" + channel.authToken()).getBytes(StandardCharsets.UTF_8)),
+                form.entrySet().stream().map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
                 + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&")));
     }
 }

@@ -8,13 +8,13 @@ import org.apache.camel.Body;
 import org.apache.camel.Header;
 import org.springframework.stereotype.Component;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mehery.gateway.api.ApiException;
 import io.mehery.gateway.api.Problem;
 import io.mehery.gateway.api.model.Text;
+import io.mehery.gateway.channel.ProviderRequests;
 import io.mehery.gateway.config.ChannelType;
 import io.mehery.gateway.config.MeheryProperties.Channel;
 import io.mehery.gateway.conversation.Handoff;
@@ -40,14 +40,14 @@ public class TelegramInbound {
     }
 
     public Handoff receive(@Header("channelId") String channelId,
-            @Header("X-Telegram-Bot-Api-Secret-Token") String secretToken, @Body String body) {
+            @Header("X-Telegram-Bot-Api-Secret-Token") String secretToken, @Body byte[] body) {
         Channel channel = channels.ofType(channelId, ChannelType.TELEGRAM);
         if (channel.secretToken() == null || secretToken == null || !MessageDigest.isEqual(
                 channel.secretToken().getBytes(StandardCharsets.UTF_8), secretToken.getBytes(StandardCharsets.UTF_8))) {
             throw new ApiException(401, List.of(Problem.of("INVALID_SECRET_TOKEN", "X-Telegram-Bot-Api-Secret-Token",
                     "The update does not carry this channel's secret token")));
         }
-        JsonNode update = parse(body);
+        JsonNode update = ProviderRequests.parse(json, body);
         String updateId = "update-" + update.path("update_id").asText();
         JsonNode query = update.path("callback_query");
         if (!query.isMissingNode()) {
@@ -72,11 +72,4 @@ public class TelegramInbound {
         return name.isEmpty() ? from.path("username").asText(null) : name;
     }
 
-    private JsonNode parse(String body) {
-        try {
-            return json.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw ApiException.badRequest("MALFORMED_JSON", "body", "The update is not JSON");
-        }
-    }
 }

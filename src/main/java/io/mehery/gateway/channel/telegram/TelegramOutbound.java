@@ -10,6 +10,7 @@ import io.mehery.gateway.api.model.ContactCard;
 import io.mehery.gateway.api.model.Media;
 import io.mehery.gateway.api.model.MessageSendRequest;
 import io.mehery.gateway.channel.ProviderCalls;
+import io.mehery.gateway.channel.ProviderRequests;
 import io.mehery.gateway.channel.TemplateTexts;
 import io.mehery.gateway.config.MeheryProperties;
 import io.mehery.gateway.config.MeheryProperties.Channel;
@@ -53,11 +54,8 @@ public class TelegramOutbound {
             case CONTACTS -> contact(body, request.contacts().get(0));
             default -> throw new IllegalArgumentException("Telegram does not carry " + request.type().json());
         };
-        var message = exchange.getMessage();
-        message.setHeader(Exchange.HTTP_URI, channel.baseUrl() + "/bot" + channel.botToken() + "/" + method);
-        message.setHeader(Exchange.HTTP_METHOD, "POST");
-        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        message.setBody(body.toString());
+        ProviderRequests.post(exchange.getMessage(), channel.baseUrl() + "/bot" + channel.botToken() + "/" + method,
+                "application/json", null, body.toString());
     }
 
     private static String text(ObjectNode body, String text) {

@@ -1,6 +1,5 @@
 package io.mehery.gateway.channel.whatsapp;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -11,11 +10,11 @@ import org.apache.camel.Body;
 import org.apache.camel.Header;
 import org.springframework.stereotype.Component;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mehery.gateway.api.ApiException;
+import io.mehery.gateway.channel.ProviderRequests;
 import io.mehery.gateway.channel.meta.MetaWebhooks;
 import io.mehery.gateway.config.ChannelType;
 import io.mehery.gateway.config.MeheryProperties.Channel;
@@ -56,7 +55,7 @@ public class WhatsAppInbound {
             @Header("X-Hub-Signature-256") String signature, @Body byte[] rawBody) {
         Channel channel = channels.ofType(channelId, ChannelType.WHATSAPP);
         MetaWebhooks.verifySignature(channel, rawBody, signature);
-        JsonNode notification = parse(rawBody);
+        JsonNode notification = ProviderRequests.parse(json, rawBody);
         List<Handoff> messages = new ArrayList<>();
         int statuses = 0;
         for (JsonNode entry : notification.path("entry")) {
@@ -102,11 +101,4 @@ public class WhatsAppInbound {
                 + (details.isEmpty() ? "" : ": " + details);
     }
 
-    private JsonNode parse(byte[] rawBody) {
-        try {
-            return json.readTree(new String(rawBody, StandardCharsets.UTF_8));
-        } catch (JsonProcessingException e) {
-            throw ApiException.badRequest("MALFORMED_JSON", "body", "The notification is not JSON");
-        }
-    }
 }

@@ -16,6 +16,7 @@ import io.mehery.gateway.api.model.Media;
 import io.mehery.gateway.api.model.MessageSendRequest;
 import io.mehery.gateway.api.model.Template;
 import io.mehery.gateway.channel.ProviderCalls;
+import io.mehery.gateway.channel.ProviderRequests;
 import io.mehery.gateway.config.MeheryProperties;
 import io.mehery.gateway.config.MeheryProperties.Channel;
 import io.mehery.gateway.conversation.OutboundDispatch;
@@ -39,12 +40,8 @@ public class WhatsAppOutbound {
     public void toRequest(Exchange exchange) {
         OutboundDispatch dispatch = exchange.getProperty(ProviderCalls.DISPATCH, OutboundDispatch.class);
         Channel channel = properties.channels().get(dispatch.channelId());
-        var message = exchange.getMessage();
-        message.setHeader(Exchange.HTTP_URI, channel.baseUrl() + "/" + channel.phoneNumberId() + "/messages");
-        message.setHeader(Exchange.HTTP_METHOD, "POST");
-        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        message.setHeader("Authorization", "Bearer " + channel.accessToken());
-        message.setBody(body(dispatch.message(), channel).toString());
+        ProviderRequests.post(exchange.getMessage(), channel.baseUrl() + "/" + channel.phoneNumberId() + "/messages",
+                "application/json", "Bearer " + channel.accessToken(), body(dispatch.message(), channel).toString());
     }
 
     ObjectNode body(MessageSendRequest request, Channel channel) {
