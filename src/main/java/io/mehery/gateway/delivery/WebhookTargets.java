@@ -40,17 +40,25 @@ public final class WebhookTargets {
         if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
             throw invalid("is a base URL: the callback paths are appended to it, so it takes no query or fragment");
         }
-        InetAddress[] addresses = resolve(uri.getHost());
+        requirePublicHost(uri.getHost(), allowPrivateTargets);
+        String path = uri.getRawPath() == null ? "" : uri.getRawPath().replaceAll("/+$", "");
+        return URI.create(scheme + "://" + uri.getRawAuthority() + path);
+    }
+
+    /**
+     * Refuses a host that does not resolve, or (unless private targets are allowed) one that resolves to a
+     * loopback, private or link-local address: the gateway does not call inside its own network for a tenant.
+     */
+    public static void requirePublicHost(String host, boolean allowPrivateTargets) {
+        InetAddress[] addresses = resolve(host);
         if (!allowPrivateTargets) {
             for (InetAddress address : addresses) {
                 if (isPrivate(address)) {
-                    throw invalid("points at a loopback, private or link-local address, which callbacks may not"
+                    throw invalid("points at a loopback, private or link-local address, which the gateway may not"
                             + " reach (mehery.webhooks.allow-private-targets is false)");
                 }
             }
         }
-        String path = uri.getRawPath() == null ? "" : uri.getRawPath().replaceAll("/+$", "");
-        return URI.create(scheme + "://" + uri.getRawAuthority() + path);
     }
 
     static boolean isPrivate(InetAddress address) {

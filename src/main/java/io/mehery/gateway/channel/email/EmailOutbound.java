@@ -1,12 +1,20 @@
 package io.mehery.gateway.channel.email;
 
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Clock;
+import java.time.Duration;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
+import org.apache.camel.attachment.AttachmentMessage;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
+import io.mehery.gateway.api.ApiException;
 import io.mehery.gateway.api.model.Media;
 import io.mehery.gateway.api.model.MessageSendRequest;
 import io.mehery.gateway.channel.ProviderCalls;
@@ -14,14 +22,18 @@ import io.mehery.gateway.channel.TemplateTexts;
 import io.mehery.gateway.config.MeheryProperties;
 import io.mehery.gateway.config.MeheryProperties.Channel;
 import io.mehery.gateway.conversation.OutboundDispatch;
+import io.mehery.gateway.delivery.WebhookTargets;
 import io.mehery.gateway.store.MessageStore;
 
 import jakarta.mail.AuthenticationFailedException;
+import jakarta.activation.DataHandler;
 import jakarta.mail.SendFailedException;
+import jakarta.mail.util.ByteArrayDataSource;
 
 /**
  * message/send on an e-mail channel: a plain-text mail over the channel's {@code smtp-url} (camel-mail), with
- * its own Message-ID kept as the provider id so that replies can be threaded. Media go as their link, with caption.
+ * its own Message-ID kept as the provider id so that replies can be threaded. Media are fetched from their link
+ * and attached, the caption as the text.
  */
 @Component("emailOutbound")
 public class EmailOutbound {
@@ -33,6 +45,9 @@ public class EmailOutbound {
     private final ProviderCalls providerCalls;
     private final MessageStore messages;
     private final Clock clock;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(20))
+            .followRedirects(HttpClient.Redirect.NEVER).build();
+    private final long maxAttachment;
 
     public EmailOutbound(MeheryProperties properties, TemplateTexts templates, ProviderCalls providerCalls,
             MessageStore messages, Clock clock) {
@@ -41,6 +56,7 @@ public class EmailOutbound {
         this.providerCalls = providerCalls;
         this.messages = messages;
         this.clock = clock;
+        this.maxAttachment = properties.http().maxMedia().toBytes();
     }
 
     public void toMail(Exchange exchange) {
@@ -50,7 +66,11 @@ public class EmailOutbound {
         String text = switch (request.type()) {
             case TEXT -> request.text().body();
             case TEMPLATE -> templates.render(request.template());
-            case IMAGE, AUDIO, VOICE, VIDEO, DOCUMENT -> mediaText(request.media());
+            case IMAGE, AUDIO, VOICE, VIDEO, DOCUMENT -> {
+                attach(exchange, request.media());
+                yield request.media().caption() != null ? request.media().caption()
+                        : request.media().filename() != null ? request.media().filename() : "Attachment";
+            }
             default -> throw new IllegalArgumentException("e-mail does not carry " + request.type().json());
         };
         var message = exchange.getMessage();
@@ -72,7 +92,7 @@ public class EmailOutbound {
             return;
         }
         boolean permanent = causedBy(failure, AuthenticationFailedException.class)
-                || causedBy(failure, SendFailedException.class);
+                || causedBy(failure, SendFailedException.class) || causedBy(failure, ApiException.class);
         providerCalls.failed(dispatch, deliveryCount, "SMTP: " + failure.getMessage(), !permanent);
     }
 
@@ -80,8 +100,28 @@ public class EmailOutbound {
         return "<" + dispatch.messageId() + "@mehery.gateway>";
     }
 
-    private static String mediaText(Media media) {
-        return (media.caption() == null ? "" : media.caption() + "\n\n") + media.link();
+    /** Fetches the file at the media's link and attaches it; a link inside the network is refused like a webhook. */
+    private void attach(Exchange exchange, Media media) {
+        URI link = URI.create(media.link());
+        WebhookTargets.requirePublicHost(link.getHost(), properties.webhooks().allowPrivateTargets());
+        try {
+            HttpResponse<byte[]> file = http.send(HttpRequest.newBuilder(link).timeout(Duration.ofSeconds(60)).GET()
+                    .build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (file.statusCode() / 100 != 2 || file.body().length > maxAttachment) {
+                throw new IllegalStateException("the attachment at " + link + " answered " + file.statusCode()
+                        + " with " + file.body().length + " bytes");
+            }
+            String mime = file.headers().firstValue("Content-Type").orElse("application/octet-stream");
+            String name = media.filename() != null ? media.filename()
+                    : link.getPath().substring(link.getPath().lastIndexOf('/') + 1);
+            exchange.getMessage(AttachmentMessage.class).addAttachment(name.isEmpty() ? "attachment" : name,
+                    new DataHandler(new ByteArrayDataSource(file.body(), mime)));
+        } catch (IOException e) {
+            throw new IllegalStateException("the attachment at " + link + " could not be fetched", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while fetching " + link, e);
+        }
     }
 
     private static String subjectOf(String text) {

@@ -1,9 +1,12 @@
 package io.mehery.gateway.channel.email;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static io.mehery.gateway.WebhookReceiver.MESSAGE_RECEIVE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.UUID;
 
@@ -15,6 +18,7 @@ import com.icegreen.greenmail.util.GreenMailUtil;
 import io.mehery.gateway.channel.ChannelTestSupport;
 
 import jakarta.mail.Message;
+import jakarta.mail.Multipart;
 import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
@@ -59,6 +63,31 @@ class EmailChannelTest extends ChannelTestSupport {
         assertThat(callback.at("/contacts/0/profile/email").asText()).isEqualTo(user);
         assertThat(api.get("/api/v1/session/messages?sessionId=" + sessionId, "wa-key").json().get("results"))
                 .hasSize(2);
+    }
+
+    @Test
+    void aDocumentIsFetchedFromItsLinkAndAttached() throws Exception {
+        String user = "buyer-" + UUID.randomUUID().toString().substring(0, 8) + "@example.org";
+        PROVIDERS.stubFor(get("/files/invoice-77.pdf").willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/pdf").withBody("%PDF-1.4 invoice 77")));
+
+        var sent = api.post("/api/v1/message/send", TENANT_KEY, """
+                {"channelId":"mail-support","to":{"email":"%s"},"type":"document",
+                 "document":{"link":"http://127.0.0.1:%d/files/invoice-77.pdf","caption":"Your invoice",
+                 "filename":"invoice-77.pdf"}}""".formatted(user, PROVIDERS.port()));
+
+        assertThat(sent.status()).as(sent.body()).isEqualTo(200);
+        await().atMost(PATIENCE).until(() -> Arrays.stream(MAIL.getReceivedMessages())
+                .anyMatch(m -> recipient(m).equals(user)));
+        MimeMessage mailed = Arrays.stream(MAIL.getReceivedMessages()).filter(m -> recipient(m).equals(user))
+                .findFirst().orElseThrow();
+        assertThat(mailed.getSubject()).isEqualTo("Your invoice");
+        Multipart parts = (Multipart) mailed.getContent();
+        assertThat(parts.getCount()).isEqualTo(2);
+        assertThat(parts.getBodyPart(1).getFileName()).isEqualTo("invoice-77.pdf");
+        assertThat(parts.getBodyPart(1).getContentType()).startsWith("application/pdf");
+        assertThat(new String(parts.getBodyPart(1).getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                .isEqualTo("%PDF-1.4 invoice 77");
     }
 
     private static String recipient(MimeMessage message) {
