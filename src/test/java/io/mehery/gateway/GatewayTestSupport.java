@@ -89,7 +89,9 @@ public abstract class GatewayTestSupport {
 
     static Path newDataDir() {
         try {
-            return Files.createTempDirectory("mehery-test-");
+            // under target/, so that `mvn clean` takes the journals and databases of earlier runs with it
+            Path runs = Files.createDirectories(Path.of("target", "test-data"));
+            return Files.createTempDirectory(runs.toAbsolutePath(), "gateway-");
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
