@@ -17,6 +17,7 @@ CREATE TABLE delivery (
     round_start       INT              NOT NULL,
     next_attempt_at   BIGINT,
     claimed_at        BIGINT,
+    claimed_by        VARCHAR(36),
     last_error        VARCHAR(2000),
     occurred_at       BIGINT           NOT NULL,
     created_at        BIGINT           NOT NULL,

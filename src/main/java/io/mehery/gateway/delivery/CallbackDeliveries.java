@@ -75,10 +75,10 @@ public class CallbackDeliveries {
     }
 
     /**
-     * An order for an attempt already claimed is either the claimer's own, handed over again because it died
-     * mid-attempt, or a second order for the same attempt while the claimer is still at it. Once the claim is older
-     * than an attempt can take, the attempt is made again; before that the order waits until it is. An order for
-     * an attempt already recorded only sends on what followed it, in case that was lost with its consumer.
+     * An order for an attempt already claimed is either the claimer's own, handed over again because its consumer
+     * died (it makes the attempt again, or, if the attempt was recorded, sends on what followed it), or another
+     * order for the same attempt (a second resume or replay): that one waits until the claim is older than an
+     * attempt can take, and makes the attempt only if it was never recorded.
      */
     public DeliveryStep prepare(@Body DeliveryOrder order) {
         Optional<DeliveryRecord> found = deliveries.find(order.deliveryId());
@@ -88,13 +88,19 @@ public class CallbackDeliveries {
         DeliveryRecord d = found.get();
         long now = clock.millis();
         boolean claimed = d.attempts() == order.attempt();
+        boolean own = claimed && order.orderId().equals(d.claimedBy());
         if (claimed && deliveries.attemptRecorded(d.id(), order.attempt())) {
-            return DeliveryStep.onlyOrders(followUps(d, order.attempt()));
+            return own ? DeliveryStep.onlyOrders(followUps(d, order.attempt())) : DeliveryStep.nothing();
         }
         boolean abandoned = claimed && d.status() == Status.PENDING && d.claimedAt() != null;
-        if (abandoned && d.claimedAt() + claimLease.toMillis() > now) {
-            return DeliveryStep.onlyOrders(List.of(DeliveryOrder.again(d.id(), d.tenantId(), order.attempt(),
-                    order.replay(), d.claimedAt() + claimLease.toMillis())));
+        if (abandoned && !own) {
+            long leaseEnds = d.claimedAt() + claimLease.toMillis();
+            if (leaseEnds > now) {
+                return DeliveryStep.onlyOrders(List.of(order.heldUntil(leaseEnds)));
+            }
+            if (!deliveries.takeOverClaim(d.id(), order.attempt(), d.claimedBy(), order.orderId(), now)) {
+                return DeliveryStep.nothing();
+            }
         }
         boolean current = d.attempts() == order.attempt() - 1 && (d.status() != Status.DEAD || order.replay());
         if (!abandoned && !current) {
@@ -106,11 +112,11 @@ public class CallbackDeliveries {
             return DeliveryStep.onlyOrders(d.attempts() == 0 ? successor(d, now) : List.of());
         }
         if (!breakers.permits(d.tenantId())) {
-            return DeliveryStep.onlyOrders(List.of(DeliveryOrder.again(d.id(), d.tenantId(), order.attempt(),
-                    order.replay(), now + breakers.holdFor().toMillis())));
+            return DeliveryStep.onlyOrders(List.of(order.heldUntil(now + breakers.holdFor().toMillis())));
         }
         String payload = d.payload() != null ? d.payload() : payloads.render(d);
-        if (!abandoned && !deliveries.claimAttempt(d.id(), d.attempts(), order.replay(), payload, now)) {
+        if (!abandoned && !deliveries.claimAttempt(d.id(), d.attempts(), order.replay(), payload, order.orderId(),
+                now)) {
             breakers.release(d.tenantId());
             return DeliveryStep.nothing();
         }
@@ -186,7 +192,7 @@ public class CallbackDeliveries {
             if (wait.isPresent()) {
                 long at = now + wait.get().toMillis();
                 transaction.executeWithoutResult(tx -> deliveries.recordAttempt(record, Status.PENDING, at, null));
-                next.add(DeliveryOrder.retry(d.id(), d.tenantId(), attempt.attempt() + 1, at));
+                next.add(DeliveryOrder.of(d.id(), d.tenantId(), attempt.attempt() + 1, false, at));
                 metrics.retried(d.tenantId(), attempt.kind());
             } else {
                 transaction.executeWithoutResult(tx -> deliveries.recordAttempt(record, Status.DEAD, null, null));
@@ -209,13 +215,13 @@ public class CallbackDeliveries {
     public List<DeliveryOrder> waiting(@ExchangeProperty(io.mehery.gateway.api.ApiRequestGate.TENANT) String tenantId) {
         long now = clock.millis();
         return deliveries.withStatus(tenantId, Status.WAITING, 10_000).stream()
-                .map(d -> DeliveryOrder.again(d.id(), d.tenantId(), d.attempts() + 1, false, now)).toList();
+                .map(d -> DeliveryOrder.of(d.id(), d.tenantId(), d.attempts() + 1, false, now)).toList();
     }
 
     private List<DeliveryOrder> followUps(DeliveryRecord d, int attempt) {
         List<DeliveryOrder> next = new ArrayList<>();
         if (d.status() == Status.PENDING && d.nextAttemptAt() != null) {
-            next.add(DeliveryOrder.retry(d.id(), d.tenantId(), d.attempts() + 1, d.nextAttemptAt()));
+            next.add(DeliveryOrder.of(d.id(), d.tenantId(), d.attempts() + 1, false, d.nextAttemptAt()));
         }
         if (attempt == 1) {
             next.addAll(successor(d, clock.millis()));
@@ -225,7 +231,7 @@ public class CallbackDeliveries {
 
     private static List<DeliveryOrder> successor(DeliveryRecord d, long now) {
         return d.thenDeliveryId() == null ? List.of()
-                : List.of(DeliveryOrder.first(d.thenDeliveryId(), d.tenantId(), now));
+                : List.of(DeliveryOrder.of(d.thenDeliveryId(), d.tenantId(), 1, false, now));
     }
 
     private Map<String, String> signedHeaders(DeliveryRecord d, String payload, long now) {

@@ -50,7 +50,7 @@ public class CallbackPlanner {
         planned.forEach(deliveries::insertIfAbsent);
         return deliveries.find(planned.get(0).id())
                 .filter(first -> first.attempts() == 0 && first.status() != DeliveryRecord.Status.DELIVERED)
-                .map(first -> List.of(DeliveryOrder.first(first.id(), first.tenantId(), now)))
+                .map(first -> List.of(DeliveryOrder.of(first.id(), first.tenantId(), 1, false, now)))
                 .orElse(List.of());
     }
 
@@ -63,6 +63,6 @@ public class CallbackPlanner {
     private static DeliveryRecord delivery(InboundEvent event, CallbackKind kind, String then, long now) {
         return new DeliveryRecord(webhookId(event.eventId(), kind), event.tenantId(), kind.code(), event.eventId(),
                 event.messageId(), event.contactId(), event.sessionId(), event.actionCode(), then, null,
-                DeliveryRecord.Status.PENDING, 0, 0, now, null, null, event.occurredAt(), now, null);
+                DeliveryRecord.Status.PENDING, 0, 0, now, null, null, null, event.occurredAt(), now, null);
     }
 }

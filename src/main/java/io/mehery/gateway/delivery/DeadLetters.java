@@ -60,7 +60,7 @@ public class DeadLetters {
     }
 
     private DeliveryOrder order(DeliveryRecord d) {
-        return DeliveryOrder.again(d.id(), d.tenantId(), d.attempts() + 1, true, clock.millis());
+        return DeliveryOrder.of(d.id(), d.tenantId(), d.attempts() + 1, true, clock.millis());
     }
 
     private DeliveryView view(DeliveryRecord d) {

@@ -2,7 +2,8 @@ package io.mehery.gateway.store;
 
 /**
  * One callback of one event to a tenant's webhook. {@code id} is its Standard Webhooks {@code webhook-id};
- * {@code attempts} counts every attempt (the last one claimed at {@code claimedAt}), {@code roundStart} where the current round of the retry schedule began
+ * {@code attempts} counts every attempt (the last one claimed at {@code claimedAt} by the order
+ * {@code claimedBy}), {@code roundStart} where the current round of the retry schedule began
  * (a replay or a resumed wait starts a new round); {@code thenDeliveryId} is released after this one's first try.
  */
 public record DeliveryRecord(
@@ -21,6 +22,7 @@ public record DeliveryRecord(
         int roundStart,
         Long nextAttemptAt,
         Long claimedAt,
+        String claimedBy,
         String lastError,
         long occurredAt,
         long createdAt,

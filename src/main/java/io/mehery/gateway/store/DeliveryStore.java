@@ -14,13 +14,13 @@ public class DeliveryStore {
 
     private static final String COLUMNS = "id, tenant_id, kind, event_id, message_id, contact_id, session_id,"
             + " action_code, then_delivery_id, payload, status, attempts, round_start, next_attempt_at, claimed_at,"
-            + " last_error,"
+            + " claimed_by, last_error,"
             + " occurred_at, created_at, delivered_at";
     private static final RowMapper<DeliveryRecord> ROW = (rs, n) -> new DeliveryRecord(rs.getString(1),
             rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7),
             rs.getString(8), rs.getString(9), rs.getString(10), DeliveryRecord.Status.valueOf(rs.getString(11)),
             rs.getInt(12), rs.getInt(13), (Long) rs.getObject(14, Long.class), (Long) rs.getObject(15, Long.class),
-            rs.getString(16), rs.getLong(17), rs.getLong(18), (Long) rs.getObject(19, Long.class));
+            rs.getString(16), rs.getString(17), rs.getLong(18), rs.getLong(19), (Long) rs.getObject(20, Long.class));
     private static final RowMapper<DeliveryAttemptRecord> ATTEMPT_ROW = (rs, n) -> new DeliveryAttemptRecord(
             rs.getString(1), rs.getInt(2), rs.getLong(3), rs.getString(4), (Integer) rs.getObject(5, Integer.class),
             rs.getLong(6), rs.getString(7));
@@ -35,9 +35,9 @@ public class DeliveryStore {
     public boolean insertIfAbsent(DeliveryRecord d) {
         try {
             jdbc.update("INSERT INTO delivery (" + COLUMNS + ", updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                    + " ?, ?, ?, ?, ?, ?, ?, ?, ?)", d.id(), d.tenantId(), d.kind(), d.eventId(), d.messageId(), d.contactId(),
+                    + " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", d.id(), d.tenantId(), d.kind(), d.eventId(), d.messageId(), d.contactId(),
                     d.sessionId(), d.actionCode(), d.thenDeliveryId(), d.payload(), d.status().name(), d.attempts(),
-                    d.roundStart(), d.nextAttemptAt(), d.claimedAt(), d.lastError(), d.occurredAt(), d.createdAt(),
+                    d.roundStart(), d.nextAttemptAt(), d.claimedAt(), d.claimedBy(), d.lastError(), d.occurredAt(), d.createdAt(),
                     d.deliveredAt(), d.createdAt());
             return true;
         } catch (DuplicateKeyException planned) {
@@ -64,12 +64,20 @@ public class DeliveryStore {
      * {@code expectedAttempts} attempts, so two orders for the same attempt make one call. A waiting delivery
      * begins a new round of the schedule; a dead one does too, when {@code replay} says so.
      */
-    public boolean claimAttempt(String id, int expectedAttempts, boolean replay, String payload, long now) {
+    public boolean claimAttempt(String id, int expectedAttempts, boolean replay, String payload, String orderId,
+            long now) {
         String claimable = replay ? "('PENDING', 'WAITING', 'DEAD')" : "('PENDING', 'WAITING')";
         return jdbc.update("UPDATE delivery SET round_start = CASE WHEN status = 'PENDING' THEN round_start"
                 + " ELSE attempts END, attempts = attempts + 1, status = 'PENDING', payload = COALESCE(payload, ?),"
-                + " claimed_at = ?, updated_at = ? WHERE id = ? AND attempts = ? AND status IN " + claimable,
-                payload, now, now, id, expectedAttempts) == 1;
+                + " claimed_at = ?, claimed_by = ?, updated_at = ? WHERE id = ? AND attempts = ? AND status IN "
+                + claimable, payload, now, orderId, now, id, expectedAttempts) == 1;
+    }
+
+    /** Takes over an attempt whose claimer has gone silent; true only for the one caller that saw that claimer. */
+    public boolean takeOverClaim(String id, int attempt, String abandonedBy, String orderId, long now) {
+        return jdbc.update("UPDATE delivery SET claimed_at = ?, claimed_by = ?, updated_at = ? WHERE id = ?"
+                + " AND attempts = ? AND status = 'PENDING' AND claimed_by = ?", now, orderId, now, id, attempt,
+                abandonedBy) == 1;
     }
 
     public boolean attemptRecorded(String id, int attempt) {

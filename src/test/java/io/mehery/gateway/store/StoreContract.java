@@ -204,26 +204,30 @@ abstract class StoreContract {
                 .contact();
         var planned = new DeliveryRecord("msg_" + UUID.randomUUID().toString().replace("-", ""), tenant,
                 "message.receive", "ev", null, contact.id(), null, null, null, null, DeliveryRecord.Status.PENDING, 0,
-                0, T0, null, null, T0, T0, null);
+                0, T0, null, null, null, T0, T0, null);
         assertThat(deliveriesStore.insertIfAbsent(planned)).isTrue();
         assertThat(deliveriesStore.insertIfAbsent(planned)).isFalse();
 
-        assertThat(deliveriesStore.claimAttempt(planned.id(), 0, false, "{}", T0)).isTrue();
-        assertThat(deliveriesStore.claimAttempt(planned.id(), 0, false, "{}", T0)).as("claimed already").isFalse();
+        assertThat(deliveriesStore.claimAttempt(planned.id(), 0, false, "{}", "order-1", T0)).isTrue();
+        assertThat(deliveriesStore.claimAttempt(planned.id(), 0, false, "{}", "order-2", T0)).as("claimed already")
+                .isFalse();
         deliveriesStore.recordAttempt(new DeliveryAttemptRecord(planned.id(), 1, T0, "http://x", 500, 12, "HTTP 500"),
                 DeliveryRecord.Status.DEAD, null, null);
 
         assertThat(deliveriesStore.attemptRecorded(planned.id(), 1)).isTrue();
         assertThat(deliveriesStore.withStatus(tenant, DeliveryRecord.Status.DEAD, 10)).hasSize(1);
-        assertThat(deliveriesStore.claimAttempt(planned.id(), 1, false, null, T0 + 1)).as("dead needs a replay")
+        assertThat(deliveriesStore.claimAttempt(planned.id(), 1, false, null, "order-3", T0 + 1)).as("dead needs a replay")
                 .isFalse();
-        assertThat(deliveriesStore.claimAttempt(planned.id(), 1, true, null, T0 + 1)).isTrue();
+        assertThat(deliveriesStore.claimAttempt(planned.id(), 1, true, null, "order-4", T0 + 1)).isTrue();
         DeliveryRecord replayed = deliveriesStore.find(tenant, planned.id()).orElseThrow();
         assertThat(replayed.status()).isEqualTo(DeliveryRecord.Status.PENDING);
         assertThat(replayed.attempts()).isEqualTo(2);
         assertThat(replayed.attemptsThisRound()).isEqualTo(1);
         assertThat(replayed.payload()).isEqualTo("{}");
         assertThat(replayed.claimedAt()).isEqualTo(T0 + 1);
+        assertThat(replayed.claimedBy()).isEqualTo("order-4");
+        assertThat(deliveriesStore.takeOverClaim(planned.id(), 2, "order-3", "order-5", T0 + 2)).isFalse();
+        assertThat(deliveriesStore.takeOverClaim(planned.id(), 2, "order-4", "order-5", T0 + 2)).isTrue();
         assertThat(deliveriesStore.find("other-" + tenant, planned.id())).isEmpty();
         assertThat(deliveriesStore.attempts(planned.id())).extracting(DeliveryAttemptRecord::statusCode)
                 .containsExactly(500);
