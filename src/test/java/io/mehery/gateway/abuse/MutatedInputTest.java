@@ -1,0 +1,145 @@
+package io.mehery.gateway.abuse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import org.junit.jupiter.api.Test;
+
+import io.mehery.gateway.Api;
+import io.mehery.gateway.GatewayTestSupport;
+
+/**
+ * A seeded mutation run over every JSON endpoint and every provider parser (signed, so the mutations reach the
+ * parser): whatever arrives, the answer is never a 5xx nor a stack trace, and every request is answered.
+ */
+class MutatedInputTest extends GatewayTestSupport {
+
+    private static final long SEED = 20261124L;
+    private static final int MUTANTS_PER_SEED = 150;
+    private static final String SIGNIFICANT = "{}[]\":,.-+0123456789eEtruefalsnl \\\u0000\u00e9\ud83d\ude00";
+
+    @Test
+    void clientEndpointsAnswerEveryMutantWithoutServerErrors() {
+        List<String> failures = new ArrayList<>();
+        fuzz("/api/v1/message/send", Api.DEMO_KEY, """
+                {"channelId":"sandbox","to":{"phone":"+15550101","name":"Ann"},"type":"image","mask":true,
+                 "image":{"link":"https://cdn.example.com/p.png","caption":"c"},"template":{"id":"t","data":{"1":"x"}},
+                 "contacts":[{"name":{"formatted_name":"A"},"phones":[{"phone":"+1","type":"HOME"}]}],
+                 "location":{"latitude":"1.5","longitude":"2"}}""", failures);
+        fuzz("/api/v1/event/push", Api.DEMO_KEY, """
+                {"eventName":"cart.add","id":"ev-1","links":[{"linkName":"sku","linkType":"product","linkValue":"A1"}]}""",
+                failures);
+        fuzz("/api/v1/config/webhook", "wa-key", "{\"url\":\"https://203.0.113.10/hooks\"}", failures);
+        fuzz("/webhooks/dummy/sandbox", Api.DEMO_KEY, """
+                {"id":"x","from":"+15550101","name":"Ann","type":"location","location":{"latitude":"1","longitude":"2"},
+                 "text":{"body":"hi"},"action":{"actionCode":"A"}}""", failures);
+        assertThat(failures).isEmpty();
+    }
+
+    @Test
+    void providerParsersAnswerEverySignedMutantWithoutServerErrors() {
+        List<String> failures = new ArrayList<>();
+        String whatsApp = fixture("/whatsapp/every-kind.json").replace("${uid}", UUID.randomUUID().toString());
+        fuzzSigned("/webhooks/whatsapp/wa-whatsapp", "X-Hub-Signature-256", whatsApp,
+                body -> "sha256=" + hmacHex("wa-app-secret", body), failures);
+        fuzzSigned("/webhooks/facebook/fb-page", "X-Hub-Signature-256", """
+                {"object":"page","entry":[{"id":"1","time":1,"messaging":[{"sender":{"id":"99"},"recipient":{"id":"1"},
+                 "timestamp":1,"message":{"mid":"m1","text":"hi","attachments":[{"type":"location","payload":
+                 {"coordinates":{"lat":1,"long":2}}}],"quick_reply":{"payload":"Q"}}},{"sender":{"id":"99"},
+                 "recipient":{"id":"1"},"timestamp":2,"read":{"watermark":5}}]}]}""",
+                body -> "sha256=" + hmacHex("fb-app-secret", body), failures);
+        fuzzSigned("/webhooks/telegram/tg-telegram", "X-Telegram-Bot-Api-Secret-Token", """
+                {"update_id":5,"message":{"message_id":1,"from":{"id":9,"first_name":"A"},"chat":{"id":9},"date":1,
+                 "photo":[{"file_id":"a"},{"file_id":"b"}],"caption":"c"},"callback_query":{"id":"q","data":"D",
+                 "from":{"id":9},"message":{"chat":{"id":9}}}}""", body -> "tg-secret-token", failures);
+        assertThat(failures).isEmpty();
+    }
+
+    private void fuzz(String path, String key, String seed, List<String> failures) {
+        Random random = new Random(SEED ^ path.hashCode());
+        for (int i = 0; i < MUTANTS_PER_SEED; i++) {
+            String mutant = mutate(seed, random);
+            check(path, api.post(path, key, mutant), mutant, failures);
+        }
+    }
+
+    private void fuzzSigned(String path, String header, String seed, UnaryOperator<String> signer,
+            List<String> failures) {
+        Random random = new Random(SEED ^ path.hashCode());
+        for (int i = 0; i < MUTANTS_PER_SEED; i++) {
+            String mutant = mutate(seed, random);
+            var reply = api.send(api.request(path, null).header("Content-Type", "application/json")
+                    .header(header, signer.apply(mutant)).POST(HttpRequest.BodyPublishers.ofString(mutant)));
+            check(path, reply, mutant, failures);
+        }
+    }
+
+    private static void check(String path, Api.Reply reply, String mutant, List<String> failures) {
+        boolean serverError = reply.status() >= 500 && reply.status() != 503;
+        boolean leaks = reply.body().contains("Exception") || reply.body().contains("\tat ");
+        if (serverError || leaks) {
+            failures.add(path + " -> " + reply.status() + " " + abbreviate(reply.body()) + " for " + abbreviate(mutant));
+        }
+    }
+
+    /** One to three edits: a significant character put in, a range dropped or doubled, a value's type swapped. */
+    static String mutate(String seed, Random random) {
+        StringBuilder s = new StringBuilder(seed);
+        int edits = 1 + random.nextInt(3);
+        for (int e = 0; e < edits && s.length() > 2; e++) {
+            int at = random.nextInt(s.length());
+            switch (random.nextInt(5)) {
+                case 0 -> s.insert(at, SIGNIFICANT.charAt(random.nextInt(SIGNIFICANT.length())));
+                case 1 -> s.setCharAt(at, SIGNIFICANT.charAt(random.nextInt(SIGNIFICANT.length())));
+                case 2 -> s.delete(at, Math.min(s.length(), at + 1 + random.nextInt(12)));
+                case 3 -> s.insert(at, s.substring(at, Math.min(s.length(), at + 1 + random.nextInt(30))));
+                default -> {
+                    int quote = s.indexOf("\"", at);
+                    if (quote > 0) {
+                        int end = s.indexOf("\"", quote + 1);
+                        if (end > quote) {
+                            String[] swaps = {"123", "[]", "{}", "null", "true", "-1e309", "\"\""};
+                            s.replace(quote, end + 1, swaps[random.nextInt(swaps.length)]);
+                        }
+                    }
+                }
+            }
+        }
+        return s.toString();
+    }
+
+    private static String hmacHex(String secret, String body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String fixture(String name) {
+        try (InputStream in = MutatedInputTest.class.getResourceAsStream(name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 300 ? text : text.substring(0, 300) + "...";
+    }
+}
