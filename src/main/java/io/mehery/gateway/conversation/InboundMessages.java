@@ -3,7 +3,7 @@ package io.mehery.gateway.conversation;
 import java.util.Optional;
 
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Transactional;
+import org.springframework.dao.DuplicateKeyException;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -37,27 +37,39 @@ public class InboundMessages {
      * @param text what a person reads of it
      * @param actionCode the button, quick reply or postback the user chose, if the message is one
      */
-    @Transactional
     public Handoff receive(String channelId, Channel channel, String from, String name, String type, Object part,
             String text, String messageIdExt, String actionCode) {
-        if (messageIdExt != null) {
-            Optional<MessageRecord> seen = messages.findByExternalId(channel.tenant(), channelId,
-                    MessageRecord.Direction.INBOUND, messageIdExt);
-            if (seen.isPresent()) {
-                // queued again, in case the first hand-off died between the store and the queue: planning an event
-                // is idempotent, so a copy that was queued already delivers nothing twice
-                MessageRecord first = seen.get();
-                return new Handoff(new InboundReceipt(first.id(), first.sessionId(), first.contactId()),
-                        eventOf(first, channel, false, false, actionCode), () -> { });
-            }
+        Optional<Handoff> again = receivedBefore(channelId, channel, messageIdExt, actionCode);
+        if (again.isPresent()) {
+            return again.get();
         }
         var draft = new Conversations.Draft(MessageRecord.Direction.INBOUND, type, RECEIVED, text,
                 part == null ? null : json.valueToTree(part).toString(), false, messageIdExt);
-        Conversations.Appended appended = conversations.append(channelId, channel, from, name, draft, c -> { });
+        Conversations.Appended appended;
+        try {
+            appended = conversations.append(channelId, channel, from, name, draft, c -> { });
+        } catch (DuplicateKeyException raced) {
+            // the provider sent the same message twice at once and the other copy was stored first
+            return receivedBefore(channelId, channel, messageIdExt, actionCode).orElseThrow(() -> raced);
+        }
         MessageRecord message = appended.message();
         return new Handoff(new InboundReceipt(message.id(), message.sessionId(), message.contactId()),
                 eventOf(message, channel, appended.contactCreated(), appended.contactRenamed(), actionCode),
                 () -> conversations.withdraw(message.id()));
+    }
+
+    /**
+     * A message stored before is queued again, in case the first hand-off died between the store and the queue:
+     * planning an event is idempotent, so a copy that was queued already delivers nothing twice.
+     */
+    private Optional<Handoff> receivedBefore(String channelId, Channel channel, String messageIdExt,
+            String actionCode) {
+        if (messageIdExt == null) {
+            return Optional.empty();
+        }
+        return messages.findByExternalId(channel.tenant(), channelId, MessageRecord.Direction.INBOUND, messageIdExt)
+                .map(first -> new Handoff(new InboundReceipt(first.id(), first.sessionId(), first.contactId()),
+                        eventOf(first, channel, false, false, actionCode), () -> { }));
     }
 
     private static InboundEvent eventOf(MessageRecord message, Channel channel, boolean contactCreated,
