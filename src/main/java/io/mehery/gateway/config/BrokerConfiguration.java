@@ -8,11 +8,14 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.jms.artemis.ArtemisConfigurationCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Redelivery policy of the embedded broker: a consumer whose transaction rolls back gets the message again
  * after a growing delay, and after {@code mehery.queues.max-delivery-attempts} it moves to the dead-letter
- * queue instead of spinning. Persistence and the journal location are plain spring.artemis.* keys.
+ * queue instead of spinning. Messages beyond {@code mehery.queues.memory} wait in the broker's paging files
+ * rather than in the heap (Artemis would otherwise hold up to half the heap of queued messages). Persistence
+ * and the journal location are plain spring.artemis.* keys.
  */
 @Configuration
 public class BrokerConfiguration {
@@ -21,8 +24,10 @@ public class BrokerConfiguration {
     ArtemisConfigurationCustomizer meheryAddressSettings(
             @Value("${mehery.queues.dead-letter}") String deadLetterQueue,
             @Value("${mehery.queues.max-delivery-attempts:10}") int maxDeliveryAttempts,
-            @Value("${mehery.queues.delivery}") String deliveryQueue, MeheryProperties properties) {
+            @Value("${mehery.queues.delivery}") String deliveryQueue,
+            @Value("${mehery.queues.memory:32MB}") DataSize memory, MeheryProperties properties) {
         return configuration -> {
+            configuration.setGlobalMaxSize(memory.toBytes());
             // each tenant's delivery queue exists from the start, durable, never auto-deleted while it holds orders
             properties.tenants().keySet().forEach(tenantId -> configuration.addQueueConfiguration(
                     QueueConfiguration.of(deliveryQueue + "." + tenantId).setRoutingType(RoutingType.ANYCAST)
