@@ -4,8 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -75,6 +80,33 @@ class SandboxWebhookTest extends GatewayTestSupport {
         assertThat(history.json().get("results")).hasSize(1);
         await().atMost(Duration.ofSeconds(5)).until(() -> callback(first.data(), CallbackKind.MESSAGE_RECEIVE)
                 .isPresent());
+    }
+
+    @Test
+    void copiesOfOneMessageArrivingAtOnceAreAllAnsweredWithTheFirstReceipt() throws Exception {
+        String body = "{\"id\":\"sbx-" + UUID.randomUUID() + "\",\"from\":\"" + uniquePhone()
+                + "\",\"type\":\"text\",\"text\":{\"body\":\"at once\"}}";
+
+        ExecutorService callers = Executors.newFixedThreadPool(8);
+        List<Api.Reply> replies = new ArrayList<>();
+        try {
+            List<Future<Api.Reply>> sent = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                sent.add(callers.submit(() -> api.post("/webhooks/dummy/sandbox", Api.DEMO_KEY, body)));
+            }
+            for (Future<Api.Reply> reply : sent) {
+                replies.add(reply.get());
+            }
+        } finally {
+            callers.shutdown();
+        }
+
+        assertThat(replies).extracting(Api.Reply::status).containsOnly(200);
+        assertThat(replies).extracting(r -> r.data().get("id").asText()).containsOnly(replies.get(0).data().get("id")
+                .asText());
+        var history = api.get("/api/v1/session/messages?sessionId=" + replies.get(0).data().get("sessionId").asText(),
+                Api.DEMO_KEY);
+        assertThat(history.json().get("results")).hasSize(1);
     }
 
     @Test
