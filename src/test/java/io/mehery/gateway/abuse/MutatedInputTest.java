@@ -4,14 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -23,7 +29,8 @@ import io.mehery.gateway.GatewayTestSupport;
 
 /**
  * A seeded mutation run over every JSON endpoint and every provider parser (signed, so the mutations reach the
- * parser): whatever arrives, the answer is never a 5xx nor a stack trace, and every request is answered.
+ * parser; the seeds below and {@link #SEED} are the corpus): whatever arrives, the answer is never a 5xx nor a
+ * stack trace, and every request is answered.
  */
 class MutatedInputTest extends GatewayTestSupport {
 
@@ -65,7 +72,41 @@ class MutatedInputTest extends GatewayTestSupport {
                 {"update_id":5,"message":{"message_id":1,"from":{"id":9,"first_name":"A"},"chat":{"id":9},"date":1,
                  "photo":[{"file_id":"a"},{"file_id":"b"}],"caption":"c"},"callback_query":{"id":"q","data":"D",
                  "from":{"id":9},"message":{"chat":{"id":9}}}}""", body -> "tg-secret-token", failures);
+        fuzzTwilio(failures);
         assertThat(failures).isEmpty();
+    }
+
+    /** Twilio posts a form: its values are mutated (a count that is no number, a field gone), then signed. */
+    private void fuzzTwilio(List<String> failures) {
+        Map<String, String> seed = new LinkedHashMap<>();
+        String[] pairs = {"MessageSid", "SM0123", "From", "+15557654321", "To", "+15550003333", "Body", "hi",
+                "NumMedia", "1", "MediaUrl0", "https://api.twilio.com/Media/ME1", "MediaContentType0", "image/jpeg",
+                "MessageStatus", "delivered", "ErrorCode", "30003"};
+        for (int i = 0; i < pairs.length; i += 2) {
+            seed.put(pairs[i], pairs[i + 1]);
+        }
+        List<String> names = List.copyOf(seed.keySet());
+        Random random = new Random(SEED ^ "twilio".hashCode());
+        for (int i = 0; i < MUTANTS_PER_SEED; i++) {
+            Map<String, String> form = new LinkedHashMap<>(seed);
+            form.put("MessageSid", "SM" + UUID.randomUUID().toString().replace("-", ""));
+            String name = names.get(random.nextInt(names.size()));
+            if (random.nextInt(4) == 0) {
+                form.remove(name);
+            } else {
+                form.put(name, mutate(form.getOrDefault(name, "x") + "\"1\"", random));
+            }
+            String body = form.entrySet().stream().map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8)
+                    + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
+            StringBuilder signed = new StringBuilder("https://gateway.example.com/webhooks/sms/tw-sms");
+            new TreeMap<>(form).forEach((k, v) -> signed.append(k).append(v));
+            var reply = api.send(api.request("/webhooks/sms/tw-sms", null)
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .header("X-Twilio-Signature", Base64.getEncoder().encodeToString(
+                            hmac("HmacSHA1", "tw-auth-token", signed.toString())))
+                    .POST(HttpRequest.BodyPublishers.ofString(body)));
+            check("/webhooks/sms/tw-sms", reply, body, failures);
+        }
     }
 
     private void fuzz(String path, String key, String seed, List<String> failures) {
@@ -122,10 +163,14 @@ class MutatedInputTest extends GatewayTestSupport {
     }
 
     private static String hmacHex(String secret, String body) {
+        return HexFormat.of().formatHex(hmac("HmacSHA256", secret, body));
+    }
+
+    private static byte[] hmac(String algorithm, String secret, String data) {
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
+            Mac mac = Mac.getInstance(algorithm);
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), algorithm));
+            return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

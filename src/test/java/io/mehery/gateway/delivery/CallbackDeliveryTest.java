@@ -221,6 +221,21 @@ class CallbackDeliveryTest extends GatewayTestSupport {
     }
 
     @Test
+    void aRedirectIsAFailedAttemptNeverFollowed() {
+        receiver.answerAll("moved", aResponse().withStatus(200));
+        receiver.failThenSucceed("moved", MESSAGE_RECEIVE, 1, aResponse().withStatus(302)
+                .withHeader("Location", "http://169.254.169.254/latest/meta-data/iam/security-credentials/"));
+        setWebhook("moved");
+
+        userWrites("moved", "+15551230010", "where did you go?");
+
+        await().atMost(PATIENCE).until(() -> delivered("moved").size() == 2);
+        JsonNode message = delivered("moved", "message.receive");
+        assertThat(message.get("attempts")).extracting(a -> a.get("statusCode").asInt()).containsExactly(302, 200);
+        assertThat(receiver.received("moved", MESSAGE_RECEIVE)).hasSize(2);
+    }
+
+    @Test
     void retryAfterIsHonouredOnTooManyRequests() {
         receiver.answerAll("busy", aResponse().withStatus(200));
         receiver.failThenSucceed("busy", MESSAGE_RECEIVE, 1,
