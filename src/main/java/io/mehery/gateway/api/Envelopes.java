@@ -1,5 +1,6 @@
 package io.mehery.gateway.api;
 
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -7,10 +8,12 @@ import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.RecoverableDataAccessException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.jms.JmsException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionSystemException;
 
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -94,15 +97,29 @@ public class Envelopes {
                 return ApiException.badRequest("INVALID_FIELD", field,
                         "'" + field + "' has the wrong type or shape");
             }
-            if (cause instanceof DataAccessResourceFailureException || cause instanceof TransientDataAccessException
-                    || cause instanceof CannotCreateTransactionException || cause instanceof JmsException
-                    || cause instanceof jakarta.jms.JMSException) {
+            if (isDependencyDown(cause)) {
                 return new ApiException(503, List.of(Problem.of("SERVICE_UNAVAILABLE", null,
                         "The gateway cannot reach its store or queue right now; nothing was accepted, retry later")));
             }
         }
         return new ApiException(500, List.of(Problem.of("INTERNAL_ERROR", null,
                 "The gateway failed to process the request; quote the traceid to the operator")));
+    }
+
+    /**
+     * The store or the broker failing, not the request: a connection refused or lost, a transaction that could not
+     * begin or commit (a database going down mid-request), SQL states of class 08 (connection) and 57 (operator
+     * intervention, such as a server shutting down).
+     */
+    private static boolean isDependencyDown(Throwable cause) {
+        if (cause instanceof DataAccessResourceFailureException || cause instanceof TransientDataAccessException
+                || cause instanceof RecoverableDataAccessException || cause instanceof CannotCreateTransactionException
+                || cause instanceof TransactionSystemException
+                || cause instanceof JmsException || cause instanceof jakarta.jms.JMSException) {
+            return true;
+        }
+        return cause instanceof SQLException sql && sql.getSQLState() != null
+                && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57"));
     }
 
     private static String fieldPath(JsonMappingException mapping) {
