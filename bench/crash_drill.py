@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Crash drill: starts the packaged gateway, injects sandbox messages from several threads, kill -9s the gateway
-while callbacks are being delivered, starts it again on the same data dir, and counts what the client webhook got.
+"""Crash drill: starts the packaged gateway, injects sandbox messages from several threads (each sent again with
+its id until accepted, as a channel does), kill -9s the gateway while callbacks are being delivered, starts it
+again on the same data dir, and counts what the client webhook got.
 
     python3 bench/crash_drill.py [--messages 2000] [--threads 8] [--kills 1]
 
@@ -38,6 +39,15 @@ def call(url, body=None, key="demo-key", timeout=10):
         return r.status, json.loads(r.read() or b"{}")
 
 
+def packaged_jar():
+    """The gateway's jar under target/, built first if there is none."""
+    jars = glob.glob(os.path.join(ROOT, "target", "mehery-gateway-*.jar"))
+    if not jars:
+        subprocess.run(["mvn", "-B", "-q", "-DskipTests", "package"], cwd=ROOT, check=True)
+        jars = glob.glob(os.path.join(ROOT, "target", "mehery-gateway-*.jar"))
+    return jars[0]
+
+
 def start_gateway(jar, port, data_dir, log):
     return subprocess.Popen(["java", "-Xmx512m", "-jar", jar, f"--server.port={port}", f"--mehery.data-dir={data_dir}",
                              "--mehery.routes=classpath:routes/*.yaml", "--mehery.webhooks.allow-private-targets=true",
@@ -71,11 +81,7 @@ def main():
     ap.add_argument("--kills", type=int, default=1)
     args = ap.parse_args()
 
-    jars = glob.glob(os.path.join(ROOT, "target", "mehery-gateway-*.jar"))
-    if not jars:
-        subprocess.run(["mvn", "-B", "-q", "-DskipTests", "package"], cwd=ROOT, check=True)
-        jars = glob.glob(os.path.join(ROOT, "target", "mehery-gateway-*.jar"))
-    jar = jars[0]
+    jar = packaged_jar()
     work = tempfile.mkdtemp(prefix="mehery-drill-")
     data_dir, receiver_log = os.path.join(work, "data"), os.path.join(work, "callbacks.jsonl")
     os.makedirs(data_dir)
@@ -97,14 +103,19 @@ def main():
                     n = next(counter, None)
                 if n is None:
                     return
-                try:
-                    status, reply = call(f"http://127.0.0.1:{port}/webhooks/dummy/sandbox",
-                                         {"from": f"+1555{n % 100:07d}", "type": "text", "text": {"body": f"m{n}"}})
-                    if status == 200:
-                        with lock:
-                            accepted.add(reply["data"]["id"])
-                except Exception:
-                    pass  # not accepted: the gateway may be down; the caller would retry
+                # as a channel does: the same message (same id) again until it is accepted, so a copy accepted just
+                # before a kill and sent again after it is one message
+                for _ in range(120):
+                    try:
+                        status, reply = call(f"http://127.0.0.1:{port}/webhooks/dummy/sandbox",
+                                             {"id": f"drill-{n}", "from": f"+1555{n % 100:07d}", "type": "text",
+                                              "text": {"body": f"m{n}"}})
+                        if status == 200:
+                            with lock:
+                                accepted.add(reply["data"]["id"])
+                            break
+                    except Exception:
+                        time.sleep(0.5)  # the gateway is down or restarting
 
         started = time.time()
         workers = [threading.Thread(target=inject) for _ in range(args.threads)]

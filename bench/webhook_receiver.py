@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """A client webhook for the drills: answers 200 to every callback and appends one JSON line per callback
-(kind, webhook-id, message id) to the log file given, so a drill can count what arrived."""
+(kind, webhook-id, message id) to the log file given, so a drill can count what arrived. While a file named
+like the log plus ".down" exists, it answers 503 and logs nothing."""
+import os
 import json
 import sys
 import threading
@@ -16,6 +18,11 @@ class Receiver(BaseHTTPRequestHandler):
 
     def do_POST(self):
         body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        if os.path.exists(log_path + ".down"):
+            self.send_response(503)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         kind = self.path.rsplit("/api/v1/", 1)[-1]
         message_id = None
         if kind == "message/receive":

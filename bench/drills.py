@@ -1,0 +1,337 @@
+#!/usr/bin/env python3
+"""Fault drills against the packaged gateway; each prints its counts and PASS or FAIL (exit 1).
+
+    python3 bench/drills.py webhook-down      # client webhook down past the whole (short) retry schedule
+    python3 bench/drills.py postgres-outage   # PostgreSQL stopped for 20 s under load (profile postgres)
+    python3 bench/drills.py provider-faults   # WhatsApp API answering 500 / 429 / too slowly for 20 s
+    python3 bench/drills.py all
+
+The kill -9 drill is bench/crash_drill.py. postgres-outage stops and restarts the local PostgreSQL server
+(pg_ctlcluster), so run it only where nothing else needs that server meanwhile.
+"""
+import collections
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from crash_drill import free_port, packaged_jar, received, wait_healthy  # noqa: E402
+
+import urllib.request  # noqa: E402
+
+
+def request(url, body=None, key="demo-key", timeout=30, method=None):
+    """(status, envelope) for any answer, errors included."""
+    data = None if body is None else json.dumps(body).encode()
+    req = urllib.request.Request(url, data=data, method=method or ("POST" if body is not None else "GET"),
+                                 headers={"x-api-key": key, "Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            return r.status, json.loads(r.read() or b"{}")
+    except urllib.error.HTTPError as e:
+        raw = e.read()
+        try:
+            return e.code, json.loads(raw)
+        except ValueError:
+            return e.code, {"unparsable": raw[:200].decode(errors="replace")}
+
+
+class Drill:
+    def __init__(self, name, *args, env=None):
+        self.work = tempfile.mkdtemp(prefix=f"mehery-{name}-")
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.args = ["java", "-Xmx512m", "-jar", packaged_jar(), f"--server.port={self.port}",
+                     f"--mehery.data-dir={os.path.join(self.work, 'data')}", "--mehery.routes=classpath:routes/*.yaml",
+                     "--mehery.webhooks.allow-private-targets=true", *args]
+        self.env = env
+        self.proc = None
+        self.hook_port = free_port()
+        self.hook_log = os.path.join(self.work, "callbacks.jsonl")
+        open(self.hook_log, "w").close()
+        self.receiver = subprocess.Popen([sys.executable, os.path.join(HERE, "webhook_receiver.py"),
+                                          str(self.hook_port), self.hook_log])
+
+    def start(self):
+        os.makedirs(os.path.join(self.work, "data"), exist_ok=True)
+        self.proc = subprocess.Popen(self.args, stdout=open(os.path.join(self.work, "gateway.log"), "a"),
+                                     stderr=subprocess.STDOUT, cwd=self.work,
+                                     env=dict(os.environ, **(self.env or {})))
+        wait_healthy(self.port, self.proc)
+
+    def webhook_down(self, down):
+        flag = self.hook_log + ".down"
+        if down:
+            open(flag, "w").close()
+        elif os.path.exists(flag):
+            os.remove(flag)
+
+    def set_webhook(self):
+        status, reply = request(self.base + "/api/v1/config/webhook", {"url": f"http://127.0.0.1:{self.hook_port}/d"})
+        assert status == 200, reply
+
+    def callbacks(self, kind="message/receive"):
+        return [r for r in received(self.hook_log) if r["kind"] == kind]
+
+    def close(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            self.proc.wait()
+        self.receiver.kill()
+        if os.environ.get("KEEP_DRILL") is None:
+            shutil.rmtree(self.work, ignore_errors=True)
+
+
+def until(check, seconds, step=0.5):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if check():
+            return True
+        time.sleep(step)
+    return check()
+
+
+def inject(base, count, prefix, threads=4):
+    """Sandbox messages from `threads` threads; returns {message id: status} and the failures by status."""
+    accepted, failures, lock, numbers = set(), collections.Counter(), threading.Lock(), iter(range(count))
+
+    def worker():
+        while True:
+            with lock:
+                n = next(numbers, None)
+            if n is None:
+                return
+            status, reply = request(base + "/webhooks/dummy/sandbox",
+                                    {"from": f"+1777{n % 50:07d}", "type": "text", "text": {"body": f"{prefix}{n}"}})
+            with lock:
+                if status == 200:
+                    accepted.add(reply["data"]["id"])
+                else:
+                    failures[(status, (reply.get("errors") or [{}])[0].get("code"))] += 1
+
+    workers = [threading.Thread(target=worker) for _ in range(threads)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    return accepted, failures
+
+
+def webhook_down():
+    """Every callback fails the whole schedule, becomes a dead letter, and one replay delivers each once."""
+    # the breaker stays closed: open, it lets one probe through per open-for and would stretch the drill to minutes
+    drill = Drill("webhook-down", "--mehery.delivery.retry-schedule=0s,1s,1s",
+                  "--mehery.delivery.breaker.window=100000", "--mehery.delivery.breaker.minimum-calls=100000")
+    try:
+        drill.start()
+        drill.webhook_down(True)
+        drill.set_webhook()
+        accepted, failures = inject(drill.base, 200, "down")
+        expected = len(accepted) + 50  # a message/receive per message, a contact/info per new contact
+
+        def dead():
+            status, reply = request(drill.base + "/api/v1/admin/dead-letters?limit=1000")
+            return reply.get("results") or []
+        dead_lettered = until(lambda: len(dead()) >= expected, 240)
+        letters = len(dead())
+        drill.webhook_down(False)
+        replayed = 0
+        while True:
+            status, reply = request(drill.base + "/api/v1/admin/dead-letters/replay", method="POST")
+            count = len(reply.get("results") or [])
+            replayed += count
+            if count == 0 or status != 200:
+                break
+        until(lambda: {c["messageId"] for c in drill.callbacks()} >= accepted, 180)
+        per_message = collections.Counter(c["messageId"] for c in drill.callbacks())
+        delivered = set(per_message) & accepted
+        twice = [m for m, n in per_message.items() if n > 1]
+        print(f"accepted      {len(accepted)}  (refused {sum(failures.values())})")
+        print(f"dead letters  {letters} of {expected} callbacks, after the whole schedule")
+        print(f"replayed      {replayed}")
+        print(f"delivered     {len(delivered)}, more than once: {len(twice)}")
+        ok = dead_lettered and letters == expected and delivered == accepted and not twice and not failures
+        print("PASS" if ok else "FAIL")
+        return ok
+    finally:
+        drill.close()
+
+
+def postgres_outage():
+    """Requests during a 20 s outage of the database get a 503 envelope; nothing accepted is lost."""
+    cluster = subprocess.run(["ls", "/etc/postgresql"], capture_output=True, text=True).stdout.split()[0]
+    pg = ["pg_ctlcluster", "--skip-systemctl-redirect", cluster, "main"]
+    db = f"mehery_drill_{os.getpid()}"
+    psql = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-q", "-c"]
+    subprocess.run(psql + [f"CREATE DATABASE {db}"], check=True)
+    drill = Drill("postgres-outage", "--spring.profiles.active=postgres",
+                  f"--spring.datasource.url=jdbc:postgresql://127.0.0.1:5432/{db}")
+    try:
+        drill.start()
+        drill.set_webhook()
+        answers, lock, stop = [], threading.Lock(), threading.Event()
+
+        def load(worker):
+            n = 0
+            while not stop.is_set():
+                n += 1
+                at = time.time()
+                status, reply = request(drill.base + "/webhooks/dummy/sandbox",
+                                        {"from": f"+1888{worker:03d}{n % 20:04d}", "type": "text",
+                                         "text": {"body": f"pg-{worker}-{n}"}}, timeout=60)
+                with lock:
+                    answers.append((at, time.time() - at, status, reply))
+                time.sleep(0.02)
+
+        workers = [threading.Thread(target=load, args=(w,)) for w in range(4)]
+        for w in workers:
+            w.start()
+        time.sleep(10)
+        down_at = time.time()
+        subprocess.run(pg + ["stop", "-m", "fast"], check=True)
+        print(f"PostgreSQL stopped at +10 s")
+        time.sleep(20)
+        subprocess.run(pg + ["start"], check=True)
+        up_at = time.time()
+        print(f"PostgreSQL started at +{10 + up_at - down_at:.0f} s")
+        time.sleep(20)
+        stop.set()
+        for w in workers:
+            w.join()
+        accepted = {r["data"]["id"] for _, _, s, r in answers if s == 200}
+        refused = [(s, r) for _, _, s, r in answers if s != 200]
+        clear = all(s == 503 and r.get("status") == "ERROR" and r["errors"][0]["code"] == "SERVICE_UNAVAILABLE"
+                    and "exception" in r and not r.get("exception") for s, r in refused)
+        during = [a for a in answers if down_at <= a[0] <= up_at]
+        slowest = max((d for _, d, _, _ in answers), default=0)
+        resumed = [a for a in answers if a[0] > up_at + 5]
+        until(lambda: {c["messageId"] for c in drill.callbacks()} >= accepted, 180)
+        delivered = {c["messageId"] for c in drill.callbacks()} & accepted
+        print(f"requests      {len(answers)}: {len(accepted)} accepted, {len(refused)} refused "
+              f"({collections.Counter(s for s, _ in refused)})")
+        print(f"outage        {len(during)} requests during it, {sum(1 for a in during if a[2] == 503)} answered 503 "
+              f"(slowest answer {slowest:.1f} s)")
+        print(f"after         {len(resumed)} requests from 5 s after the restart, "
+              f"{sum(1 for a in resumed if a[2] == 200)} accepted")
+        print(f"delivered     {len(delivered)} of {len(accepted)} accepted; lost {len(accepted - delivered)}")
+        ok = clear and delivered == accepted and resumed and all(a[2] == 200 for a in resumed) and \
+            any(a[2] == 503 for a in during)
+        print("PASS" if ok else "FAIL")
+        return ok
+    finally:
+        subprocess.run(pg + ["start"], capture_output=True)
+        drill.close()
+        subprocess.run(psql + [f"DROP DATABASE IF EXISTS {db}"], capture_output=True)
+
+
+class FlakyProvider(BaseHTTPRequestHandler):
+    """The WhatsApp Cloud API, failing until `healthy_at`: 500, 429, then an answer slower than the timeout, in
+    turn. A recipient ending in 0000 is refused with Meta's 400 for an invalid number, always."""
+    protocol_version = "HTTP/1.1"
+    healthy_at = 0.0
+    calls = collections.Counter()
+    lock = threading.Lock()
+
+    def do_POST(self):
+        body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
+        with FlakyProvider.lock:
+            FlakyProvider.calls["all"] += 1
+            turn = FlakyProvider.calls["all"] % 3
+        if body.get("to", "").endswith("0000"):
+            return self.answer(400, {"error": {"message": "(#131030) Recipient phone number not in allowed list",
+                                               "type": "OAuthException", "code": 131030}})
+        if time.time() < FlakyProvider.healthy_at:
+            if turn == 0:
+                return self.answer(500, {"error": {"message": "Service temporarily unavailable", "code": 2}})
+            if turn == 1:
+                return self.answer(429, {"error": {"message": "Too many messages", "code": 130429}})
+            time.sleep(3)
+        return self.answer(200, {"messaging_product": "whatsapp", "contacts": [{"input": body.get("to")}],
+                                 "messages": [{"id": f"wamid.drill-{time.time_ns()}"}]})
+
+    def answer(self, status, body):
+        raw = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(raw)))
+        self.end_headers()
+        try:
+            self.wfile.write(raw)
+        except OSError:
+            pass  # the gateway gave up waiting
+
+    def log_message(self, *args):
+        pass
+
+
+def provider_faults():
+    """Sends made while the provider fails are retried durably and end sent; a provider 4xx fails at once."""
+    provider_port = free_port()
+    server = ThreadingHTTPServer(("127.0.0.1", provider_port), FlakyProvider)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    channel = "--mehery.channels.drill-wa."
+    drill = Drill("provider-faults", f"{channel}tenant=demo", f"{channel}type=WHATSAPP", f"{channel}lane=+15550001111",
+                  f"{channel}base-url=http://127.0.0.1:{provider_port}/v21.0", f"{channel}phone-number-id=1065",
+                  f"{channel}access-token=drill-token", f"{channel}app-secret=drill-secret",
+                  f"{channel}verify-token=drill-verify", "--mehery.providers.timeout=1s")
+    try:
+        drill.start()
+        FlakyProvider.healthy_at = time.time() + 20
+        sends = {}
+        for n in range(40):
+            to = f"+1999555{n:04d}"
+            status, reply = request(drill.base + "/api/v1/message/send",
+                                    {"channelId": "drill-wa", "to": {"phone": to}, "type": "text",
+                                     "text": {"body": f"order {n} ships today"}})
+            assert status == 200, reply
+            sends[reply["data"]["id"]] = (to, reply["data"]["sessionId"])
+
+        def statuses():
+            found = {}
+            for message_id, (to, session) in sends.items():
+                _, reply = request(drill.base + f"/api/v1/session/messages?sessionId={session}")
+                for m in reply.get("results") or []:
+                    if m.get("messageId") == message_id:
+                        found[message_id] = (m.get("status"), m)
+            return found
+
+        def settled():
+            found = statuses()
+            return len(found) == len(sends) and all(s in ("sent", "failed") for s, _ in found.values())
+        until(settled, 300, step=2)
+        final = statuses()
+        by_status = collections.Counter(s for s, _ in final.values())
+        refused = [m for mid, (s, m) in final.items() if sends[mid][0].endswith("0000")]
+        print(f"sends         {len(sends)} accepted while the provider failed for 20 s "
+              f"({FlakyProvider.calls['all']} provider calls in all)")
+        print(f"final status  {dict(by_status)}")
+        print(f"provider 4xx  {[(m.get('status'), m.get('logs')) for m in refused]}")
+        ok = by_status["sent"] == len(sends) - len(refused) and all(m.get("status") == "failed" for m in refused)
+        print("PASS" if ok else "FAIL")
+        return ok
+    finally:
+        drill.close()
+        server.shutdown()
+
+
+DRILLS = {"webhook-down": webhook_down, "postgres-outage": postgres_outage, "provider-faults": provider_faults}
+
+
+if __name__ == "__main__":
+    chosen = list(DRILLS) if sys.argv[1:] == ["all"] else sys.argv[1:]
+    if not chosen or any(c not in DRILLS for c in chosen):
+        sys.exit(__doc__)
+    results = {}
+    for name in chosen:
+        print(f"== {name}")
+        results[name] = DRILLS[name]()
+    sys.exit(0 if all(results.values()) else 1)
