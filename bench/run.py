@@ -413,7 +413,7 @@ def jmh(work):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=3)
-    ap.add_argument("--seconds", type=int, default=6)
+    ap.add_argument("--seconds", type=int, default=5)
     ap.add_argument("--history-max", type=int, default=1_000_000)
     ap.add_argument("--skip-postgres", action="store_true")
     ap.add_argument("--skip-jmh", action="store_true")
