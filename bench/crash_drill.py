@@ -20,6 +20,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.error
 import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -31,12 +32,20 @@ def free_port():
         return s.getsockname()[1]
 
 
-def call(url, body=None, key="demo-key", timeout=10):
+def call(url, body=None, key="demo-key", timeout=10, method=None):
+    """(status, envelope) for any HTTP answer, errors included; raises only when nothing answered."""
     data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(url, data=data, method="POST" if body is not None else "GET",
+    req = urllib.request.Request(url, data=data, method=method or ("POST" if body is not None else "GET"),
                                  headers={"x-api-key": key, "Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=timeout) as r:
-        return r.status, json.loads(r.read() or b"{}")
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            return r.status, json.loads(r.read() or b"{}")
+    except urllib.error.HTTPError as e:
+        raw = e.read()
+        try:
+            return e.code, json.loads(raw)
+        except ValueError:
+            return e.code, {"unparsable": raw[:200].decode(errors="replace")}
 
 
 def packaged_jar():
@@ -93,7 +102,9 @@ def main():
     gateway = start_gateway(jar, port, data_dir, gateway_log)
     try:
         wait_healthy(port, gateway)
-        call(f"http://127.0.0.1:{port}/api/v1/config/webhook", {"url": f"http://127.0.0.1:{hook_port}/demo"})
+        status, reply = call(f"http://127.0.0.1:{port}/api/v1/config/webhook",
+                             {"url": f"http://127.0.0.1:{hook_port}/demo"})
+        assert status == 200, reply
 
         accepted, lock, counter = set(), threading.Lock(), iter(range(args.messages))
 
@@ -114,8 +125,9 @@ def main():
                             with lock:
                                 accepted.add(reply["data"]["id"])
                             break
-                    except Exception:
-                        time.sleep(0.5)  # the gateway is down or restarting
+                    except OSError:
+                        pass  # nothing answered: the gateway is down or restarting
+                    time.sleep(0.5)
 
         started = time.time()
         workers = [threading.Thread(target=inject) for _ in range(args.threads)]

@@ -19,30 +19,11 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.error
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from crash_drill import free_port, packaged_jar, received, wait_healthy  # noqa: E402
-
-import urllib.request  # noqa: E402
-
-
-def request(url, body=None, key="demo-key", timeout=30, method=None):
-    """(status, envelope) for any answer, errors included."""
-    data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(url, data=data, method=method or ("POST" if body is not None else "GET"),
-                                 headers={"x-api-key": key, "Content-Type": "application/json"})
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as r:
-            return r.status, json.loads(r.read() or b"{}")
-    except urllib.error.HTTPError as e:
-        raw = e.read()
-        try:
-            return e.code, json.loads(raw)
-        except ValueError:
-            return e.code, {"unparsable": raw[:200].decode(errors="replace")}
+from crash_drill import call, free_port, packaged_jar, received, wait_healthy  # noqa: E402
 
 
 class Drill:
@@ -76,7 +57,7 @@ class Drill:
             os.remove(flag)
 
     def set_webhook(self):
-        status, reply = request(self.base + "/api/v1/config/webhook", {"url": f"http://127.0.0.1:{self.hook_port}/d"})
+        status, reply = call(self.base + "/api/v1/config/webhook", {"url": f"http://127.0.0.1:{self.hook_port}/d"})
         assert status == 200, reply
 
     def callbacks(self, kind="message/receive"):
@@ -101,7 +82,7 @@ def until(check, seconds, step=0.5):
 
 
 def inject(base, count, prefix, threads=4):
-    """Sandbox messages from `threads` threads; returns {message id: status} and the failures by status."""
+    """Sandbox messages from `threads` threads; returns the accepted message ids and the refusals by status."""
     accepted, failures, lock, numbers = set(), collections.Counter(), threading.Lock(), iter(range(count))
 
     def worker():
@@ -110,8 +91,8 @@ def inject(base, count, prefix, threads=4):
                 n = next(numbers, None)
             if n is None:
                 return
-            status, reply = request(base + "/webhooks/dummy/sandbox",
-                                    {"from": f"+1777{n % 50:07d}", "type": "text", "text": {"body": f"{prefix}{n}"}})
+            status, reply = call(base + "/webhooks/dummy/sandbox",
+                                 {"from": f"+1777{n % 50:07d}", "type": "text", "text": {"body": f"{prefix}{n}"}})
             with lock:
                 if status == 200:
                     accepted.add(reply["data"]["id"])
@@ -139,14 +120,14 @@ def webhook_down():
         expected = len(accepted) + 50  # a message/receive per message, a contact/info per new contact
 
         def dead():
-            status, reply = request(drill.base + "/api/v1/admin/dead-letters?limit=1000")
+            status, reply = call(drill.base + "/api/v1/admin/dead-letters?limit=1000")
             return reply.get("results") or []
         dead_lettered = until(lambda: len(dead()) >= expected, 240)
         letters = len(dead())
         drill.webhook_down(False)
         replayed = 0
         while True:
-            status, reply = request(drill.base + "/api/v1/admin/dead-letters/replay", method="POST")
+            status, reply = call(drill.base + "/api/v1/admin/dead-letters/replay", method="POST")
             count = len(reply.get("results") or [])
             replayed += count
             if count == 0 or status != 200:
@@ -185,9 +166,9 @@ def postgres_outage():
             while not stop.is_set():
                 n += 1
                 at = time.time()
-                status, reply = request(drill.base + "/webhooks/dummy/sandbox",
-                                        {"from": f"+1888{worker:03d}{n % 20:04d}", "type": "text",
-                                         "text": {"body": f"pg-{worker}-{n}"}}, timeout=60)
+                status, reply = call(drill.base + "/webhooks/dummy/sandbox",
+                                     {"from": f"+1888{worker:03d}{n % 20:04d}", "type": "text",
+                                      "text": {"body": f"pg-{worker}-{n}"}}, timeout=60)
                 with lock:
                     answers.append((at, time.time() - at, status, reply))
                 time.sleep(0.02)
@@ -289,16 +270,16 @@ def provider_faults():
         sends = {}
         for n in range(40):
             to = f"+1999555{n:04d}"
-            status, reply = request(drill.base + "/api/v1/message/send",
-                                    {"channelId": "drill-wa", "to": {"phone": to}, "type": "text",
-                                     "text": {"body": f"order {n} ships today"}})
+            status, reply = call(drill.base + "/api/v1/message/send",
+                                 {"channelId": "drill-wa", "to": {"phone": to}, "type": "text",
+                                  "text": {"body": f"order {n} ships today"}})
             assert status == 200, reply
             sends[reply["data"]["id"]] = (to, reply["data"]["sessionId"])
 
         def statuses():
             found = {}
             for message_id, (to, session) in sends.items():
-                _, reply = request(drill.base + f"/api/v1/session/messages?sessionId={session}")
+                _, reply = call(drill.base + f"/api/v1/session/messages?sessionId={session}")
                 for m in reply.get("results") or []:
                     if m.get("messageId") == message_id:
                         found[message_id] = (m.get("status"), m)

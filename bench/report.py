@@ -1,7 +1,17 @@
 """Renders one bench/run.py result as docs/benchmarks.md: every ratio next to its target."""
 
+# the issue's targets, each a ratio or a bound measured in the same run
+TARGETS = {
+    "accept_whatsapp": 0.5, "accept_sandbox": 0.5, "delivery": 0.9, "lag_p99_ms_at_50": 100.0,
+    "history_flat": 1.5, "rss_mb_load": 512.0,
+}
 
-def render(r, targets, bar):
+
+def bar(ratio, width=30):
+    return "█" * max(0, min(width, round(ratio * width)))
+
+
+def render(r, targets=TARGETS):
     acc = r["accept"]
     nginx, bare = acc["nginx"]["ok_per_s"], acc["bare_camel"]["ok_per_s"]
     out = ["# Benchmarks", "",

@@ -29,14 +29,11 @@ import urllib.request
 BENCH = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, BENCH)
 from crash_drill import ROOT, free_port, packaged_jar  # noqa: E402
+from report import render  # noqa: E402
 APP_SECRET = b"bench-app-secret"
 # the heap and native limits README.md recommends for a production instance (see "Footprint" there)
 JVM_OPTIONS = os.environ.get("BENCH_JVM_OPTIONS", "-XX:+UseSerialGC -Xmx192m -Xmn64m -XX:MaxMetaspaceSize=160m "
                              "-XX:ReservedCodeCacheSize=64m -XX:MaxDirectMemorySize=64m -Xss512k").split()
-TARGETS = {
-    "accept_whatsapp": 0.5, "accept_sandbox": 0.5, "delivery": 0.9, "lag_p99_ms_at_50": 100.0,
-    "history_flat": 1.5, "rss_mb_load": 512.0,
-}
 
 
 def log(*parts):
@@ -572,15 +569,6 @@ def machine():
     mem = next((int(l.split()[1]) // 1024 // 1024 for l in open("/proc/meminfo") if l.startswith("MemTotal")), 0)
     java = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()[0]
     return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": mem, "kernel": platform.release(), "java": java}
-
-
-def bar(ratio, width=30):
-    return "█" * max(0, min(width, round(ratio * width)))
-
-
-def render(r):
-    from report import render as render_markdown
-    return render_markdown(r, TARGETS, bar)
 
 
 if __name__ == "__main__":
