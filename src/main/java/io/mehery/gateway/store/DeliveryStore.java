@@ -35,10 +35,10 @@ public class DeliveryStore {
     public boolean insertIfAbsent(DeliveryRecord d) {
         try {
             jdbc.update("INSERT INTO delivery (" + COLUMNS + ", updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                    + " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", d.id(), d.tenantId(), d.kind(), d.eventId(), d.messageId(), d.contactId(),
-                    d.sessionId(), d.actionCode(), d.thenDeliveryId(), d.payload(), d.status().name(), d.attempts(),
-                    d.roundStart(), d.nextAttemptAt(), d.claimedAt(), d.claimedBy(), d.lastError(), d.occurredAt(), d.createdAt(),
-                    d.deliveredAt(), d.createdAt());
+                    + " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", d.id(), d.tenantId(), d.kind(), d.eventId(), d.messageId(),
+                    d.contactId(), d.sessionId(), d.actionCode(), d.thenDeliveryId(), d.payload(), d.status().name(),
+                    d.attempts(), d.roundStart(), d.nextAttemptAt(), d.claimedAt(), d.claimedBy(), d.lastError(),
+                    d.occurredAt(), d.createdAt(), d.deliveredAt(), d.createdAt());
             return true;
         } catch (DuplicateKeyException planned) {
             return false;

@@ -132,7 +132,8 @@ class MutatedInputTest extends GatewayTestSupport {
         boolean serverError = reply.status() >= 500 && reply.status() != 503;
         boolean leaks = reply.body().contains("Exception") || reply.body().contains("\tat ");
         if (serverError || leaks) {
-            failures.add(path + " -> " + reply.status() + " " + abbreviate(reply.body()) + " for " + abbreviate(mutant));
+            failures.add(path + " -> " + reply.status() + " " + abbreviate(reply.body()) + " for "
+                    + abbreviate(mutant));
         }
     }
 
