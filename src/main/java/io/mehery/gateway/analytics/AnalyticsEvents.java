@@ -5,6 +5,7 @@ import java.util.List;
 
 import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -13,33 +14,45 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mehery.gateway.api.ApiRequestGate;
 import io.mehery.gateway.api.Problem;
 import io.mehery.gateway.api.model.DataEvent;
-import io.mehery.gateway.conversation.Handoff;
+import io.mehery.gateway.conversation.Accepted;
 import io.mehery.gateway.store.EventStore;
+import io.mehery.gateway.store.GroupCommit;
+import io.mehery.gateway.store.Outbox;
 
-/** event/push: stores the event once per id and hands it on to the analytics sink. */
+/** event/push: stores the event once per id and, in the same transaction, puts it in the outbox for the sink. */
 @Component("analyticsEvents")
 public class AnalyticsEvents {
 
     private final EventStore events;
+    private final GroupCommit commits;
+    private final Outbox outbox;
+    private final String analyticsQueue;
     private final ObjectMapper json;
     private final Clock clock;
 
-    public AnalyticsEvents(EventStore events, ObjectMapper json, Clock clock) {
+    public AnalyticsEvents(EventStore events, GroupCommit commits, Outbox outbox,
+            @Value("${mehery.queues.analytics}") String analyticsQueue, ObjectMapper json, Clock clock) {
         this.events = events;
+        this.commits = commits;
+        this.outbox = outbox;
+        this.analyticsQueue = analyticsQueue;
         this.json = json;
         this.clock = clock;
     }
 
-    public Handoff record(@ExchangeProperty(ApiRequestGate.TENANT) String tenantId, @Body DataEvent event)
+    public Accepted record(@ExchangeProperty(ApiRequestGate.TENANT) String tenantId, @Body DataEvent event)
             throws JsonProcessingException {
         List<DataEvent.EventLink> links = event.links() == null ? List.of() : event.links();
         DataEvent stored = new DataEvent(event.eventName(), event.id(), links);
-        long now = clock.millis();
-        if (!events.insertIfNew(tenantId, event.id(), event.eventName(), json.writeValueAsString(links), now)) {
-            return new Handoff(stored, null, () -> { }, List.of(Problem.of("DUPLICATE_EVENT", "id",
-                    "An event with this id was already recorded; it was not forwarded again")));
-        }
-        return new Handoff(stored, new AnalyticsEvent(tenantId, event.id(), event.eventName(), links, now),
-                () -> events.delete(tenantId, event.id()));
+        String linksJson = json.writeValueAsString(links);
+        return commits.write(() -> {
+            long now = clock.millis();
+            if (!events.insertIfNew(tenantId, event.id(), event.eventName(), linksJson, now)) {
+                return new Accepted(stored, List.of(Problem.of("DUPLICATE_EVENT", "id",
+                        "An event with this id was already recorded; it was not forwarded again")));
+            }
+            outbox.add(analyticsQueue, new AnalyticsEvent(tenantId, event.id(), event.eventName(), links, now), null);
+            return Accepted.of(stored);
+        });
     }
 }

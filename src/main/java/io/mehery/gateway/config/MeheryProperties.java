@@ -19,6 +19,7 @@ public record MeheryProperties(
         @DefaultValue Webhooks webhooks,
         @DefaultValue Http http,
         @DefaultValue Delivery delivery,
+        @DefaultValue Store store,
         Map<String, String> templates) {
 
     public MeheryProperties {
@@ -87,6 +88,25 @@ public record MeheryProperties(
                 throw new IllegalArgumentException("mehery.delivery.retry-schedule needs at least one attempt");
             }
             retrySchedule = List.copyOf(retrySchedule);
+        }
+    }
+
+    /**
+     * The durable write path: {@code maxBatch} writes at most share one transaction, and a write that finds the
+     * committer idle goes at once unless {@code maxWait} lets it wait for company. The outbox relay moves up to
+     * {@code relayBatch} rows to the broker in one JMS transaction, woken by each commit and at least every
+     * {@code relayPollInterval} (rows left by an instance that stopped, or that found the broker down).
+     */
+    public record Store(
+            @DefaultValue("256") int maxBatch,
+            @DefaultValue("0ms") Duration maxWait,
+            @DefaultValue("500") int relayBatch,
+            @DefaultValue("1s") Duration relayPollInterval) {
+
+        public Store {
+            if (maxBatch < 1 || relayBatch < 1) {
+                throw new IllegalArgumentException("mehery.store.max-batch and relay-batch must be at least 1");
+            }
         }
     }
 

@@ -5,6 +5,7 @@ import java.util.UUID;
 import java.util.function.Consumer;
 
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 import io.mehery.gateway.config.MeheryProperties;
@@ -36,9 +37,11 @@ public class Conversations {
 
     /**
      * Appends the draft to the conversation of the user at {@code address} on the channel. {@code guard} sees the
-     * contact once it is locked and may refuse by throwing, so checks such as consent cannot race a change.
+     * contact once it is locked and may refuse by throwing, so checks such as consent cannot race a change. In a
+     * savepoint of its own: a message that another instance stored first fails here and leaves the caller's
+     * transaction (a group commit's batch) usable.
      */
-    @Transactional
+    @Transactional(propagation = Propagation.NESTED)
     public Appended append(String channelId, Channel channel, String address, String name, Draft draft,
             Consumer<ContactRecord> guard) {
         long now = clock.millis();
@@ -60,11 +63,6 @@ public class Conversations {
                 draft.content(), draft.masked(), draft.messageIdExt(), sender, now, null);
         messages.insert(message);
         return new Appended(message, contact, found.created(), renamed);
-    }
-
-    @Transactional
-    public void withdraw(String messageId) {
-        messages.delete(messageId);
     }
 
     /** A message before it is placed in a conversation. */

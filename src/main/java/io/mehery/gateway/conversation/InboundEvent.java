@@ -1,8 +1,8 @@
 package io.mehery.gateway.conversation;
 
 /**
- * The inbound queue's message: a stored inbound message waiting for delivery to the client's webhook. It names
- * what to deliver rather than copying it, so the callback shows the contact as it is when delivered.
+ * A stored inbound message as the callbacks it owes the client see it. It names what to deliver rather than
+ * copying it, so a callback shows the contact as it is when delivered.
  */
 public record InboundEvent(
         String eventId,

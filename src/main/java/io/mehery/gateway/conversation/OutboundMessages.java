@@ -9,8 +9,8 @@ import java.util.stream.Collectors;
 import org.apache.camel.Body;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ExchangeProperty;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.annotation.Transactional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,11 +26,15 @@ import io.mehery.gateway.config.MeheryProperties.Channel;
 import io.mehery.gateway.security.Channels;
 import io.mehery.gateway.store.ContactRecord;
 import io.mehery.gateway.store.ContactStore;
+import io.mehery.gateway.store.GroupCommit;
 import io.mehery.gateway.store.MessageRecord;
+import io.mehery.gateway.store.MessageStore;
+import io.mehery.gateway.store.Outbox;
 
 /**
- * Accepts a message/send request: checks it against its type and channel, honours the contact's consent, stores
- * it (masked if asked) as {@code accepted}, and hands the real content on for the channel's outbound route.
+ * Accepts a message/send request: checks it against its type and channel, then, in one transaction of the group
+ * commit, honours the contact's consent, stores it (masked if asked) as {@code accepted} and puts the real content
+ * in the outbox for the channel's outbound route.
  */
 @Component("outboundMessages")
 public class OutboundMessages {
@@ -43,22 +47,31 @@ public class OutboundMessages {
     private final Channels channels;
     private final Conversations conversations;
     private final ContactStore contacts;
+    private final MessageStore messages;
+    private final GroupCommit commits;
+    private final Outbox outbox;
+    private final String outboundQueue;
     private final CamelContext camel;
     private final ObjectMapper json;
     private final Clock clock;
 
     public OutboundMessages(Channels channels, Conversations conversations, ContactStore contacts,
-            CamelContext camel, ObjectMapper json, Clock clock) {
+            MessageStore messages, GroupCommit commits, Outbox outbox,
+            @Value("${mehery.queues.outbound}") String outboundQueue, CamelContext camel, ObjectMapper json,
+            Clock clock) {
         this.channels = channels;
         this.conversations = conversations;
         this.contacts = contacts;
+        this.messages = messages;
+        this.commits = commits;
+        this.outbox = outbox;
+        this.outboundQueue = outboundQueue;
         this.camel = camel;
         this.json = json;
         this.clock = clock;
     }
 
-    @Transactional
-    public Handoff accept(@ExchangeProperty(ApiRequestGate.TENANT) String tenantId,
+    public Accepted accept(@ExchangeProperty(ApiRequestGate.TENANT) String tenantId,
             @Body MessageSendRequest request) {
         Channel channel = channels.owned(tenantId, request.channelId(), "channelId");
         String address = addressOf(request, channel);
@@ -73,19 +86,28 @@ public class OutboundMessages {
                 masked ? Masking.mask(text) : text,
                 content == null ? null : (masked ? Masking.mask(content) : content).toString(), masked, null);
         String name = request.to() == null ? null : request.to().name();
-        Conversations.Appended appended = conversations.append(request.channelId(), channel, address, name, draft,
-                contact -> refuseIfOptedOut(contact, type));
-        MessageRecord message = appended.message();
-        SendReceipt receipt = new SendReceipt(message.id(), message.sessionId());
-        if (type.isConsent()) {
-            contacts.recordConsent(appended.contact().id(),
-                    type == MessageType.OPTIN ? ContactRecord.Consent.OPTIN : ContactRecord.Consent.OPTOUT,
-                    clock.millis());
-            return Handoff.answerOnly(receipt);
-        }
-        var dispatch = new OutboundDispatch(message.id(), tenantId, request.channelId(), channel.type(),
-                message.sessionId(), message.contactId(), request);
-        return new Handoff(receipt, dispatch, () -> conversations.withdraw(message.id()));
+        return commits.write(() -> {
+            Conversations.Appended appended = conversations.append(request.channelId(), channel, address, name,
+                    draft, contact -> refuseIfOptedOut(contact, type));
+            MessageRecord message = appended.message();
+            if (type.isConsent()) {
+                contacts.recordConsent(appended.contact().id(),
+                        type == MessageType.OPTIN ? ContactRecord.Consent.OPTIN : ContactRecord.Consent.OPTOUT,
+                        clock.millis());
+            } else {
+                outbox.add(outboundQueue, new OutboundDispatch(message.id(), tenantId, request.channelId(),
+                        channel.type(), message.sessionId(), message.contactId(), request), null);
+            }
+            return Accepted.of(new SendReceipt(message.id(), message.sessionId()));
+        });
+    }
+
+    /**
+     * Whether the dispatch still has its provider call to make: a copy the outbox relay sent again after a crash
+     * finds its message sent (or failed) already and is dropped.
+     */
+    public boolean awaitingDispatch(@Body OutboundDispatch dispatch) {
+        return messages.find(dispatch.messageId()).map(m -> ACCEPTED.equals(m.status())).orElse(false);
     }
 
     private static void refuseIfOptedOut(ContactRecord contact, MessageType type) {

@@ -6,39 +6,39 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-import org.apache.camel.Body;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.annotation.Transactional;
 
 import io.mehery.gateway.conversation.InboundEvent;
 import io.mehery.gateway.store.DeliveryRecord;
 import io.mehery.gateway.store.DeliveryStore;
-import io.mehery.gateway.store.MessageStore;
+import io.mehery.gateway.store.Outbox;
 
 /**
- * Turns an inbound event into its callbacks: contact/info first when the contact is new or its profile changed,
- * then message/receive, or action/event when the user chose an action. The ids derive from the event, so an event
- * the broker hands over twice plans the same deliveries once.
+ * Turns an inbound event into its callbacks, in the transaction that stores the event: contact/info first when the
+ * contact is new or its profile changed, then message/receive, or action/event when the user chose an action. The
+ * order for the first of them goes to the outbox with them, so the callbacks exist, and are on their way, from the
+ * moment the event is accepted. The ids derive from the event:
+ * the same for every attempt and replay.
  */
 @Component("callbackPlanner")
 public class CallbackPlanner {
 
     private final DeliveryStore deliveries;
-    private final MessageStore messages;
+    private final Outbox outbox;
+    private final String deliveryQueue;
     private final Clock clock;
 
-    public CallbackPlanner(DeliveryStore deliveries, MessageStore messages, Clock clock) {
+    public CallbackPlanner(DeliveryStore deliveries, Outbox outbox,
+            @Value("${mehery.queues.delivery}") String deliveryQueue, Clock clock) {
         this.deliveries = deliveries;
-        this.messages = messages;
+        this.outbox = outbox;
+        this.deliveryQueue = deliveryQueue;
         this.clock = clock;
     }
 
-    /** Stores the event's deliveries; answers the orders for the first of them not yet under way. */
-    @Transactional
-    public List<DeliveryOrder> plan(@Body InboundEvent event) {
-        if (messages.find(event.messageId()).isEmpty()) {
-            return List.of(); // withdrawn: its hand-off failed after the event was queued, and the caller was told
-        }
+    /** Stores the event's deliveries and puts the order for the first of them in the outbox. */
+    public void plan(InboundEvent event) {
         long now = clock.millis();
         CallbackKind mainKind = event.actionCode() == null ? CallbackKind.MESSAGE_RECEIVE : CallbackKind.ACTION_EVENT;
         DeliveryRecord main = delivery(event, mainKind, null, now);
@@ -47,11 +47,9 @@ public class CallbackPlanner {
             planned.add(delivery(event, CallbackKind.CONTACT_INFO, main.id(), now));
         }
         planned.add(main);
-        planned.forEach(deliveries::insertIfAbsent);
-        return deliveries.find(planned.get(0).id())
-                .filter(first -> first.attempts() == 0 && first.status() != DeliveryRecord.Status.DELIVERED)
-                .map(first -> List.of(DeliveryOrder.of(first.id(), first.tenantId(), 1, false, now)))
-                .orElse(List.of());
+        planned.forEach(deliveries::insert);
+        outbox.add(deliveryQueue + "." + event.tenantId(),
+                DeliveryOrder.of(planned.get(0).id(), event.tenantId(), 1, false, now), null);
     }
 
     /** The webhook-id of an event's callback of one kind: derived, so planning an event twice finds the first. */

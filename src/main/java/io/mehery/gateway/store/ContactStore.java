@@ -26,12 +26,12 @@ public class ContactStore {
             rs.getString(13));
 
     private final JdbcTemplate jdbc;
-    private final TransactionTemplate ownTransaction;
+    private final TransactionTemplate savepoint;
 
     public ContactStore(JdbcTemplate jdbc, PlatformTransactionManager transactions) {
         this.jdbc = jdbc;
-        this.ownTransaction = new TransactionTemplate(transactions);
-        this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+        this.savepoint = new TransactionTemplate(transactions);
+        this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
     }
 
     public Optional<ContactRecord> find(String tenantId, String channelId, String csid) {
@@ -44,9 +44,9 @@ public class ContactStore {
     }
 
     /**
-     * The contact at that address, created if new. The insert runs in its own transaction so that two first
-     * messages from one new user racing each other end with one contact: the loser's insert fails on the unique
-     * address and it reads the winner's row, without aborting the caller's transaction.
+     * The contact at that address, created if new. The insert runs in a savepoint so that two first messages from
+     * one new user racing each other (on two instances) end with one contact: the loser's insert fails on the unique
+     * address, is rolled back to the savepoint, and it reads the winner's row, the caller's transaction intact.
      */
     public Found findOrCreate(String tenantId, String channelId, ChannelType type, String csid, String lane,
             String name, long now) {
@@ -56,7 +56,7 @@ public class ContactStore {
         }
         String id = UUID.randomUUID().toString();
         try {
-            ownTransaction.executeWithoutResult(status -> jdbc.update(
+            savepoint.executeWithoutResult(status -> jdbc.update(
                     "INSERT INTO contact (id, tenant_id, channel_id, contact_type, csid, lane, name, channel_name,"
                             + " email, mobile, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     id, tenantId, channelId, type.name(), csid, lane, name, name,

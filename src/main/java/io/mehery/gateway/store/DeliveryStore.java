@@ -3,7 +3,6 @@ package io.mehery.gateway.store;
 import java.util.List;
 import java.util.Optional;
 
-import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Repository;
@@ -31,18 +30,13 @@ public class DeliveryStore {
         this.jdbc = jdbc;
     }
 
-    /** Stores a new delivery; false when one with its id exists already (the event was planned before). */
-    public boolean insertIfAbsent(DeliveryRecord d) {
-        try {
-            jdbc.update("INSERT INTO delivery (" + COLUMNS + ", updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+    /** Stores a new delivery; its id is derived from its event and kind, so an event planned twice fails here. */
+    public void insert(DeliveryRecord d) {
+        jdbc.update("INSERT INTO delivery (" + COLUMNS + ", updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
                     + " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", d.id(), d.tenantId(), d.kind(), d.eventId(), d.messageId(),
                     d.contactId(), d.sessionId(), d.actionCode(), d.thenDeliveryId(), d.payload(), d.status().name(),
                     d.attempts(), d.roundStart(), d.nextAttemptAt(), d.claimedAt(), d.claimedBy(), d.lastError(),
                     d.occurredAt(), d.createdAt(), d.deliveredAt(), d.createdAt());
-            return true;
-        } catch (DuplicateKeyException planned) {
-            return false;
-        }
     }
 
     public Optional<DeliveryRecord> find(String id) {

@@ -1,6 +1,5 @@
 package io.mehery.gateway.store;
 
-import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
@@ -14,18 +13,18 @@ public class EventStore {
         this.jdbc = jdbc;
     }
 
-    /** Stores the event; false when the tenant already pushed one with that id. */
+    /**
+     * Stores the event; false when the tenant already pushed one with that id. It looks before it inserts, so a
+     * repeated event leaves the caller's transaction (a batch of the group commit) intact.
+     */
     public boolean insertIfNew(String tenantId, String eventId, String eventName, String linksJson, long now) {
-        try {
-            jdbc.update("INSERT INTO analytics_event (tenant_id, event_id, event_name, links, received_at)"
-                    + " VALUES (?, ?, ?, ?, ?)", tenantId, eventId, eventName, linksJson, now);
-            return true;
-        } catch (DuplicateKeyException alreadyPushed) {
+        boolean known = !jdbc.queryForList("SELECT event_id FROM analytics_event WHERE tenant_id = ? AND event_id = ?",
+                String.class, tenantId, eventId).isEmpty();
+        if (known) {
             return false;
         }
-    }
-
-    public void delete(String tenantId, String eventId) {
-        jdbc.update("DELETE FROM analytics_event WHERE tenant_id = ? AND event_id = ?", tenantId, eventId);
+        jdbc.update("INSERT INTO analytics_event (tenant_id, event_id, event_name, links, received_at)"
+                + " VALUES (?, ?, ?, ?, ?)", tenantId, eventId, eventName, linksJson, now);
+        return true;
     }
 }

@@ -70,12 +70,6 @@ public class MessageStore {
                 + " AND status IN ('SENT', 'DELIVERED') AND created_at <= ?", String.class, contactId, watermark);
     }
 
-    /** Takes back a message whose hand-off failed, so that the caller's retry starts from nothing. */
-    public void delete(String messageId) {
-        jdbc.update("DELETE FROM message_stamp WHERE message_id = ?", messageId);
-        jdbc.update("DELETE FROM message WHERE id = ?", messageId);
-    }
-
     /** The session's messages, oldest first; the index on (session_id, created_at, seq) keeps this to its size. */
     public List<MessageRecord> inSession(String sessionId) {
         return jdbc.query("SELECT " + SELECTED + " FROM message WHERE session_id = ? ORDER BY created_at, seq",

@@ -10,7 +10,7 @@ import org.springframework.stereotype.Component;
 import io.mehery.gateway.api.model.Text;
 import io.mehery.gateway.config.ChannelType;
 import io.mehery.gateway.config.MeheryProperties.Channel;
-import io.mehery.gateway.conversation.Handoff;
+import io.mehery.gateway.conversation.Accepted;
 import io.mehery.gateway.conversation.InboundMessages;
 import io.mehery.gateway.security.Channels;
 
@@ -35,7 +35,7 @@ public class EmailInbound {
         this.inbound = inbound;
     }
 
-    public Handoff receive(@ExchangeProperty(CHANNEL) String channelId, @Header("From") String from,
+    public Accepted receive(@ExchangeProperty(CHANNEL) String channelId, @Header("From") String from,
             @Header("Subject") String subject, @Header("Message-ID") String messageId, @Body String body) {
         Channel channel = channels.ofType(channelId, ChannelType.EMAIL);
         InternetAddress sender = parse(from);

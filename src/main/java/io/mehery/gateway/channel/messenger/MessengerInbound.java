@@ -1,7 +1,5 @@
 package io.mehery.gateway.channel.messenger;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 import org.apache.camel.Body;
@@ -16,10 +14,11 @@ import io.mehery.gateway.channel.ProviderRequests;
 import io.mehery.gateway.channel.meta.MetaWebhooks;
 import io.mehery.gateway.config.ChannelType;
 import io.mehery.gateway.config.MeheryProperties.Channel;
-import io.mehery.gateway.conversation.Handoff;
+import io.mehery.gateway.conversation.Accepted;
 import io.mehery.gateway.conversation.InboundMessages;
 import io.mehery.gateway.conversation.ProviderReceipts;
 import io.mehery.gateway.security.Channels;
+import io.mehery.gateway.store.GroupCommit;
 
 /**
  * The Messenger Platform webhook of a Facebook Page or Instagram account: Meta's handshake, then signed batches of
@@ -32,13 +31,15 @@ public class MessengerInbound {
     private final Channels channels;
     private final InboundMessages inbound;
     private final ProviderReceipts receipts;
+    private final GroupCommit commits;
     private final ObjectMapper json;
 
     public MessengerInbound(Channels channels, InboundMessages inbound, ProviderReceipts receipts,
-            ObjectMapper json) {
+            GroupCommit commits, ObjectMapper json) {
         this.channels = channels;
         this.inbound = inbound;
         this.receipts = receipts;
+        this.commits = commits;
         this.json = json;
     }
 
@@ -48,12 +49,17 @@ public class MessengerInbound {
         return MetaWebhooks.challenge(channels.ofType(channelId, type), mode, verifyToken, challenge);
     }
 
-    public Handoff receive(@Header("channelType") ChannelType type, @Header("channelId") String channelId,
+    public Accepted receive(@Header("channelType") ChannelType type, @Header("channelId") String channelId,
             @Header("X-Hub-Signature-256") String signature, @Body byte[] rawBody) {
         Channel channel = channels.ofType(channelId, type);
         MetaWebhooks.verifySignature(channel, rawBody, signature);
         JsonNode batch = ProviderRequests.parse(json, rawBody);
-        List<Handoff> messages = new ArrayList<>();
+        return commits.write(() -> store(channelId, channel, batch));
+    }
+
+    /** The batch's messages and receipts in one write of the group commit: all of them, or (on a failure) none. */
+    private Accepted store(String channelId, Channel channel, JsonNode batch) {
+        int messages = 0;
         int receiptCount = 0;
         for (JsonNode entry : batch.path("entry")) {
             for (JsonNode event : entry.path("messaging")) {
@@ -71,12 +77,13 @@ public class MessengerInbound {
                     receiptCount++;
                 } else if (!event.at("/message/is_echo").asBoolean(false)) {
                     MessengerMessages mehery = MessengerMessages.of(event);
-                    messages.add(inbound.receive(channelId, channel, user, null, mehery.type(), mehery.part(),
-                            mehery.text(), mehery.messageId(), mehery.actionCode()));
+                    inbound.receive(channelId, channel, user, null, mehery.type(), mehery.part(), mehery.text(),
+                            mehery.messageId(), mehery.actionCode());
+                    messages++;
                 }
             }
         }
-        return Handoff.combined(Map.of("messages", messages.size(), "receipts", receiptCount), messages);
+        return Accepted.of(Map.of("messages", messages, "receipts", receiptCount));
     }
 
 }

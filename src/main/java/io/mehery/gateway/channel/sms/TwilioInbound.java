@@ -16,7 +16,7 @@ import io.mehery.gateway.api.model.Media;
 import io.mehery.gateway.api.model.Text;
 import io.mehery.gateway.config.ChannelType;
 import io.mehery.gateway.config.MeheryProperties.Channel;
-import io.mehery.gateway.conversation.Handoff;
+import io.mehery.gateway.conversation.Accepted;
 import io.mehery.gateway.conversation.InboundMessages;
 import io.mehery.gateway.conversation.ProviderReceipts;
 import io.mehery.gateway.security.Channels;
@@ -44,7 +44,7 @@ public class TwilioInbound {
     }
 
     /** Reads the form as it arrived: the HTTP layer has parsed it already, and the signature covers the original. */
-    public Handoff receive(@Header("channelId") String channelId, @Header("X-Twilio-Signature") String signature,
+    public Accepted receive(@Header("channelId") String channelId, @Header("X-Twilio-Signature") String signature,
             @Header(Exchange.HTTP_SERVLET_REQUEST) HttpServletRequest request) {
         Channel channel = channels.ofType(channelId, ChannelType.SMS);
         byte[] raw = request == null ? null : (byte[]) request.getAttribute(HttpEdgeFilter.RAW_BODY);
@@ -57,7 +57,7 @@ public class TwilioInbound {
             String error = parameters.get("ErrorCode");
             receipts.apply(channel.tenant(), channelId, sid, receiptOf(status), clock.millis(),
                     error == null ? null : "Twilio error " + error);
-            return Handoff.answerOnly(Map.of("receipt", sid));
+            return Accepted.of(Map.of("receipt", sid));
         }
         String from = parameters.get("From");
         ApiException.require(from != null, "From");

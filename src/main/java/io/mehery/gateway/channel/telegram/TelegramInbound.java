@@ -17,7 +17,7 @@ import io.mehery.gateway.api.model.Text;
 import io.mehery.gateway.channel.ProviderRequests;
 import io.mehery.gateway.config.ChannelType;
 import io.mehery.gateway.config.MeheryProperties.Channel;
-import io.mehery.gateway.conversation.Handoff;
+import io.mehery.gateway.conversation.Accepted;
 import io.mehery.gateway.conversation.InboundMessages;
 import io.mehery.gateway.security.Channels;
 
@@ -39,7 +39,7 @@ public class TelegramInbound {
         this.json = json;
     }
 
-    public Handoff receive(@Header("channelId") String channelId,
+    public Accepted receive(@Header("channelId") String channelId,
             @Header("X-Telegram-Bot-Api-Secret-Token") String secretToken, @Body byte[] body) {
         Channel channel = channels.ofType(channelId, ChannelType.TELEGRAM);
         if (channel.secretToken() == null || secretToken == null || !MessageDigest.isEqual(
@@ -58,7 +58,7 @@ public class TelegramInbound {
         }
         JsonNode message = update.has("message") ? update.path("message") : update.path("edited_message");
         if (message.isMissingNode()) {
-            return Handoff.answerOnly(java.util.Map.of("ignored", updateId));
+            return Accepted.of(java.util.Map.of("ignored", updateId));
         }
         String chat = message.at("/chat/id").asText();
         ApiException.require(!chat.isEmpty(), "message.chat.id");

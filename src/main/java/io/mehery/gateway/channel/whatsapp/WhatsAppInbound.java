@@ -1,9 +1,7 @@
 package io.mehery.gateway.channel.whatsapp;
 
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 import org.apache.camel.Body;
@@ -18,10 +16,11 @@ import io.mehery.gateway.channel.ProviderRequests;
 import io.mehery.gateway.channel.meta.MetaWebhooks;
 import io.mehery.gateway.config.ChannelType;
 import io.mehery.gateway.config.MeheryProperties.Channel;
-import io.mehery.gateway.conversation.Handoff;
+import io.mehery.gateway.conversation.Accepted;
 import io.mehery.gateway.conversation.InboundMessages;
 import io.mehery.gateway.conversation.ProviderReceipts;
 import io.mehery.gateway.security.Channels;
+import io.mehery.gateway.store.GroupCommit;
 
 /**
  * The WhatsApp Cloud API webhook of a channel: the handshake, then signed notifications, each holding entries of
@@ -33,14 +32,16 @@ public class WhatsAppInbound {
     private final Channels channels;
     private final InboundMessages inbound;
     private final ProviderReceipts receipts;
+    private final GroupCommit commits;
     private final ObjectMapper json;
     private final Clock clock;
 
-    public WhatsAppInbound(Channels channels, InboundMessages inbound, ProviderReceipts receipts, ObjectMapper json,
-            Clock clock) {
+    public WhatsAppInbound(Channels channels, InboundMessages inbound, ProviderReceipts receipts, GroupCommit commits,
+            ObjectMapper json, Clock clock) {
         this.channels = channels;
         this.inbound = inbound;
         this.receipts = receipts;
+        this.commits = commits;
         this.json = json;
         this.clock = clock;
     }
@@ -50,13 +51,20 @@ public class WhatsAppInbound {
         return MetaWebhooks.challenge(channels.ofType(channelId, ChannelType.WHATSAPP), mode, verifyToken, challenge);
     }
 
-    /** Checks the signature over the raw bytes before anything reads them; answers one hand-off for the batch. */
-    public Handoff receive(@Header("channelId") String channelId,
+    /**
+     * Checks the signature over the raw bytes before anything reads them; stores the notification's messages and
+     * receipts in one write of the group commit: all of them, or (on a failure) none.
+     */
+    public Accepted receive(@Header("channelId") String channelId,
             @Header("X-Hub-Signature-256") String signature, @Body byte[] rawBody) {
         Channel channel = channels.ofType(channelId, ChannelType.WHATSAPP);
         MetaWebhooks.verifySignature(channel, rawBody, signature);
         JsonNode notification = ProviderRequests.parse(json, rawBody);
-        List<Handoff> messages = new ArrayList<>();
+        return commits.write(() -> store(channelId, channel, notification));
+    }
+
+    private Accepted store(String channelId, Channel channel, JsonNode notification) {
+        int messages = 0;
         int statuses = 0;
         for (JsonNode entry : notification.path("entry")) {
             for (JsonNode change : entry.path("changes")) {
@@ -66,7 +74,8 @@ public class WhatsAppInbound {
                     names.put(contact.path("wa_id").asText(), contact.at("/profile/name").asText(null));
                 }
                 for (JsonNode message : value.path("messages")) {
-                    messages.add(receive(channelId, channel, message, names));
+                    receive(channelId, channel, message, names);
+                    messages++;
                 }
                 for (JsonNode status : value.path("statuses")) {
                     receipt(channelId, channel, status);
@@ -74,14 +83,14 @@ public class WhatsAppInbound {
                 }
             }
         }
-        return Handoff.combined(Map.of("messages", messages.size(), "statuses", statuses), messages);
+        return Accepted.of(Map.of("messages", messages, "statuses", statuses));
     }
 
-    private Handoff receive(String channelId, Channel channel, JsonNode message, Map<String, String> names) {
+    private void receive(String channelId, Channel channel, JsonNode message, Map<String, String> names) {
         String from = message.path("from").asText();
         ApiException.require(!from.isEmpty(), "entry.changes.value.messages.from");
         WhatsAppMessages mehery = WhatsAppMessages.of(message);
-        return inbound.receive(channelId, channel, from.startsWith("+") ? from : "+" + from, names.get(from),
+        inbound.receive(channelId, channel, from.startsWith("+") ? from : "+" + from, names.get(from),
                 mehery.type(), mehery.part(), mehery.text(), message.path("id").asText(null), mehery.actionCode());
     }
 
