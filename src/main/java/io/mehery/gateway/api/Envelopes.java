@@ -83,7 +83,7 @@ public class Envelopes {
         message.setBody(toJson(envelope));
     }
 
-    static ApiException classify(Throwable caught) {
+    public static ApiException classify(Throwable caught) {
         for (Throwable cause = caught; cause != null; cause = cause.getCause()) {
             if (cause instanceof ApiException api) {
                 return api;

@@ -10,12 +10,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.annotation.Transactional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mehery.gateway.conversation.OutboundDispatch;
+import io.mehery.gateway.store.GroupCommit;
 import io.mehery.gateway.store.MessageStore;
 
 /**
@@ -32,13 +32,15 @@ public class ProviderCalls {
     private static final Logger LOG = LoggerFactory.getLogger(ProviderCalls.class);
 
     private final MessageStore messages;
+    private final GroupCommit commits;
     private final ObjectMapper json;
     private final Clock clock;
     private final int maxAttempts;
 
-    public ProviderCalls(MessageStore messages, ObjectMapper json, Clock clock,
+    public ProviderCalls(MessageStore messages, GroupCommit commits, ObjectMapper json, Clock clock,
             @Value("${mehery.queues.max-delivery-attempts:10}") int maxAttempts) {
         this.messages = messages;
+        this.commits = commits;
         this.json = json;
         this.clock = clock;
         this.maxAttempts = maxAttempts;
@@ -50,7 +52,6 @@ public class ProviderCalls {
      *     unique only within their chat)
      * @param errorPointer where its error answer holds the reason, e.g. {@code /error/message}
      */
-    @Transactional
     public void outcome(@ExchangeProperty(DISPATCH) OutboundDispatch dispatch,
             @ExchangeProperty(DELIVERY_COUNT) Integer deliveryCount,
             @ExchangeProperty("providerMessageId") String idPointer,
@@ -61,12 +62,17 @@ public class ProviderCalls {
         String answer = failure == null ? exchange.getMessage().getBody(String.class) : null;
         long now = clock.millis();
         if (status != null && status / 100 == 2) {
-            messages.advance(dispatch.messageId(), "SENT", messageId(answer, idPointer), now);
+            sent(dispatch, messageId(answer, idPointer), now);
             return;
         }
         String reason = failure != null ? failure.getClass().getSimpleName() + ": " + failure.getMessage()
                 : "HTTP " + status + describe(answer, errorPointer);
         failed(dispatch, deliveryCount, reason, status == null || status >= 500 || status == 429 || status == 408);
+    }
+
+    /** The provider took the message: SENT, with the id the provider gave it. */
+    public void sent(OutboundDispatch dispatch, String providerMessageId, long at) {
+        commits.run(() -> messages.advance(dispatch.messageId(), "SENT", providerMessageId, at));
     }
 
     /**
@@ -80,7 +86,8 @@ public class ProviderCalls {
                     + " failed (attempt " + attempt + " of " + maxAttempts + "): " + reason);
         }
         LOG.warn("Outbound message {} failed: {}", dispatch.messageId(), reason);
-        messages.fail(dispatch.messageId(), reason, clock.millis());
+        long now = clock.millis();
+        commits.run(() -> messages.fail(dispatch.messageId(), reason, now));
     }
 
     private String messageId(String answer, String pointers) {

@@ -7,15 +7,15 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Transactional;
 
 import io.mehery.gateway.store.ContactStore;
+import io.mehery.gateway.store.GroupCommit;
 import io.mehery.gateway.store.MessageRecord;
 import io.mehery.gateway.store.MessageStore;
 
 /**
  * A provider's word on a message the gateway sent (sent, delivered, read, failed), found by the id the provider
- * gave it. Receipts may come out of order: each is stamped, but the status only moves forward, and a failure ends it.
+ * gave it, written through the group commit. Receipts may come out of order: each is stamped, but the status only moves forward, and a failure ends it.
  */
 @Service
 public class ProviderReceipts {
@@ -26,23 +26,28 @@ public class ProviderReceipts {
 
     private final MessageStore messages;
     private final ContactStore contacts;
+    private final GroupCommit commits;
 
-    public ProviderReceipts(MessageStore messages, ContactStore contacts) {
+    public ProviderReceipts(MessageStore messages, ContactStore contacts, GroupCommit commits) {
         this.messages = messages;
         this.contacts = contacts;
+        this.commits = commits;
     }
 
     /** A read watermark: every message sent to the user up to then is read. */
-    @Transactional
     public void readUpTo(String tenantId, String channelId, String userAddress, long watermark) {
-        contacts.find(tenantId, channelId, userAddress).ifPresent(contact -> messages
+        commits.run(() -> contacts.find(tenantId, channelId, userAddress).ifPresent(contact -> messages
                 .unreadSentBefore(contact.id(), watermark)
-                .forEach(id -> messages.advance(id, "READ", null, watermark)));
+                .forEach(id -> messages.advance(id, "READ", null, watermark))));
     }
 
     /** @return false when no message of the channel has that provider id (not sent by this gateway) */
-    @Transactional
     public boolean apply(String tenantId, String channelId, String messageIdExt, String status, long at,
+            String failure) {
+        return commits.write(() -> record(tenantId, channelId, messageIdExt, status, at, failure));
+    }
+
+    private boolean record(String tenantId, String channelId, String messageIdExt, String status, long at,
             String failure) {
         Optional<MessageRecord> found = messages.findByExternalId(tenantId, channelId,
                 MessageRecord.Direction.OUTBOUND, messageIdExt);

@@ -14,8 +14,6 @@ import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -28,6 +26,7 @@ import io.mehery.gateway.store.DeliveryAttemptRecord;
 import io.mehery.gateway.store.DeliveryRecord;
 import io.mehery.gateway.store.DeliveryRecord.Status;
 import io.mehery.gateway.store.DeliveryStore;
+import io.mehery.gateway.store.GroupCommit;
 import io.mehery.gateway.store.WebhookStore;
 import io.mehery.gateway.web.TraceIds;
 
@@ -55,11 +54,11 @@ public class CallbackDeliveries {
     private final Duration claimLease;
     private final Clock clock;
     private final ObjectMapper json;
-    private final TransactionTemplate transaction;
+    private final GroupCommit commits;
 
     public CallbackDeliveries(DeliveryStore deliveries, WebhookStore webhooks, ContactStore contacts,
             CallbackPayloads payloads, WebhookBreakers breakers, DeliveryMetrics metrics, MeheryProperties properties,
-            Clock clock, ObjectMapper json, PlatformTransactionManager transactions) {
+            Clock clock, ObjectMapper json, GroupCommit commits) {
         this.deliveries = deliveries;
         this.webhooks = webhooks;
         this.contacts = contacts;
@@ -71,7 +70,7 @@ public class CallbackDeliveries {
         this.claimLease = properties.delivery().timeout().multipliedBy(2).plusSeconds(5);
         this.clock = clock;
         this.json = json;
-        this.transaction = new TransactionTemplate(transactions);
+        this.commits = commits;
     }
 
     /**
@@ -98,7 +97,8 @@ public class CallbackDeliveries {
             if (leaseEnds > now) {
                 return DeliveryStep.onlyOrders(List.of(order.heldUntil(leaseEnds)));
             }
-            if (!deliveries.takeOverClaim(d.id(), order.attempt(), d.claimedBy(), order.orderId(), now)) {
+            if (!commits.write(() -> deliveries.takeOverClaim(d.id(), order.attempt(), d.claimedBy(), order.orderId(),
+                    now))) {
                 return DeliveryStep.nothing();
             }
         }
@@ -108,15 +108,15 @@ public class CallbackDeliveries {
         }
         Optional<String> webhook = webhooks.find(d.tenantId());
         if (webhook.isEmpty()) {
-            deliveries.markWaiting(d.id(), now);
+            commits.run(() -> deliveries.markWaiting(d.id(), now));
             return DeliveryStep.onlyOrders(d.attempts() == 0 ? successor(d, now) : List.of());
         }
         if (!breakers.permits(d.tenantId())) {
             return DeliveryStep.onlyOrders(List.of(order.heldUntil(now + breakers.holdFor().toMillis())));
         }
         String payload = d.payload() != null ? d.payload() : payloads.render(d);
-        if (!abandoned && !deliveries.claimAttempt(d.id(), d.attempts(), order.replay(), payload, order.orderId(),
-                now)) {
+        if (!abandoned && !commits.write(() -> deliveries.claimAttempt(d.id(), d.attempts(), order.replay(), payload,
+                order.orderId(), now))) {
             breakers.release(d.tenantId());
             return DeliveryStep.nothing();
         }
@@ -169,7 +169,7 @@ public class CallbackDeliveries {
                 latency, error == null ? null : truncate(error));
         List<DeliveryOrder> next = new ArrayList<>();
         if (error == null) {
-            transaction.executeWithoutResult(tx -> {
+            commits.run(() -> {
                 deliveries.recordAttempt(record, Status.DELIVERED, null, now);
                 if (attempt.kind() == CallbackKind.CONTACT_INFO) {
                     mergeProfile(d.contactId(), answer, now);
@@ -178,7 +178,7 @@ public class CallbackDeliveries {
             breakers.succeeded(d.tenantId(), latency);
             metrics.delivered(d.tenantId(), attempt.kind(), Duration.ofMillis(Math.max(0, now - d.occurredAt())));
         } else if (status != null && status == 410) {
-            transaction.executeWithoutResult(tx -> {
+            commits.run(() -> {
                 deliveries.recordAttempt(record, Status.WAITING, null, null);
                 webhooks.disable(d.tenantId(), attempt.webhook(), now);
             });
@@ -191,11 +191,11 @@ public class CallbackDeliveries {
             Optional<Duration> wait = schedule.waitBefore(d.attemptsThisRound(), askedFor);
             if (wait.isPresent()) {
                 long at = now + wait.get().toMillis();
-                transaction.executeWithoutResult(tx -> deliveries.recordAttempt(record, Status.PENDING, at, null));
+                commits.run(() -> deliveries.recordAttempt(record, Status.PENDING, at, null));
                 next.add(DeliveryOrder.of(d.id(), d.tenantId(), attempt.attempt() + 1, false, at));
                 metrics.retried(d.tenantId(), attempt.kind());
             } else {
-                transaction.executeWithoutResult(tx -> deliveries.recordAttempt(record, Status.DEAD, null, null));
+                commits.run(() -> deliveries.recordAttempt(record, Status.DEAD, null, null));
                 metrics.deadLettered(d.tenantId(), attempt.kind());
                 LOG.warn("Callback {} to tenant {} is a dead letter after {} attempts: {}", d.id(), d.tenantId(),
                         attempt.attempt(), record.error());

@@ -13,6 +13,7 @@ import io.mehery.gateway.conversation.InboundEvent;
 import io.mehery.gateway.store.DeliveryRecord;
 import io.mehery.gateway.store.DeliveryStore;
 import io.mehery.gateway.store.Outbox;
+import io.mehery.gateway.store.WebhookStore;
 
 /**
  * Turns an inbound event into its callbacks, in the transaction that stores the event: contact/info first when the
@@ -25,31 +26,40 @@ import io.mehery.gateway.store.Outbox;
 public class CallbackPlanner {
 
     private final DeliveryStore deliveries;
+    private final WebhookStore webhooks;
     private final Outbox outbox;
     private final String deliveryQueue;
     private final Clock clock;
 
-    public CallbackPlanner(DeliveryStore deliveries, Outbox outbox,
+    public CallbackPlanner(DeliveryStore deliveries, WebhookStore webhooks, Outbox outbox,
             @Value("${mehery.queues.delivery}") String deliveryQueue, Clock clock) {
         this.deliveries = deliveries;
+        this.webhooks = webhooks;
         this.outbox = outbox;
         this.deliveryQueue = deliveryQueue;
         this.clock = clock;
     }
 
-    /** Stores the event's deliveries and puts the order for the first of them in the outbox. */
+    /**
+     * Stores the event's deliveries and puts the order for the first of them in the outbox. A tenant with no webhook
+     * gets them as waiting, with no order: config/webhook sends them on. Both run in the group commit's single
+     * writer, so a webhook set at the same moment either is seen here or sees these deliveries waiting.
+     */
     public void plan(InboundEvent event) {
         long now = clock.millis();
+        boolean deliverable = webhooks.find(event.tenantId()).isPresent();
         CallbackKind mainKind = event.actionCode() == null ? CallbackKind.MESSAGE_RECEIVE : CallbackKind.ACTION_EVENT;
-        DeliveryRecord main = delivery(event, mainKind, null, now);
+        DeliveryRecord main = delivery(event, mainKind, null, deliverable, now);
         List<DeliveryRecord> planned = new ArrayList<>();
         if (event.contactCreated() || event.contactRenamed()) {
-            planned.add(delivery(event, CallbackKind.CONTACT_INFO, main.id(), now));
+            planned.add(delivery(event, CallbackKind.CONTACT_INFO, main.id(), deliverable, now));
         }
         planned.add(main);
         planned.forEach(deliveries::insert);
-        outbox.add(deliveryQueue + "." + event.tenantId(),
-                DeliveryOrder.of(planned.get(0).id(), event.tenantId(), 1, false, now), null);
+        if (deliverable) {
+            outbox.add(deliveryQueue + "." + event.tenantId(),
+                    DeliveryOrder.of(planned.get(0).id(), event.tenantId(), 1, false, now), null);
+        }
     }
 
     /** The webhook-id of an event's callback of one kind: derived, so planning an event twice finds the first. */
@@ -58,9 +68,11 @@ public class CallbackPlanner {
                 .toString().replace("-", "");
     }
 
-    private static DeliveryRecord delivery(InboundEvent event, CallbackKind kind, String then, long now) {
+    private static DeliveryRecord delivery(InboundEvent event, CallbackKind kind, String then, boolean deliverable,
+            long now) {
         return new DeliveryRecord(webhookId(event.eventId(), kind), event.tenantId(), kind.code(), event.eventId(),
                 event.messageId(), event.contactId(), event.sessionId(), event.actionCode(), then, null,
-                DeliveryRecord.Status.PENDING, 0, 0, now, null, null, null, event.occurredAt(), now, null);
+                deliverable ? DeliveryRecord.Status.PENDING : DeliveryRecord.Status.WAITING, 0, 0,
+                deliverable ? now : null, null, null, null, event.occurredAt(), now, null);
     }
 }

@@ -14,6 +14,7 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -24,6 +25,7 @@ import io.mehery.gateway.api.ApiException;
 import io.mehery.gateway.api.Problem;
 import io.mehery.gateway.config.MeheryProperties;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
@@ -54,17 +56,24 @@ public class GroupCommit implements SmartLifecycle {
     private volatile Thread committer;
     private boolean accepting;
 
+    @Autowired
     public GroupCommit(PlatformTransactionManager transactions, MeheryProperties properties, MeterRegistry registry) {
+        this(transactions, properties.store(), registry);
+    }
+
+    GroupCommit(PlatformTransactionManager transactions, MeheryProperties.Store settings, MeterRegistry registry) {
         this.batchTransaction = new TransactionTemplate(transactions);
         this.savepoint = new TransactionTemplate(transactions);
         this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
-        this.maxBatch = properties.store().maxBatch();
-        this.maxWait = properties.store().maxWait();
+        this.maxBatch = settings.maxBatch();
+        this.maxWait = settings.maxWait();
         this.batchSizes = DistributionSummary.builder("mehery.store.batch.size")
                 .description("Writes committed together in one transaction").publishPercentileHistogram()
                 .maximumExpectedValue((double) maxBatch).register(registry);
         this.commitTimes = Timer.builder("mehery.store.batch.commit")
                 .description("One batch: its writes and its commit").publishPercentileHistogram().register(registry);
+        Gauge.builder("mehery.store.batch.waiting", waiting, BlockingQueue::size)
+                .description("Writes waiting for the committer").register(registry);
     }
 
     /**
@@ -85,6 +94,19 @@ public class GroupCommit implements SmartLifecycle {
             waiting.add(write);
         }
         return write.outcome();
+    }
+
+    /** Writes handed over and not yet taken into a batch. */
+    int waiting() {
+        return waiting.size();
+    }
+
+    /** {@link #write} for work with nothing to answer. */
+    public void run(Runnable work) {
+        write(() -> {
+            work.run();
+            return null;
+        });
     }
 
     @Override

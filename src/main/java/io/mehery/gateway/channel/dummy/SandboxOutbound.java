@@ -6,9 +6,9 @@ import org.apache.camel.Body;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.annotation.Transactional;
 
 import io.mehery.gateway.conversation.OutboundDispatch;
+import io.mehery.gateway.store.GroupCommit;
 import io.mehery.gateway.store.MessageStore;
 
 /**
@@ -23,20 +23,23 @@ public class SandboxOutbound {
     private static final Logger LOG = LoggerFactory.getLogger(SandboxOutbound.class);
 
     private final MessageStore messages;
+    private final GroupCommit commits;
     private final Clock clock;
 
-    public SandboxOutbound(MessageStore messages, Clock clock) {
+    public SandboxOutbound(MessageStore messages, GroupCommit commits, Clock clock) {
         this.messages = messages;
+        this.commits = commits;
         this.clock = clock;
     }
 
-    @Transactional
     public void send(@Body OutboundDispatch dispatch) {
         if (messages.find(dispatch.messageId()).isEmpty()) {
             LOG.warn("Outbound message {} is no longer stored; nothing to send", dispatch.messageId());
             return;
         }
-        messages.advance(dispatch.messageId(), SENT, "sandbox-" + dispatch.messageId(), clock.millis());
-        messages.advance(dispatch.messageId(), DELIVERED, null, clock.millis());
+        commits.run(() -> {
+            messages.advance(dispatch.messageId(), SENT, "sandbox-" + dispatch.messageId(), clock.millis());
+            messages.advance(dispatch.messageId(), DELIVERED, null, clock.millis());
+        });
     }
 }

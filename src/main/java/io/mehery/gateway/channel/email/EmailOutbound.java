@@ -12,7 +12,6 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.attachment.AttachmentMessage;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.annotation.Transactional;
 
 import io.mehery.gateway.api.ApiException;
 import io.mehery.gateway.api.model.Media;
@@ -23,7 +22,6 @@ import io.mehery.gateway.config.MeheryProperties;
 import io.mehery.gateway.config.MeheryProperties.Channel;
 import io.mehery.gateway.conversation.OutboundDispatch;
 import io.mehery.gateway.delivery.WebhookTargets;
-import io.mehery.gateway.store.MessageStore;
 
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.activation.DataHandler;
@@ -43,18 +41,16 @@ public class EmailOutbound {
     private final MeheryProperties properties;
     private final TemplateTexts templates;
     private final ProviderCalls providerCalls;
-    private final MessageStore messages;
     private final Clock clock;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(20))
             .followRedirects(HttpClient.Redirect.NEVER).build();
     private final long maxAttachment;
 
     public EmailOutbound(MeheryProperties properties, TemplateTexts templates, ProviderCalls providerCalls,
-            MessageStore messages, Clock clock) {
+            Clock clock) {
         this.properties = properties;
         this.templates = templates;
         this.providerCalls = providerCalls;
-        this.messages = messages;
         this.clock = clock;
         this.maxAttachment = properties.http().maxMedia().toBytes();
     }
@@ -83,12 +79,11 @@ public class EmailOutbound {
         exchange.setProperty(SMTP_URL, channel.smtpUrl());
     }
 
-    @Transactional
     public void outcome(@ExchangeProperty(ProviderCalls.DISPATCH) OutboundDispatch dispatch,
             @ExchangeProperty(ProviderCalls.DELIVERY_COUNT) Integer deliveryCount, Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         if (failure == null) {
-            messages.advance(dispatch.messageId(), "SENT", messageIdOf(dispatch), clock.millis());
+            providerCalls.sent(dispatch, messageIdOf(dispatch), clock.millis());
             return;
         }
         boolean permanent = causedBy(failure, AuthenticationFailedException.class)
