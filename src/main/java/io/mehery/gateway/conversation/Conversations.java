@@ -38,8 +38,8 @@ public class Conversations {
     /**
      * Appends the draft to the conversation of the user at {@code address} on the channel. {@code guard} sees the
      * contact once it is locked and may refuse by throwing, so checks such as consent cannot race a change. In a
-     * savepoint of its own: a message that another instance stored first fails here and leaves the caller's
-     * transaction (a group commit's batch) usable.
+     * savepoint of its own: a message whose provider id is stored already fails here, undone whole, and leaves
+     * the caller's transaction (a group commit's batch) usable.
      */
     @Transactional(propagation = Propagation.NESTED)
     public Appended append(String channelId, Channel channel, String address, String name, Draft draft,
@@ -48,7 +48,6 @@ public class Conversations {
         ContactStore.Found found = contacts.findOrCreate(channel.tenant(), channelId, channel.type(),
                 address, channel.lane(), name, now);
         ContactRecord contact = found.contact();
-        contacts.lock(contact.id());
         guard.accept(contact);
         // only the user's channel names them; a name in a send request is kept for a contact it creates
         boolean renamed = draft.direction() == MessageRecord.Direction.INBOUND && !found.created() && name != null

@@ -17,7 +17,8 @@ import io.mehery.gateway.store.MessageStore;
 /**
  * Takes a message a user sent on a channel, already in Mehery terms: stores it in the user's conversation with the
  * callbacks it owes the client, in one transaction of the group commit. A message the channel sends again (same
- * provider id) is answered with the receipt it got the first time; its callbacks were planned with it.
+ * provider id) fails on the unique provider id, is rolled back to its savepoint, and is answered with the receipt
+ * it got the first time; its callbacks were planned with it.
  */
 @Service
 public class InboundMessages {
@@ -49,16 +50,12 @@ public class InboundMessages {
         var draft = new Conversations.Draft(MessageRecord.Direction.INBOUND, type, RECEIVED, text,
                 part == null ? null : json.valueToTree(part).toString(), false, messageIdExt);
         return commits.write(() -> {
-            Optional<Accepted> again = receivedBefore(channelId, channel, messageIdExt);
-            if (again.isPresent()) {
-                return again.get();
-            }
             Conversations.Appended appended;
             try {
                 appended = conversations.append(channelId, channel, from, name, draft, c -> { });
-            } catch (DuplicateKeyException raced) {
-                // another instance stored the same provider message first
-                return receivedBefore(channelId, channel, messageIdExt).orElseThrow(() -> raced);
+            } catch (DuplicateKeyException again) {
+                // the provider sent this message before (its id is stored once per channel): the first receipt
+                return receivedBefore(channelId, channel, messageIdExt).orElseThrow(() -> again);
             }
             MessageRecord message = appended.message();
             callbacks.plan(new InboundEvent(message.id(), InboundEvent.MESSAGE_RECEIVED, channel.tenant(),

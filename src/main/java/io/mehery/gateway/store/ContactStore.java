@@ -47,10 +47,12 @@ public class ContactStore {
      * The contact at that address, created if new. The insert runs in a savepoint so that two first messages from
      * one new user racing each other (on two instances) end with one contact: the loser's insert fails on the unique
      * address, is rolled back to the savepoint, and it reads the winner's row, the caller's transaction intact.
+     * The contact stays locked until the caller's transaction ends: everything done to one contact's conversation
+     * (and a check such as its consent) is serialised.
      */
     public Found findOrCreate(String tenantId, String channelId, ChannelType type, String csid, String lane,
             String name, long now) {
-        Optional<ContactRecord> existing = find(tenantId, channelId, csid);
+        Optional<ContactRecord> existing = findLocked(tenantId, channelId, csid);
         if (existing.isPresent()) {
             return new Found(existing.get(), false);
         }
@@ -63,13 +65,13 @@ public class ContactStore {
                     type.addressesByEmail() ? csid : null, type.addressesByPhoneNumber() ? csid : null, now, now));
             return new Found(find(id).orElseThrow(), true);
         } catch (DuplicateKeyException raced) {
-            return new Found(find(tenantId, channelId, csid).orElseThrow(), false);
+            return new Found(findLocked(tenantId, channelId, csid).orElseThrow(), false);
         }
     }
 
-    /** Serialises everything done to one contact's conversation until the caller's transaction ends. */
-    public void lock(String contactId) {
-        jdbc.queryForList("SELECT id FROM contact WHERE id = ? FOR UPDATE", String.class, contactId);
+    private Optional<ContactRecord> findLocked(String tenantId, String channelId, String csid) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM contact WHERE tenant_id = ? AND channel_id = ? AND csid = ?"
+                + " FOR UPDATE", ROW, tenantId, channelId, csid).stream().findFirst();
     }
 
     /** The channel reports a new name for the user: it becomes the contact's name until the client says otherwise. */

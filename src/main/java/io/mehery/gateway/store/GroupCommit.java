@@ -188,15 +188,21 @@ public class GroupCommit implements SmartLifecycle {
 
     private void commit(List<Write<?>> batch) {
         Timer.Sample sample = Timer.start();
+        RuntimeException failed = null;
         try {
             batchTransaction.executeWithoutResult(tx -> batch.forEach(write -> write.runIn(savepoint)));
-            batch.forEach(Write::committed);
-        } catch (RuntimeException failed) {
-            LOG.warn("A batch of {} writes failed and was rolled back: {}", batch.size(), failed.toString());
-            batch.forEach(write -> write.failed(failed));
-        } finally {
-            sample.stop(commitTimes);
-            batchSizes.record(batch.size());
+        } catch (RuntimeException e) {
+            LOG.warn("A batch of {} writes failed and was rolled back: {}", batch.size(), e.toString());
+            failed = e;
+        }
+        sample.stop(commitTimes);
+        batchSizes.record(batch.size());
+        for (Write<?> write : batch) {
+            if (failed == null) {
+                write.committed();
+            } else {
+                write.failed(failed);
+            }
         }
     }
 

@@ -31,7 +31,8 @@ public class MessageStore {
         jdbc.update("INSERT INTO message (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 m.id(), m.tenantId(), m.channelId(), m.sessionId(), m.contactId(), m.direction().name(), m.type(),
                 m.status(), m.text(), m.content(), m.masked(), m.messageIdExt(), m.sender(), m.createdAt());
-        stamp(m.id(), m.status(), m.createdAt());
+        jdbc.update("INSERT INTO message_stamp (message_id, status, stamped_at) VALUES (?, ?, ?)", m.id(), m.status(),
+                m.createdAt());
     }
 
     public Optional<MessageRecord> find(String messageId) {

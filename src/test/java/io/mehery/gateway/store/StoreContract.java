@@ -107,7 +107,6 @@ abstract class StoreContract {
         ContactRecord stored = contacts.find(id).orElseThrow();
         assertThat(stored.optedOut()).isTrue();
         assertThat(stored.name()).isEqualTo("Cy");
-        transaction.executeWithoutResult(status -> contacts.lock(id));
     }
 
     @Test
