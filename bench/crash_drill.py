@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """Crash drill: starts the packaged gateway, injects sandbox messages from several threads (each sent again with
-its id until accepted, as a channel does), kill -9s the gateway while callbacks are being delivered, starts it
-again on the same data dir, and counts what the client webhook got.
+its id until accepted, as a channel does) while other threads send message/send requests to a WhatsApp channel
+whose provider is a local stub, kill -9s the gateway while callbacks are being delivered and sends dispatched,
+starts it again on the same data dir, and counts what the client webhook and the provider got.
 
-    python3 bench/crash_drill.py [--messages 2000] [--threads 8] [--kills 1]
+    python3 bench/crash_drill.py [--messages 2000] [--sends 600] [--threads 8] [--kills 1] [--postgres]
 
-Prints accepted / delivered / lost / duplicated; exits 1 if anything accepted was lost, or a duplicate came
-with a different webhook-id."""
+Prints accepted / delivered / lost / duplicated callbacks, and accepted sends called once / failed / called twice /
+neither; exits 1 if an accepted message was lost, a duplicate callback came with a different webhook-id, or an
+accepted send reached the provider twice or ended neither called nor failed. --postgres runs the gateway on the
+postgres profile against a database of its own on the local server."""
 import argparse
 import collections
 import glob
@@ -57,12 +60,20 @@ def packaged_jar():
     return jars[0]
 
 
-def start_gateway(jar, port, data_dir, log):
+def start_gateway(jar, port, data_dir, log, extra=()):
     return subprocess.Popen(["java", "-Xmx512m", "-jar", jar, f"--server.port={port}", f"--mehery.data-dir={data_dir}",
                              "--mehery.routes=classpath:routes/*.yaml", "--mehery.webhooks.allow-private-targets=true",
                              "--mehery.delivery.retry-schedule=0s,1s,2s,5s,10s,30s,60s",
-                             "--mehery.delivery.concurrency-per-tenant=8"],
+                             "--mehery.delivery.concurrency-per-tenant=8", *extra],
                             stdout=log, stderr=subprocess.STDOUT, cwd=data_dir)
+
+
+def provider_channel(hook_port):
+    """A WhatsApp channel of the demo tenant whose Cloud API is the receiver's /provider/ stub."""
+    prefix = "--mehery.channels.drill-wa."
+    return [prefix + "tenant=demo", prefix + "type=WHATSAPP", prefix + "lane=+15550001111",
+            prefix + f"base-url=http://127.0.0.1:{hook_port}/provider", prefix + "phone-number-id=100200300",
+            prefix + "access-token=drill-token", prefix + "app-secret=drill-secret", prefix + "verify-token=drill"]
 
 
 def wait_healthy(port, proc, seconds=90):
@@ -88,6 +99,8 @@ def main():
     ap.add_argument("--messages", type=int, default=2000)
     ap.add_argument("--threads", type=int, default=8)
     ap.add_argument("--kills", type=int, default=1)
+    ap.add_argument("--sends", type=int, default=600)
+    ap.add_argument("--postgres", action="store_true")
     args = ap.parse_args()
 
     jar = packaged_jar()
@@ -99,7 +112,13 @@ def main():
     receiver = subprocess.Popen([sys.executable, os.path.join(ROOT, "bench", "webhook_receiver.py"), str(hook_port),
                                  receiver_log])
     gateway_log = open(os.path.join(work, "gateway.log"), "a")
-    gateway = start_gateway(jar, port, data_dir, gateway_log)
+    extra = provider_channel(hook_port)
+    db = f"mehery_drill_{os.getpid()}"
+    psql = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-d", "postgres", "-c"]
+    if args.postgres:
+        subprocess.run(psql + [f"CREATE DATABASE {db}"], check=True)
+        extra += ["--spring.profiles.active=postgres", f"--spring.datasource.url=jdbc:postgresql://127.0.0.1:5432/{db}"]
+    gateway = start_gateway(jar, port, data_dir, gateway_log, extra)
     try:
         wait_healthy(port, gateway)
         status, reply = call(f"http://127.0.0.1:{port}/api/v1/config/webhook",
@@ -129,8 +148,35 @@ def main():
                         pass  # nothing answered: the gateway is down or restarting
                     time.sleep(0.5)
 
+        sends, unknown, send_counter = {}, set(), iter(range(args.sends))
+
+        def send():
+            while True:
+                with lock:
+                    n = next(send_counter, None)
+                if n is None:
+                    return
+                # a 503 accepted nothing and is sent again; a request that got no answer may or may not have been
+                # accepted, and a client cannot tell: it is not sent again, and counted apart
+                for _ in range(120):
+                    try:
+                        status, reply = call(f"http://127.0.0.1:{port}/api/v1/message/send",
+                                             {"channelId": "drill-wa", "to": {"phone": f"+1666{n % 100:07d}"},
+                                              "type": "text", "text": {"body": f"drill-send-{n}"}})
+                    except OSError:
+                        with lock:
+                            unknown.add(n)
+                        break
+                    if status == 200:
+                        with lock:
+                            sends[n] = reply["data"]
+                        break
+                    time.sleep(0.5)
+                time.sleep(0.02)
+
         started = time.time()
         workers = [threading.Thread(target=inject) for _ in range(args.threads)]
+        workers += [threading.Thread(target=send) for _ in range(max(1, args.threads // 2))]
         for w in workers:
             w.start()
         for kill in range(args.kills):
@@ -142,7 +188,7 @@ def main():
             gateway.wait()
             print(f"kill -9 #{kill + 1} after {time.time() - started:.1f}s, "
                   f"{len(received(receiver_log))} callbacks received so far")
-            gateway = start_gateway(jar, port, data_dir, gateway_log)
+            gateway = start_gateway(jar, port, data_dir, gateway_log, extra)
             wait_healthy(port, gateway)
         for w in workers:
             w.join()
@@ -155,6 +201,27 @@ def main():
             if len(got) != last:
                 last, stable_since = len(got), time.time()
             time.sleep(0.5)
+
+        def status_of(receipt):
+            _, history = call(f"http://127.0.0.1:{port}/api/v1/session/messages?sessionId={receipt['sessionId']}")
+            return next((m["status"] for m in history.get("results", []) if m["messageId"] == receipt["id"]), None)
+
+        def provider_calls():
+            return collections.Counter(r["text"] for r in received(receiver_log) if r["kind"] == "provider")
+
+        deadline = time.time() + 180
+        while time.time() < deadline:
+            calls = provider_calls()
+            pending = [n for n in sends if calls[f"drill-send-{n}"] == 0 and status_of(sends[n]) != "failed"]
+            if not pending:
+                break
+            time.sleep(1)
+        calls = provider_calls()
+        called_once = [n for n in sends if calls[f"drill-send-{n}"] == 1]
+        called_twice = [n for n in sends if calls[f"drill-send-{n}"] > 1]
+        failed_sends = [n for n in sends if calls[f"drill-send-{n}"] == 0 and status_of(sends[n]) == "failed"]
+        neither = [n for n in sends if calls[f"drill-send-{n}"] == 0 and n not in failed_sends]
+        unknown_twice = [n for n in unknown if calls[f"drill-send-{n}"] > 1]
 
         callbacks = [r for r in received(receiver_log) if r["kind"] == "message/receive"]
         per_message = collections.defaultdict(list)
@@ -169,14 +236,19 @@ def main():
         print(f"lost        {len(lost)}")
         print(f"duplicated  {len(duplicated)} messages, {sum(len(i) - 1 for i in duplicated.values())} extra callbacks,"
               f" {'all' if consistent else 'NOT all'} with the same webhook-id")
+        print(f"sends       {len(sends)} accepted: {len(called_once)} reached the provider once, {len(failed_sends)}"
+              f" failed (outcome unknown after a kill), {len(called_twice)} twice, {len(neither)} neither;"
+              f" {len(unknown)} got no answer ({len(unknown_twice)} of them reached the provider twice)")
         print(f"elapsed     {time.time() - started:.1f}s   (work dir {work})")
-        ok = not lost and consistent
+        ok = not lost and consistent and not called_twice and not neither and not unknown_twice
         print("PASS" if ok else "FAIL")
         return 0 if ok else 1
     finally:
         gateway.send_signal(signal.SIGTERM)
         gateway.wait()
         receiver.kill()
+        if args.postgres:
+            subprocess.run(psql + [f"DROP DATABASE IF EXISTS {db}"], check=False)
         if os.environ.get("KEEP_DRILL") is None:
             shutil.rmtree(work, ignore_errors=True)
 

@@ -214,12 +214,13 @@ def median(values):
 # --- paced load: the lag from accept to callback at a fixed rate ------------------------------------------------
 
 async def paced(base, key, rate, seconds, tag, connections=32):
-    """Sends sandbox injections at a fixed rate over keep-alive connections; returns {seq: accepted_at}."""
+    """Sends sandbox injections at a fixed rate over keep-alive connections; returns ({seq: accepted_at}, failed,
+    late, [accept latency in ms])."""
     host, port = "127.0.0.1", int(base.rsplit(":", 1)[1])
     pool = asyncio.Queue()
     for _ in range(connections):
         pool.put_nowait(await asyncio.open_connection(host, port))
-    accepted, failures, late = {}, [0], [0]
+    accepted, failures, late, latencies = {}, [0], [0], []
 
     async def exchange(reader, writer, request):
         """One request on a kept-alive connection: (status, connection kept)."""
@@ -251,6 +252,7 @@ async def paced(base, key, rate, seconds, tag, connections=32):
         request = (b"POST /webhooks/dummy/flow-sandbox HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                    + f"x-api-key: {key}\r\nContent-Length: {len(body)}\r\n\r\n".encode() + body)
         reader, writer = await pool.get()
+        sent = time.time()
         try:
             try:
                 status, keep = await exchange(reader, writer, request)
@@ -264,6 +266,7 @@ async def paced(base, key, rate, seconds, tag, connections=32):
                 reader, writer = await asyncio.open_connection(host, port)
             if status == b"200":
                 accepted[seq] = time.time()
+                latencies.append((accepted[seq] - sent) * 1000)
             else:
                 failures[0] += 1
         finally:
@@ -279,7 +282,7 @@ async def paced(base, key, rate, seconds, tag, connections=32):
             late[0] += 1
         tasks.append(asyncio.create_task(one(seq)))
     await asyncio.gather(*tasks)
-    return accepted, failures[0], late[0]
+    return accepted, failures[0], late[0], latencies
 
 
 def arrivals(nginx, tag):
@@ -405,6 +408,57 @@ def jmh(work):
             for b in json.load(open(out))]
 
 
+# --- accept rounds -------------------------------------------------------------------------------------------------
+
+def accept_rounds(gw, ceiling_url, corpora, rounds, seconds, tag):
+    """The ceilings and the durable accepts, in alternation (A B A B): medians of the rounds."""
+    runs = {"nginx": [], "bare_camel": [], "accept_whatsapp": [], "accept_sandbox": [], "accept_send": []}
+    for r in range(rounds):
+        for name, run in (("nginx", lambda: wrk(ceiling_url, "post", seconds)),
+                          ("bare_camel", lambda: wrk(gw.base + "/bench/ceiling", "post", seconds)),
+                          ("accept_whatsapp", lambda: wrk(gw.base + "/webhooks/whatsapp/bench-wa", "whatsapp",
+                                                          seconds, corpus=corpora[r])),
+                          ("accept_sandbox", lambda: wrk(gw.base + "/webhooks/dummy/bench-sandbox", "sandbox",
+                                                         seconds, key="bench-key", tag=f"{tag}acc{r}")),
+                          ("accept_send", lambda: wrk(gw.base + "/api/v1/message/send", "send", seconds,
+                                                      key="bench-key", tag=f"{tag}send{r}"))):
+            res = run()
+            runs[name].append(res)
+            log(f"{tag} round {r + 1} {name:<16} {res['ok_per_s']:8.0f}/s  p50 {res['p50_us'] / 1000:6.1f} ms  "
+                f"p99 {res['p99_us'] / 1000:7.1f} ms  failed {res['failed']}  reused {res['reused_bodies']}")
+            if name.startswith("accept"):
+                gw.settle()
+    return {name: summarize(results) for name, results in runs.items()}
+
+
+def pg_accept(jar, work, nginx, rounds, seconds, warm_up_s):
+    """The same accept rounds on the postgres profile, against a database of its own."""
+    db = f"mehery_accept_{os.getpid()}"
+    psql = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-v", "ON_ERROR_STOP=1", "-q"]
+    subprocess.run(psql + ["-d", "postgres", "-c", f"CREATE DATABASE {db}"], check=True)
+    gw = Gateway(jar, work, "accept-pg", nginx, [
+        "--spring.profiles.active=postgres", f"--spring.datasource.url=jdbc:postgresql://127.0.0.1:5432/{db}"])
+    try:
+        gw.start()
+        corpora = []
+        for r in range(rounds + 1):
+            path = os.path.join(work, f"whatsapp-pg-{r}.txt")
+            whatsapp_corpus(path, 20000, f"pg{r}")
+            corpora.append(path)
+        share = warm_up_s / 4
+        for url, mode, options in ((gw.base + "/webhooks/whatsapp/bench-wa", "whatsapp", {"corpus": corpora[0]}),
+                                   (gw.base + "/webhooks/dummy/bench-sandbox", "sandbox",
+                                    {"key": "bench-key", "tag": "pgwarm"}),
+                                   (gw.base + "/api/v1/message/send", "send", {"key": "bench-key", "tag": "pgwarm"}),
+                                   (gw.base + "/bench/ceiling", "post", {})):
+            wrk(url, mode, int(share), **options)
+        gw.settle(180)
+        return accept_rounds(gw, f"http://127.0.0.1:{nginx.ceiling}/", corpora[1:], rounds, seconds, "pg")
+    finally:
+        gw.stop()
+        subprocess.run(psql + ["-d", "postgres", "-c", f"DROP DATABASE IF EXISTS {db}"], check=False)
+
+
 # --- the run ------------------------------------------------------------------------------------------------------
 
 def main():
@@ -415,15 +469,19 @@ def main():
     ap.add_argument("--skip-postgres", action="store_true")
     ap.add_argument("--skip-jmh", action="store_true")
     ap.add_argument("--no-docs", action="store_true", help="do not rewrite docs/benchmarks.md")
+    ap.add_argument("--jar", help="the gateway jar to measure (default: the packaged one, built if missing)")
+    ap.add_argument("--before", help="results.json of an earlier run (an earlier version), shown beside this one")
+    ap.add_argument("--label", default="", help="what this run measures, for the report (a commit, a version)")
     args = ap.parse_args()
     for tool in ("wrk", "nginx"):
         if not shutil.which(tool):
             sys.exit(f"{tool} is missing: apt-get install wrk nginx-light")
     began = time.time()
-    jar = packaged_jar()
+    jar = args.jar or packaged_jar()
     work = os.path.join(BENCH, "out", time.strftime("%Y%m%d-%H%M%S"))
     os.makedirs(work)
     results = {"machine": machine(), "command": " ".join(["python3 bench/run.py", *sys.argv[1:]]),
+               "label": args.label,
                "jvm_options": JVM_OPTIONS,
                "rounds": args.rounds, "seconds": args.seconds}
     nginx = Nginx(work)
@@ -456,23 +514,17 @@ def main():
             wrk(url, mode, seconds, **options)
         gw.settle(180)
 
-        rounds = {"nginx": [], "bare_camel": [], "accept_whatsapp": [], "accept_sandbox": []}
         with RssSampler(gw.proc.pid) as rss:
-            for r in range(args.rounds):
-                for name, run in (("nginx", lambda: wrk(ceiling_url, "post", args.seconds)),
-                                  ("bare_camel", lambda: wrk(bare_url, "post", args.seconds)),
-                                  ("accept_whatsapp", lambda: wrk(wa_url, "whatsapp", args.seconds,
-                                                                  corpus=corpora[r + 1])),
-                                  ("accept_sandbox", lambda: wrk(sandbox_url, "sandbox", args.seconds,
-                                                                 key="bench-key", tag=f"acc{r}"))):
-                    res = run()
-                    rounds[name].append(res)
-                    log(f"round {r + 1} {name:<16} {res['ok_per_s']:8.0f}/s  p50 {res['p50_us'] / 1000:6.1f} ms  "
-                        f"p99 {res['p99_us'] / 1000:7.1f} ms  failed {res['failed']}  reused {res['reused_bodies']}")
-                    if name.startswith("accept"):
-                        gw.settle()
-            results["accept"] = {name: summarize(runs) for name, runs in rounds.items()}
+            results["accept"] = accept_rounds(gw, ceiling_url, corpora[1:], args.rounds, args.seconds, "h2")
             peak = results["accept"]["accept_sandbox"]["ok_per_s"]
+
+            log("quiet: sandbox accepts paced at 5 % of the peak")
+            acc, failed, _, latencies = asyncio.run(paced(gw.base, "flow-key", max(1.0, peak * 0.05),
+                                                          args.seconds * 2, "quiet"))
+            results["quiet"] = {"rate": max(1.0, peak * 0.05), "accepted": len(acc), "failed": failed,
+                                "p50_ms": percentile(latencies, 50), "p99_ms": percentile(latencies, 99)}
+            log(f"  accept latency p50 {results['quiet']['p50_ms']:.1f} ms, p99 {results['quiet']['p99_ms']:.1f} ms")
+            gw.settle()
 
             log("deliver: sustained, flow tenant's webhook on nginx")
             started = time.time()
@@ -502,7 +554,7 @@ def main():
             for share in (0.25, 0.5, 0.9):
                 tag = f"lag{int(share * 100)}"
                 target = max(1.0, peak * share)
-                acc, failed, late = asyncio.run(paced(gw.base, "flow-key", target, args.seconds * 2, tag))
+                acc, failed, late, _ = asyncio.run(paced(gw.base, "flow-key", target, args.seconds * 2, tag))
                 deadline = time.time() + 60
                 while len(arrivals(nginx, tag)) < len(acc) and time.time() < deadline:
                     time.sleep(0.5)
@@ -532,6 +584,9 @@ def main():
         results["rss_load_peak_mb"] = rss.peak
     finally:
         gw.stop()
+    if not args.skip_postgres:
+        log("accept on the postgres profile")
+        results["accept_postgres"] = pg_accept(jar, work, nginx, args.rounds, args.seconds, 60)
 
     levels = [l for l in (10_000, 100_000, 1_000_000) if l <= args.history_max]
     log("history on H2")
@@ -548,6 +603,8 @@ def main():
     results["elapsed_s"] = time.time() - began
     with open(os.path.join(work, "results.json"), "w") as f:
         json.dump(results, f, indent=2)
+    if args.before:
+        results["before"] = json.load(open(args.before))
     report = render(results)
     print(report)
     if not args.no_docs:

@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """A client webhook for the drills: answers 200 to every callback and appends one JSON line per callback
 (kind, webhook-id, message id) to the log file given, so a drill can count what arrived. While a file named
-like the log plus ".down" exists, it answers 503 and logs nothing."""
+like the log plus ".down" exists, it answers 503 and logs nothing. Under /provider/ it plays the WhatsApp Cloud
+API's messages endpoint: each call is logged (kind "provider", the text it carried) and answered with a wamid."""
 import os
 import json
 import sys
 import threading
+import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 port, log_path = int(sys.argv[1]), sys.argv[2]
@@ -22,6 +24,16 @@ class Receiver(BaseHTTPRequestHandler):
             self.send_response(503)
             self.send_header("Content-Length", "0")
             self.end_headers()
+            return
+        if self.path.startswith("/provider/"):
+            with lock:
+                log.write(json.dumps({"kind": "provider", "text": json.loads(body)["text"]["body"]}) + "\n")
+            answer = json.dumps({"messages": [{"id": f"wamid.{uuid.uuid4().hex}"}]}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(answer)))
+            self.end_headers()
+            self.wfile.write(answer)
             return
         kind = self.path.rsplit("/api/v1/", 1)[-1]
         message_id = None

@@ -8,3 +8,7 @@ CREATE TABLE outbox (
     trace_id    VARCHAR(100),
     created_at  BIGINT           NOT NULL
 );
+
+-- When the provider call of an accepted message began: a copy of its dispatch that finds this set does not call the
+-- provider again; once the call can no longer be running, the message is failed as of unknown outcome.
+ALTER TABLE message ADD COLUMN dispatching_since BIGINT;

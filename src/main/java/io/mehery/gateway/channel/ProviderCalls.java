@@ -82,6 +82,7 @@ public class ProviderCalls {
     public void failed(OutboundDispatch dispatch, Integer deliveryCount, String reason, boolean transientTrouble) {
         int attempt = deliveryCount == null ? 1 : deliveryCount;
         if (transientTrouble && attempt < maxAttempts) {
+            commits.run(() -> messages.endDispatch(dispatch.messageId()));
             throw new ProviderUnavailableException("provider call for message " + dispatch.messageId()
                     + " failed (attempt " + attempt + " of " + maxAttempts + "): " + reason);
         }

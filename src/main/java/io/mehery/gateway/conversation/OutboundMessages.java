@@ -2,7 +2,9 @@ package io.mehery.gateway.conversation;
 
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -22,6 +24,7 @@ import io.mehery.gateway.api.model.Media;
 import io.mehery.gateway.api.model.MessageSendRequest;
 import io.mehery.gateway.api.model.MessageType;
 import io.mehery.gateway.api.model.SendReceipt;
+import io.mehery.gateway.channel.ProviderCalls;
 import io.mehery.gateway.config.MeheryProperties.Channel;
 import io.mehery.gateway.security.Channels;
 import io.mehery.gateway.store.ContactRecord;
@@ -51,13 +54,16 @@ public class OutboundMessages {
     private final GroupCommit commits;
     private final Outbox outbox;
     private final String outboundQueue;
+    /** Longer than a provider call can take: a call begun longer ago than this ended with its process. */
+    private final Duration dispatchLease;
     private final CamelContext camel;
     private final ObjectMapper json;
     private final Clock clock;
 
     public OutboundMessages(Channels channels, Conversations conversations, ContactStore contacts,
             MessageStore messages, GroupCommit commits, Outbox outbox,
-            @Value("${mehery.queues.outbound}") String outboundQueue, CamelContext camel, ObjectMapper json,
+            @Value("${mehery.queues.outbound}") String outboundQueue,
+            @Value("${mehery.providers.timeout:20s}") Duration providerTimeout, CamelContext camel, ObjectMapper json,
             Clock clock) {
         this.channels = channels;
         this.conversations = conversations;
@@ -66,6 +72,7 @@ public class OutboundMessages {
         this.commits = commits;
         this.outbox = outbox;
         this.outboundQueue = outboundQueue;
+        this.dispatchLease = providerTimeout.multipliedBy(3).plusSeconds(5);
         this.camel = camel;
         this.json = json;
         this.clock = clock;
@@ -103,11 +110,31 @@ public class OutboundMessages {
     }
 
     /**
-     * Whether the dispatch still has its provider call to make: a copy the outbox relay sent again after a crash
-     * finds its message sent (or failed) already and is dropped.
+     * Whether this dispatch makes the message's provider call, marked as begun before it is made: each accepted send
+     * reaches its provider once, or is failed. A copy of a dispatch (the outbox relay hands work on at least once)
+     * finds its message sent, failed or in a call already and is dropped, or, while that call may still be running,
+     * thrown back to the queue to look again later. A message whose call began and never ended (the gateway was
+     * killed during it) is failed: whether the provider took it is unknown, and it is not sent twice.
      */
-    public boolean awaitingDispatch(@Body OutboundDispatch dispatch) {
-        return messages.find(dispatch.messageId()).map(m -> ACCEPTED.equals(m.status())).orElse(false);
+    public boolean startDispatch(@Body OutboundDispatch dispatch) {
+        String id = dispatch.messageId();
+        long now = clock.millis();
+        return commits.write(() -> {
+            if (messages.startDispatch(id, now)) {
+                return true;
+            }
+            Optional<Long> since = messages.dispatchingSince(id);
+            if (since.isEmpty()) {
+                return false;
+            }
+            if (now - since.get() < dispatchLease.toMillis()) {
+                throw new ProviderCalls.ProviderUnavailableException("message " + id
+                        + " is in a provider call begun " + (now - since.get()) + " ms ago; looking again later");
+            }
+            messages.fail(id, "The gateway stopped during the provider call: whether the provider took the message"
+                    + " is unknown, so it was not sent again", now);
+            return false;
+        });
     }
 
     private static void refuseIfOptedOut(ContactRecord contact, MessageType type) {

@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -54,6 +56,7 @@ public class GroupCommit implements SmartLifecycle {
     private final DistributionSummary batchSizes;
     private final Timer commitTimes;
     private volatile Thread committer;
+    private ExecutorService answering;
     private boolean accepting;
 
     @Autowired
@@ -112,6 +115,7 @@ public class GroupCommit implements SmartLifecycle {
     @Override
     public synchronized void start() {
         accepting = true;
+        answering = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "group-commit-answers"));
         committer = new Thread(this::commitLoop, "group-commit");
         committer.start();
     }
@@ -128,6 +132,8 @@ public class GroupCommit implements SmartLifecycle {
         }
         try {
             last.join();
+            answering.shutdown();
+            answering.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -197,13 +203,9 @@ public class GroupCommit implements SmartLifecycle {
         }
         sample.stop(commitTimes);
         batchSizes.record(batch.size());
-        for (Write<?> write : batch) {
-            if (failed == null) {
-                write.committed();
-            } else {
-                write.failed(failed);
-            }
-        }
+        RuntimeException outcome = failed;
+        // waking the callers is a system call each: done beside the committer, which goes on to the next batch
+        answering.execute(() -> batch.forEach(write -> write.answer(outcome)));
     }
 
     /** One caller's write: its work, the caller's log context (trace id), and the caller waiting for the outcome. */
@@ -237,16 +239,15 @@ public class GroupCommit implements SmartLifecycle {
             }
         }
 
-        void committed() {
+        /** Its result, its own error, or (null if the batch committed) the batch's. */
+        void answer(RuntimeException batchFailure) {
             if (refused != null) {
                 outcome.completeExceptionally(refused);
+            } else if (batchFailure != null) {
+                outcome.completeExceptionally(batchFailure);
             } else {
                 outcome.complete(result);
             }
-        }
-
-        void failed(RuntimeException batchFailure) {
-            outcome.completeExceptionally(refused != null ? refused : batchFailure);
         }
 
         T outcome() {

@@ -53,6 +53,26 @@ public class MessageStore {
         stamp(messageId, status, at);
     }
 
+    /**
+     * Marks an accepted message as in its provider call from {@code now}: true only for the one caller that found it
+     * accepted and in no call, so a dispatch handed over twice calls the provider once.
+     */
+    public boolean startDispatch(String messageId, long now) {
+        return jdbc.update("UPDATE message SET dispatching_since = ? WHERE id = ? AND status = 'ACCEPTED'"
+                + " AND dispatching_since IS NULL", now, messageId) == 1;
+    }
+
+    /** When the provider call of a still accepted message began; empty when it is not accepted or in no call. */
+    public Optional<Long> dispatchingSince(String messageId) {
+        return jdbc.queryForList("SELECT dispatching_since FROM message WHERE id = ? AND status = 'ACCEPTED'"
+                + " AND dispatching_since IS NOT NULL", Long.class, messageId).stream().findFirst();
+    }
+
+    /** The provider call ended without an outcome (the provider will be asked again). */
+    public void endDispatch(String messageId) {
+        jdbc.update("UPDATE message SET dispatching_since = NULL WHERE id = ?", messageId);
+    }
+
     /** The provider refused or could not deliver the message: FAILED, with its reason. */
     public void fail(String messageId, String failure, long at) {
         jdbc.update("UPDATE message SET status = 'FAILED', failure = ? WHERE id = ?",
