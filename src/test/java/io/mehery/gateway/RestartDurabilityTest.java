@@ -15,6 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
+import io.mehery.gateway.store.Outbox;
+import io.mehery.gateway.store.OutboxRelay;
+
 /** Stopping the gateway and starting it again on the same data dir keeps everything it had accepted. */
 class RestartDurabilityTest {
 
@@ -92,6 +95,30 @@ class RestartDurabilityTest {
             LoggedRequest delivered = receiver.received("demo", MESSAGE_RECEIVE).get(0);
             assertThat(delivered.getHeader("webhook-id")).isEqualTo(webhookId);
             assertThat(delivered.getBodyAsString()).contains("retry me");
+        }
+    }
+
+    @Test
+    void workCommittedButNotYetOnItsQueueIsCarriedOnAfterARestart() {
+        receiver.answerAll("demo", aResponse().withStatus(200));
+        String[] arguments = {CALLBACKS_TO_THIS_HOST[0], CALLBACKS_TO_THIS_HOST[1], CALLBACKS_TO_THIS_HOST[2],
+                "--mehery.store.relay-poll-interval=200ms"};
+        String inboundId;
+        try (var gateway = StandaloneGateway.start(dataDir, arguments)) {
+            Api api = gateway.api();
+            api.post("/api/v1/config/webhook", Api.DEMO_KEY, "{\"url\":\"" + receiver.baseUrl("demo") + "\"}");
+            // the moment a kill -9 can fall in: the work committed, the relay not yet past it
+            gateway.bean(OutboxRelay.class).stop();
+            inboundId = api.sandboxText("sandbox", Api.DEMO_KEY, "+15557770003", "committed, not yet queued")
+                    .get("id").asText();
+            assertThat(gateway.bean(Outbox.class).size()).as("the delivery order waits in the outbox").isEqualTo(1);
+        }
+        assertThat(receiver.received("demo", MESSAGE_RECEIVE)).isEmpty();
+
+        try (var gateway = StandaloneGateway.start(dataDir, arguments)) {
+            await().atMost(Duration.ofSeconds(15)).until(() -> receiver.received("demo", MESSAGE_RECEIVE).size() == 1);
+            assertThat(receiver.received("demo", MESSAGE_RECEIVE).get(0).getBodyAsString()).contains(inboundId);
+            await().atMost(Duration.ofSeconds(5)).until(() -> gateway.bean(Outbox.class).size() == 0);
         }
     }
 }
