@@ -10,6 +10,7 @@ to nginx and to the bare Camel route, measured in alternation (A B A B) in the s
 """
 import argparse
 import asyncio
+import contextlib
 import glob
 import hashlib
 import hmac
@@ -374,21 +375,28 @@ def h2_history(jar, work, nginx, levels, seconds):
         gw.stop()
 
 
-def pg_history(jar, work, nginx, levels, seconds):
-    db = f"mehery_bench_{os.getpid()}"
+@contextlib.contextmanager
+def postgres_gateway(jar, work, nginx, name):
+    """A started gateway on the postgres profile with a database of its own, dropped afterwards; yields (gateway,
+    psql command for that database)."""
+    db = f"mehery_{name.replace('-', '_')}_{os.getpid()}"
     psql = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-v", "ON_ERROR_STOP=1", "-q"]
     subprocess.run(psql + ["-d", "postgres", "-c", f"CREATE DATABASE {db}"], check=True)
-    gw = Gateway(jar, work, "history-pg", nginx, [
+    gw = Gateway(jar, work, name, nginx, [
         "--spring.profiles.active=postgres", f"--spring.datasource.url=jdbc:postgresql://127.0.0.1:5432/{db}"])
     try:
         gw.start()
-
-        def run_sql(sql):
-            subprocess.run(psql + ["-d", db], input=sql + "\nANALYZE;\n", text=True, check=True)
-        return history(gw, run_sql, pg_range, levels, seconds)
+        yield gw, psql + ["-d", db]
     finally:
         gw.stop()
         subprocess.run(psql + ["-d", "postgres", "-c", f"DROP DATABASE IF EXISTS {db}"], check=False)
+
+
+def pg_history(jar, work, nginx, levels, seconds):
+    with postgres_gateway(jar, work, nginx, "history-pg") as (gw, psql):
+        def run_sql(sql):
+            subprocess.run(psql, input=sql + "\nANALYZE;\n", text=True, check=True)
+        return history(gw, run_sql, pg_range, levels, seconds)
 
 
 # --- JMH ----------------------------------------------------------------------------------------------------------
@@ -433,13 +441,7 @@ def accept_rounds(gw, ceiling_url, corpora, rounds, seconds, tag):
 
 def pg_accept(jar, work, nginx, rounds, seconds, warm_up_s):
     """The same accept rounds on the postgres profile, against a database of its own."""
-    db = f"mehery_accept_{os.getpid()}"
-    psql = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-v", "ON_ERROR_STOP=1", "-q"]
-    subprocess.run(psql + ["-d", "postgres", "-c", f"CREATE DATABASE {db}"], check=True)
-    gw = Gateway(jar, work, "accept-pg", nginx, [
-        "--spring.profiles.active=postgres", f"--spring.datasource.url=jdbc:postgresql://127.0.0.1:5432/{db}"])
-    try:
-        gw.start()
+    with postgres_gateway(jar, work, nginx, "accept-pg") as (gw, _):
         corpora = []
         for r in range(rounds + 1):
             path = os.path.join(work, f"whatsapp-pg-{r}.txt")
@@ -454,9 +456,6 @@ def pg_accept(jar, work, nginx, rounds, seconds, warm_up_s):
             wrk(url, mode, int(share), **options)
         gw.settle(180)
         return accept_rounds(gw, f"http://127.0.0.1:{nginx.ceiling}/", corpora[1:], rounds, seconds, "pg")
-    finally:
-        gw.stop()
-        subprocess.run(psql + ["-d", "postgres", "-c", f"DROP DATABASE IF EXISTS {db}"], check=False)
 
 
 # --- the run ------------------------------------------------------------------------------------------------------
