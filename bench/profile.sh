@@ -35,7 +35,7 @@ for round in $(seq 1 $(( WARM / 20 + 1 ))); do
         | grep '^BENCH ' | python3 -c "import json, sys; r = json.loads(sys.stdin.read()[6:]); \
 print(f\"round $round: {r['requests'] / 20:.0f} accepts/s, p50 {r['p50_us'] / 1000:.1f} ms\")"
 done
-curl -s "localhost:$PORT/actuator/prometheus" | grep -E '^mehery_store_batch_(size|commit_seconds)_(sum|count|max)'
+curl -s "localhost:$PORT/actuator/prometheus" | grep -E '^mehery_store_batch_(size|commit_seconds)_(sum|count|max)' || true
 kill $PID; wait $PID 2>/dev/null || true
 LAST=$(ls "$OUT"/stacks/*.collapsed | sort | tail -2 | head -1)
 cp "$LAST" "$OUT/accept-$MODE.collapsed"

@@ -18,6 +18,7 @@ import json
 import os
 import platform
 import re
+import shlex
 import shutil
 import signal
 import statistics
@@ -479,7 +480,7 @@ def main():
     jar = args.jar or packaged_jar()
     work = os.path.join(BENCH, "out", time.strftime("%Y%m%d-%H%M%S"))
     os.makedirs(work)
-    results = {"machine": machine(), "command": " ".join(["python3 bench/run.py", *sys.argv[1:]]),
+    results = {"machine": machine(), "command": shlex.join(["python3", "bench/run.py", *sys.argv[1:]]),
                "label": args.label,
                "jvm_options": JVM_OPTIONS,
                "rounds": args.rounds, "seconds": args.seconds}
