@@ -31,7 +31,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 /**
  * Moves the outbox to the broker: the oldest rows (locked), sent in one JMS transaction, committed on the broker,
  * then deleted. A crash between the broker's commit and the database's sends those rows again after the restart,
- * so the work arrives at least once; every consumer of the gateway's queues takes a repeated message as a no-op.
+ * so the work arrives at least once: a repeated delivery order or outbound dispatch is a no-op for its consumer, and
+ * the analytics sink may see an event twice, with its same id.
  * The relay is woken by each commit that wrote rows, and looks at least every {@code relay-poll-interval} for rows
  * left over (by a restart, by a broker that was down).
  */
