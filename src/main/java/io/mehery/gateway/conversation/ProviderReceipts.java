@@ -15,7 +15,8 @@ import io.mehery.gateway.store.MessageStore;
 
 /**
  * A provider's word on a message the gateway sent (sent, delivered, read, failed), found by the id the provider
- * gave it, written through the group commit. Receipts may come out of order: each is stamped, but the status only moves forward, and a failure ends it.
+ * gave it, written through the group commit. Receipts may come out of order: each is stamped, but the status only
+ * moves forward, and a failure ends it.
  */
 @Service
 public class ProviderReceipts {

@@ -19,8 +19,7 @@ import io.mehery.gateway.store.WebhookStore;
  * Turns an inbound event into its callbacks, in the transaction that stores the event: contact/info first when the
  * contact is new or its profile changed, then message/receive, or action/event when the user chose an action. The
  * order for the first of them goes to the outbox with them, so the callbacks exist, and are on their way, from the
- * moment the event is accepted. The ids derive from the event:
- * the same for every attempt and replay.
+ * moment the event is accepted. The ids derive from the event: the same for every attempt and replay.
  */
 @Component("callbackPlanner")
 public class CallbackPlanner {

@@ -31,8 +31,7 @@ public class MessageStore {
         jdbc.update("INSERT INTO message (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 m.id(), m.tenantId(), m.channelId(), m.sessionId(), m.contactId(), m.direction().name(), m.type(),
                 m.status(), m.text(), m.content(), m.masked(), m.messageIdExt(), m.sender(), m.createdAt());
-        jdbc.update("INSERT INTO message_stamp (message_id, status, stamped_at) VALUES (?, ?, ?)", m.id(), m.status(),
-                m.createdAt());
+        insertStamp(m.id(), m.status(), m.createdAt());
     }
 
     public Optional<MessageRecord> find(String messageId) {
@@ -114,8 +113,12 @@ public class MessageStore {
                 "SELECT COUNT(*) FROM message_stamp WHERE message_id = ? AND status = ?", Integer.class,
                 messageId, status);
         if (present == null || present == 0) {
-            jdbc.update("INSERT INTO message_stamp (message_id, status, stamped_at) VALUES (?, ?, ?)",
-                    messageId, status, at);
+            insertStamp(messageId, status, at);
         }
+    }
+
+    private void insertStamp(String messageId, String status, long at) {
+        jdbc.update("INSERT INTO message_stamp (message_id, status, stamped_at) VALUES (?, ?, ?)", messageId, status,
+                at);
     }
 }

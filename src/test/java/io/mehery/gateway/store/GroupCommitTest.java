@@ -85,11 +85,7 @@ class GroupCommitTest {
     @Test
     void writesThatArriveWhileABatchCommitsShareTheNextOneUpToTheMaximum() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        CompletableFuture<String> first = submit(() -> {
-            hold(release);
-            return note("first");
-        });
-        await().until(() -> batchesStarted() == 1);
+        CompletableFuture<String> first = holdingTheCommitter(release);
         List<CompletableFuture<String>> gathered = new ArrayList<>();
         for (int i = 0; i < MAX_BATCH + 3; i++) {
             String name = "w" + i;
@@ -111,11 +107,7 @@ class GroupCommitTest {
     @Test
     void aWriteThatBreaksARuleFailsAloneWithItsOwnErrorAndTheOthersCommit() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        CompletableFuture<String> first = submit(() -> {
-            hold(release);
-            return note("first");
-        });
-        await().until(() -> batchesStarted() == 1);
+        CompletableFuture<String> first = holdingTheCommitter(release);
         CompletableFuture<String> before = submit(() -> note("before"));
         CompletableFuture<String> refused = submit(() -> {
             note("half-written");
@@ -138,11 +130,7 @@ class GroupCommitTest {
     @Test
     void aCommitThatFailsFailsEveryWriteOfItsBatchAndWritesNothing() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        CompletableFuture<String> first = submit(() -> {
-            hold(release);
-            return note("first");
-        });
-        await().until(() -> batchesStarted() == 1);
+        CompletableFuture<String> first = holdingTheCommitter(release);
         List<CompletableFuture<String>> batch = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             String name = "lost" + i;
@@ -165,11 +153,7 @@ class GroupCommitTest {
     @Test
     void aStopCommitsTheWritesInFlightAndRefusesNewOnes() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        CompletableFuture<String> first = submit(() -> {
-            hold(release);
-            return note("first");
-        });
-        await().until(() -> batchesStarted() == 1);
+        CompletableFuture<String> first = holdingTheCommitter(release);
         List<CompletableFuture<String>> inFlight = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             String name = "in-flight" + i;
@@ -189,6 +173,16 @@ class GroupCommitTest {
             assertThat(write.get()).startsWith("in-flight");
         }
         assertThat(notes()).hasSize(5).doesNotContain("too late");
+    }
+
+    /** A first write, "first", that keeps the committer busy until {@code release}: the next writes gather. */
+    private CompletableFuture<String> holdingTheCommitter(CountDownLatch release) {
+        CompletableFuture<String> first = submit(() -> {
+            hold(release);
+            return note("first");
+        });
+        await().until(() -> batchesStarted() == 1);
+        return first;
     }
 
     private String note(String name) {
