@@ -114,10 +114,12 @@ def main():
     gateway_log = open(os.path.join(work, "gateway.log"), "a")
     extra = provider_channel(hook_port)
     db = f"mehery_drill_{os.getpid()}"
+    if not args.postgres:
+        extra.append("--spring.profiles.active=demo")
     psql = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-d", "postgres", "-c"]
     if args.postgres:
         subprocess.run(psql + [f"CREATE DATABASE {db}"], check=True)
-        extra += ["--spring.profiles.active=postgres", f"--spring.datasource.url=jdbc:postgresql://127.0.0.1:5432/{db}"]
+        extra += ["--spring.profiles.active=postgres,demo", f"--spring.datasource.url=jdbc:postgresql://127.0.0.1:5432/{db}"]
     gateway = start_gateway(jar, port, data_dir, gateway_log, extra)
     try:
         wait_healthy(port, gateway)

@@ -25,7 +25,7 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @CamelSpringBootTest
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@ActiveProfiles("test")
+@ActiveProfiles({"test", "demo"})
 @AutoConfigureObservability // the Prometheus endpoint, as in production
 public abstract class GatewayTestSupport {
 
@@ -47,6 +47,11 @@ public abstract class GatewayTestSupport {
         registry.add("mehery.webhooks.allow-private-targets", () -> "true");
         registry.add("mehery.delivery.retry-schedule", () -> "0s,300ms,300ms,300ms");
         registry.add("mehery.delivery.timeout", () -> "1s");
+        // the HTTP edge's limits, small enough for its tests to reach (EdgeHardeningTest)
+        registry.add("mehery.http.body-timeout", () -> "2s");
+        registry.add("mehery.http.max-unauthenticated", () -> "8");
+        registry.add("mehery.http.auth-failure-limit", () -> "100");
+        registry.add("server.tomcat.connection-timeout", () -> "2s");
         registry.add("mehery.delivery.breaker.open-for", () -> "1s");
         registry.add("mehery.channels.wa-whatsapp.base-url", () -> "http://127.0.0.1:" + PROVIDERS.port() + "/v21.0");
         registry.add("mehery.channels.tg-telegram.base-url", () -> "http://127.0.0.1:" + PROVIDERS.port());
@@ -60,6 +65,11 @@ public abstract class GatewayTestSupport {
         registry.add("mehery.channels.ig-account.base-url", () -> "http://127.0.0.1:" + PROVIDERS.port() + "/ig/v21.0");
         registry.add("mehery.analytics.sink-uri",
                 () -> "file:" + DATA_DIR.resolve("analytics-sink") + "?fileName=$simple{exchangeId}.json");
+    }
+
+    /** The gateway's HTTP port, for clients other than {@link #api}. */
+    protected int port() {
+        return port;
     }
 
     @BeforeEach

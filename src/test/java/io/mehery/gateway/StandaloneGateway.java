@@ -20,11 +20,15 @@ public final class StandaloneGateway implements AutoCloseable {
     }
 
     public static StandaloneGateway start(Path dataDir, String... arguments) {
+        return startWithProfiles(List.of("test", "demo"), dataDir, arguments);
+    }
+
+    public static StandaloneGateway startWithProfiles(List<String> profiles, Path dataDir, String... arguments) {
         List<String> args = new ArrayList<>(List.of("--server.port=0", "--mehery.data-dir=" + dataDir,
                 "--spring.jmx.enabled=false"));
         args.addAll(List.of(arguments));
         return new StandaloneGateway(new SpringApplicationBuilder(MeheryGatewayApplication.class)
-                .profiles("test").run(args.toArray(String[]::new)));
+                .profiles(profiles.toArray(String[]::new)).run(args.toArray(String[]::new)));
     }
 
     public Api api() {

@@ -1,5 +1,6 @@
 package io.mehery.gateway.api;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -21,10 +22,11 @@ import com.atlassian.oai.validator.model.Request;
 import com.atlassian.oai.validator.model.SimpleRequest;
 import com.atlassian.oai.validator.report.LevelResolver;
 import com.atlassian.oai.validator.report.ValidationReport;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 
 import io.mehery.gateway.security.Tenants;
 import io.swagger.v3.oas.models.OpenAPI;
-import io.swagger.v3.oas.models.Operation;
 
 /**
  * Admits a request to the contract-first REST routes, in the order a caller expects: first who is calling (the
@@ -41,6 +43,7 @@ public class ApiRequestGate implements RestClientRequestValidator {
     public static final String PATH = "meheryPath";
     public static final String API_KEY_HEADER = "x-api-key";
 
+    private static final JsonFactory JSON = new JsonFactory();
     private static final Pattern QUOTED = Pattern.compile("\"([^\"]+)\"");
     private static final Set<String> FORWARDED_HEADERS = Set.of("content-type", "accept");
 
@@ -68,13 +71,17 @@ public class ApiRequestGate implements RestClientRequestValidator {
         if (!match.isPathFound() || !match.isOperationAllowed()) {
             return null;
         }
-        if (requiresApiKey(openApi, match.getApiOperation().getOperation())) {
+        if (ContractOperations.requiresApiKey(openApi, match.getApiOperation().getOperation())) {
             String apiKey = exchange.getMessage().getHeader(API_KEY_HEADER, String.class);
             var tenant = tenants.authenticate(apiKey);
             if (tenant.isEmpty()) {
                 return refuse(exchange, ApiException.unauthorized(), path);
             }
             exchange.setProperty(TENANT, tenant.get());
+        }
+        if (!isOneJsonDocument(exchange)) {
+            return refuse(exchange, ApiException.badRequest("INVALID_JSON", "body",
+                    "The body must be exactly one JSON document; something follows the first one"), path);
         }
         ValidationReport report = current.validator.validateRequest(toValidatorRequest(exchange, method, path));
         if (report.hasErrors()) {
@@ -91,9 +98,25 @@ public class ApiRequestGate implements RestClientRequestValidator {
                 java.nio.charset.StandardCharsets.UTF_8));
     }
 
-    private static boolean requiresApiKey(OpenAPI openApi, Operation operation) {
-        var requirements = operation.getSecurity() != null ? operation.getSecurity() : openApi.getSecurity();
-        return requirements != null && requirements.stream().anyMatch(r -> r.containsKey("ApiKey"));
+    /** False for a JSON body with more after its first value ({@code {...} {"x":1}}), which parsers ignore. */
+    private static boolean isOneJsonDocument(Exchange exchange) {
+        String contentType = exchange.getMessage().getHeader(Exchange.CONTENT_TYPE, "", String.class);
+        if (!contentType.toLowerCase(Locale.ROOT).contains("json")) {
+            return true;
+        }
+        String body = MessageHelper.extractBodyAsString(exchange.getMessage());
+        if (body == null || body.isBlank()) {
+            return true;
+        }
+        try (JsonParser parser = JSON.createParser(body)) {
+            if (parser.nextToken() == null) {
+                return true;
+            }
+            parser.skipChildren();
+            return parser.nextToken() == null;
+        } catch (IOException malformed) {
+            return true; // the contract validation names what is malformed
+        }
     }
 
     private static SimpleRequest toValidatorRequest(Exchange exchange, String method, String path) {

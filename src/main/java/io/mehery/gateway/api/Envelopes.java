@@ -32,6 +32,8 @@ public class Envelopes {
 
     public static final String WARNINGS_PROPERTY = "meheryWarnings";
     private static final Logger LOG = LoggerFactory.getLogger(Envelopes.class);
+    private static final int MAX_PROBLEMS = 5;
+    private static final int MAX_TEXT = 300;
 
     private final ObjectMapper json;
 
@@ -63,7 +65,33 @@ public class Envelopes {
     }
 
     public static Envelope envelopeOf(ApiException failure, String path, String traceId) {
-        return Envelope.failure(failure.status(), reason(failure.status()), failure.problems(), path, traceId);
+        return Envelope.failure(failure.status(), reason(failure.status()), bounded(failure.problems()), path,
+                traceId);
+    }
+
+    /**
+     * At most {@value #MAX_PROBLEMS} errors, each quoting at most {@value #MAX_TEXT} characters: a body with ninety
+     * thousand bad keys, or a huge value that fails validation, must not come back larger than it went in.
+     */
+    static List<Problem> bounded(List<Problem> problems) {
+        List<Problem> shown = new ArrayList<>();
+        for (Problem p : problems.subList(0, Math.min(MAX_PROBLEMS, problems.size()))) {
+            shown.add(new Problem(p.body(), p.code(), p.codeKey(), p.codes(), shortened(p.description()),
+                    p.descriptionKey(), shortened(p.field()), p.object()));
+        }
+        if (problems.size() > MAX_PROBLEMS) {
+            shown.add(Problem.of("MORE_ERRORS", null, (problems.size() - MAX_PROBLEMS)
+                    + " more errors of the same request are not shown; correct these and send it again"));
+        }
+        return shown;
+    }
+
+    private static String shortened(String text) {
+        if (text == null || text.length() <= MAX_TEXT) {
+            return text;
+        }
+        int end = Character.isHighSurrogate(text.charAt(MAX_TEXT - 1)) ? MAX_TEXT - 1 : MAX_TEXT;
+        return text.substring(0, end) + "... (" + text.length() + " characters)";
     }
 
     public byte[] toJson(Object value) {

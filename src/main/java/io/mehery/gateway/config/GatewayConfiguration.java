@@ -15,9 +15,14 @@ import io.mehery.gateway.security.Tenants;
 @EnableConfigurationProperties(MeheryProperties.class)
 public class GatewayConfiguration {
 
-    /** Refuses to start on a configuration that would let one tenant act as another. */
+    /** Refuses to start with no tenant, or on a configuration that would let one tenant act as another. */
     @Bean
     Tenants tenants(MeheryProperties properties) {
+        if (properties.tenants().isEmpty()) {
+            throw new IllegalStateException("No tenant is configured, so no client could use this gateway. Configure"
+                    + " yours (mehery.tenants.<tenantId>.api-key, see README \"Configuration\"), or try the gateway"
+                    + " with the demo tenant: --spring.profiles.active=demo");
+        }
         Set<String> keys = new HashSet<>();
         properties.tenants().forEach((id, tenant) -> {
             if (tenant.apiKey() == null || tenant.apiKey().isBlank()) {
@@ -34,6 +39,11 @@ public class GatewayConfiguration {
                 }
             }
         });
+        String operatorKey = properties.admin().apiKey();
+        if (operatorKey != null && keys.contains(operatorKey)) {
+            throw new IllegalStateException("mehery.admin.api-key is also a tenant's api-key: the operator's key must"
+                    + " be its own");
+        }
         properties.channels().forEach((id, channel) -> {
             if (channel.type() == null) {
                 throw new IllegalStateException("mehery.channels." + id + ".type is required");

@@ -20,6 +20,7 @@ public record MeheryProperties(
         @DefaultValue Http http,
         @DefaultValue Delivery delivery,
         @DefaultValue Store store,
+        @DefaultValue Admin admin,
         Map<String, String> templates) {
 
     public MeheryProperties {
@@ -61,15 +62,40 @@ public record MeheryProperties(
         }
     }
 
+    /** The operator's key ({@code x-api-key}): health details now, the admin config API. Never a tenant's key. */
+    public record Admin(String apiKey) {
+        @Override
+        public String toString() {
+            return "Admin[secrets hidden]";
+        }
+    }
+
     public record Sessions(@DefaultValue("24h") Duration idleTimeout) {
     }
 
     public record Webhooks(@DefaultValue("false") boolean allowPrivateTargets) {
     }
 
-    /** {@code publicUrl}: where clients reach the gateway, for the media links in callbacks. */
+    /**
+     * The HTTP edge. {@code publicUrl}: where clients reach the gateway, for the media links in callbacks. A body
+     * must arrive whole within {@code bodyTimeout}; at most {@code maxUnauthenticated} requests read a body before
+     * anything proves who sent it (provider webhooks, checked by their signature once read), the rest are refused
+     * at once. A source that fails authentication {@code authFailureLimit} times within {@code authFailureWindow}
+     * is answered 429 for the rest of that window.
+     */
     public record Http(@DefaultValue("1MB") DataSize maxBody, @DefaultValue("http://localhost:8080") String publicUrl,
-            @DefaultValue("25MB") DataSize maxMedia) {
+            @DefaultValue("25MB") DataSize maxMedia,
+            @DefaultValue("10s") Duration bodyTimeout,
+            @DefaultValue("32") int maxUnauthenticated,
+            @DefaultValue("20") int authFailureLimit,
+            @DefaultValue("1m") Duration authFailureWindow) {
+
+        public Http {
+            if (maxUnauthenticated < 1 || authFailureLimit < 1) {
+                throw new IllegalArgumentException(
+                        "mehery.http.max-unauthenticated and auth-failure-limit must be at least 1");
+            }
+        }
     }
 
     /**

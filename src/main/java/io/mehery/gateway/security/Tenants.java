@@ -42,7 +42,7 @@ public class Tenants {
         return Optional.ofNullable(tenants.get(tenantId));
     }
 
-    private static byte[] sha256(String value) {
+    static byte[] sha256(String value) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {

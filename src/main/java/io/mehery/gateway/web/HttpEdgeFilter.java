@@ -1,14 +1,19 @@
 package io.mehery.gateway.web;
 
-import java.io.ByteArrayInputStream;
 import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.security.Principal;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.regex.Pattern;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
@@ -25,13 +30,26 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 import io.mehery.gateway.api.ApiException;
+import io.mehery.gateway.api.ApiRequestGate;
+import io.mehery.gateway.api.ContractOperations;
 import io.mehery.gateway.api.Envelopes;
 import io.mehery.gateway.api.Problem;
 import io.mehery.gateway.config.MeheryProperties;
+import io.mehery.gateway.config.MeheryProperties.Channel;
+import io.mehery.gateway.security.FailedAuthentications;
+import io.mehery.gateway.security.OperatorKey;
+import io.mehery.gateway.security.Tenants;
 
 /**
- * The first thing every request meets: it gets its trace id, and a body over {@code mehery.http.max-body} is
- * refused with 413 before any route reads it, whether or not the caller declared its length.
+ * The first thing every request meets, and all it decides is decided from the request line and headers, before a
+ * byte of the body is read (a stranger's slow body would otherwise hold a server thread for as long as it likes):
+ * the trace id; whether the contract serves the method and path (else 404/405, and 401 first for an unknown
+ * {@code /api/} path without a valid key); the {@code x-api-key} of every operation that asks for one (a source
+ * that keeps failing is held with 429); that a provider webhook names a configured channel of its type. Only then
+ * is the body read: whole within {@code mehery.http.body-timeout} (else 408), no larger than
+ * {@code mehery.http.max-body} (else 413), and, for a body nothing has authenticated yet (a provider's, verified by
+ * its signature once read), only while fewer than {@code mehery.http.max-unauthenticated} others are being read
+ * (else 503 at once). A request refused with its body unread has its connection closed, not drained.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -42,13 +60,32 @@ public class HttpEdgeFilter extends OncePerRequestFilter {
      * parsed into parameters before any route sees it).
      */
     public static final String RAW_BODY = "mehery.rawBody";
+    /** Set on a request answered without reading its body: the server closes its connection instead of reading on. */
+    public static final String UNREAD_BODY = "mehery.unreadBody";
+
+    private static final Pattern BAD_PERCENT_ENCODING = Pattern.compile("%(?![0-9A-Fa-f]{2})");
 
     private final long maxBody;
+    private final long bodyTimeoutNanos;
+    private final Semaphore unauthenticatedBodies;
     private final Envelopes envelopes;
+    private final ContractOperations contract;
+    private final Tenants tenants;
+    private final FailedAuthentications failures;
+    private final MeheryProperties properties;
+    private final OperatorKey operator;
 
-    public HttpEdgeFilter(MeheryProperties properties, Envelopes envelopes) {
+    public HttpEdgeFilter(MeheryProperties properties, Envelopes envelopes, ContractOperations contract,
+            Tenants tenants, FailedAuthentications failures, OperatorKey operator) {
         this.maxBody = properties.http().maxBody().toBytes();
+        this.bodyTimeoutNanos = properties.http().bodyTimeout().toNanos();
+        this.unauthenticatedBodies = new Semaphore(properties.http().maxUnauthenticated());
         this.envelopes = envelopes;
+        this.contract = contract;
+        this.tenants = tenants;
+        this.failures = failures;
+        this.properties = properties;
+        this.operator = operator;
     }
 
     @Override
@@ -58,29 +95,201 @@ public class HttpEdgeFilter extends OncePerRequestFilter {
         MDC.put(TraceIds.MDC_KEY, traceId);
         response.setHeader(TraceIds.HEADER, traceId);
         try {
+            ContractOperations.Found found = admit(request);
             if (request.getContentLengthLong() > maxBody) {
-                refuseTooLarge(request, response);
-                return;
+                throw tooLarge();
             }
-            byte[] body = request.getInputStream().readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBody + 1));
-            if (body.length > maxBody) {
-                refuseTooLarge(request, response);
-                return;
+            boolean unauthenticated = found == ContractOperations.Found.OPEN && hasBody(request);
+            if (unauthenticated && !unauthenticatedBodies.tryAcquire()) {
+                throw new Refusal(new ApiException(503, List.of(Problem.of("SERVICE_UNAVAILABLE", null,
+                        "Too many unauthenticated requests are being received; retry shortly"))), "1");
+            }
+            byte[] body;
+            try {
+                body = readBody(request);
+            } finally {
+                if (unauthenticated) {
+                    unauthenticatedBodies.release();
+                }
             }
             request.setAttribute(RAW_BODY, body);
-            chain.doFilter(new BufferedBodyRequest(request, body, traceId), response);
+            HttpServletRequest admitted = isActuator(pathOf(request))
+                    && operator.matches(request.getHeader(ApiRequestGate.API_KEY_HEADER))
+                    ? new OperatorRequest(request) : request;
+            chain.doFilter(new BufferedBodyRequest(admitted, body, traceId), response);
+        } catch (Refusal refusal) {
+            refuse(request, response, refusal);
         } finally {
             MDC.remove(TraceIds.MDC_KEY);
         }
     }
 
-    private void refuseTooLarge(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        ApiException tooLarge = new ApiException(413, List.of(Problem.of("PAYLOAD_TOO_LARGE", "body",
-                "The body is larger than the gateway accepts (" + maxBody + " bytes)")));
-        response.setStatus(413);
+    /** What can be decided before the body: where the request goes, and who sends it when the contract asks. */
+    private ContractOperations.Found admit(HttpServletRequest request) {
+        String path = pathOf(request);
+        String query = request.getQueryString();
+        if (query != null && BAD_PERCENT_ENCODING.matcher(query).find()) {
+            throw new Refusal(ApiException.badRequest("INVALID_QUERY", "query",
+                    "The query string has a '%' that is not followed by two hex digits"), null);
+        }
+        if (isActuator(path)) {
+            return ContractOperations.Found.OPEN;
+        }
+        ContractOperations.Found found = contract.find(request.getMethod(), path);
+        if (found == ContractOperations.Found.KEYED || (found == ContractOperations.Found.NO_PATH
+                && path.startsWith("/api/"))) {
+            authenticate(request);
+        }
+        return switch (found) {
+            case NO_PATH -> throw new Refusal(ApiException.notFound("NOT_FOUND", null, "No such endpoint"), null);
+            case NO_METHOD -> throw new Refusal(new ApiException(405, List.of(Problem.of("METHOD_NOT_ALLOWED", null,
+                    "This endpoint does not take " + safeMethod(request)))), null);
+            case OPEN -> {
+                requireConfiguredChannel(path);
+                yield found;
+            }
+            case KEYED -> found;
+        };
+    }
+
+    private void authenticate(HttpServletRequest request) {
+        String source = request.getRemoteAddr();
+        var held = failures.heldFor(source);
+        if (held.isPresent()) {
+            throw new Refusal(new ApiException(429, List.of(Problem.of("TOO_MANY_FAILED_AUTHENTICATIONS",
+                    ApiRequestGate.API_KEY_HEADER, "Too many requests with a wrong x-api-key came from this address;"
+                            + " retry after the time in Retry-After"))),
+                    Long.toString(Math.max(1, held.get().toSeconds() + 1)));
+        }
+        if (tenants.authenticate(request.getHeader(ApiRequestGate.API_KEY_HEADER)).isEmpty()) {
+            failures.failed(source);
+            throw new Refusal(ApiException.unauthorized(), null);
+        }
+    }
+
+    /** A provider's webhook names its channel: it must be configured, and of the provider's type. */
+    private void requireConfiguredChannel(String path) {
+        String[] segments = path.split("/");
+        if (segments.length != 4 || !segments[1].equals("webhooks")) {
+            return;
+        }
+        Channel channel = properties.channels().get(segments[3]);
+        if (channel == null || !channel.type().name().equalsIgnoreCase(segments[2])) {
+            throw new Refusal(ApiException.notFound("CHANNEL_NOT_FOUND", "channelId",
+                    "No " + segments[2] + " channel of that id"), null);
+        }
+    }
+
+    /** The body, whole within the body timeout; a socket that stalls is given up by the server's read timeout. */
+    private byte[] readBody(HttpServletRequest request) {
+        long deadline = System.nanoTime() + bodyTimeoutNanos;
+        ByteArrayOutputStream body = new ByteArrayOutputStream((int) Math.max(0, request.getContentLengthLong()));
+        byte[] chunk = new byte[8192];
+        try {
+            InputStream in = request.getInputStream();
+            for (int read = in.read(chunk); read != -1; read = in.read(chunk)) {
+                body.write(chunk, 0, read);
+                if (body.size() > maxBody) {
+                    throw tooLarge();
+                }
+                if (System.nanoTime() - deadline > 0) {
+                    throw bodyTooSlow();
+                }
+            }
+        } catch (IOException stalledOrGone) {
+            throw bodyTooSlow();
+        }
+        return body.toByteArray();
+    }
+
+    private void refuse(HttpServletRequest request, HttpServletResponse response, Refusal refusal)
+            throws IOException {
+        if (response.isCommitted()) {
+            return;
+        }
+        if (hasBody(request) && request.getAttribute(RAW_BODY) == null) {
+            request.setAttribute(UNREAD_BODY, Boolean.TRUE);
+            response.setHeader("Connection", "close");
+        }
+        ApiException failure = refusal.failure;
+        response.setStatus(failure.status());
         response.setContentType("application/json");
-        response.setHeader("Connection", "close");
-        response.getOutputStream().write(envelopes.toJson(envelopes.envelopeOf(tooLarge, request.getRequestURI())));
+        if (refusal.retryAfter != null) {
+            response.setHeader("Retry-After", refusal.retryAfter);
+        }
+        try {
+            byte[] envelope = envelopes.toJson(envelopes.envelopeOf(failure, pathOf(request)));
+            response.setContentLength(envelope.length);
+            response.getOutputStream().write(envelope);
+            // committed now: closing the connection unread must not turn this answer into an error page
+            response.flushBuffer();
+        } catch (IOException clientGone) {
+            // the caller left; there is nobody to tell
+        }
+    }
+
+    /** Health and metrics: status for anyone, details only for the operator's key (see {@link OperatorRequest}). */
+    private static boolean isActuator(String path) {
+        return path.equals("/actuator") || path.startsWith("/actuator/");
+    }
+
+    private static boolean hasBody(HttpServletRequest request) {
+        return request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
+    }
+
+    private static String pathOf(HttpServletRequest request) {
+        String pathInfo = request.getPathInfo();
+        return request.getServletPath() + (pathInfo == null ? "" : pathInfo);
+    }
+
+    /** The method as the answer may repeat it: a token of letters, else nothing of it. */
+    private static String safeMethod(HttpServletRequest request) {
+        String method = request.getMethod();
+        return method.matches("[A-Z]{1,16}") ? method : "this method";
+    }
+
+    private Refusal tooLarge() {
+        return new Refusal(new ApiException(413, List.of(Problem.of("PAYLOAD_TOO_LARGE", "body",
+                "The body is larger than the gateway accepts (" + maxBody + " bytes)"))), null);
+    }
+
+    private static Refusal bodyTooSlow() {
+        return new Refusal(new ApiException(408, List.of(Problem.of("REQUEST_TIMEOUT", "body",
+                "The body did not arrive in time"))), null);
+    }
+
+    /** A request answered at the edge; {@code retryAfter} in seconds, when the caller should try again. */
+    private static final class Refusal extends RuntimeException {
+        private final ApiException failure;
+        private final String retryAfter;
+
+        Refusal(ApiException failure, String retryAfter) {
+            super(failure.getMessage(), null, false, false);
+            this.failure = failure;
+            this.retryAfter = retryAfter;
+        }
+    }
+
+    /**
+     * A request that carried the operator's key, as the servlet container would present an authenticated operator:
+     * Spring Boot's health endpoint shows its details to role {@code OPERATOR} ({@code show-details: when-authorized}).
+     */
+    private static final class OperatorRequest extends HttpServletRequestWrapper {
+        private static final Principal OPERATOR = () -> "operator";
+
+        OperatorRequest(HttpServletRequest request) {
+            super(request);
+        }
+
+        @Override
+        public Principal getUserPrincipal() {
+            return OPERATOR;
+        }
+
+        @Override
+        public boolean isUserInRole(String role) {
+            return "OPERATOR".equals(role);
+        }
     }
 
     /**

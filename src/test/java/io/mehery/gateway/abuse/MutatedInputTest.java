@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 
 import io.mehery.gateway.Api;
 import io.mehery.gateway.GatewayTestSupport;
+import io.mehery.gateway.RawHttp;
 
 /**
  * A seeded mutation run over every JSON endpoint and every provider parser (signed, so the mutations reach the
@@ -36,6 +37,8 @@ class MutatedInputTest extends GatewayTestSupport {
 
     private static final long SEED = 20261124L;
     private static final int MUTANTS_PER_SEED = 150;
+    private static final String QUERY_SIGNIFICANT = "%&=+;#?/:[]@!$'()*,%2%zz\u00e9\u0001\u007f\\";
+    private static final String HEADER_SIGNIFICANT = ":;,=\"%\t \u00e9\u0000\u0001\u007f\\";
     private static final String SIGNIFICANT = "{}[]\":,.-+0123456789eEtruefalsnl \\\u0000\u00e9\ud83d\ude00";
 
     @Test
@@ -73,6 +76,38 @@ class MutatedInputTest extends GatewayTestSupport {
                  "photo":[{"file_id":"a"},{"file_id":"b"}],"caption":"c"},"callback_query":{"id":"q","data":"D",
                  "from":{"id":9},"message":{"chat":{"id":9}}}}""", body -> "tg-secret-token", failures);
         fuzzTwilio(failures);
+        assertThat(failures).isEmpty();
+    }
+
+    /**
+     * The query string and the headers, mutated byte by byte and sent as they are over a plain socket (a well-behaved
+     * client would refuse to send most of them): the server may refuse them, never fail on them.
+     */
+    @Test
+    void queryStringsAndHeadersAnswerEveryMutantWithoutServerErrors() {
+        List<String> failures = new ArrayList<>();
+        Random random = new Random(SEED ^ "query-and-headers".hashCode());
+        String query = "sessionId=00000000-0000-0000-0000-000000000000&limit=10";
+        String[] headers = {"x-api-key: " + Api.DEMO_KEY, "Accept: application/json", "X-Trace-Id: abcdef0123456789",
+                "Content-Type: application/json"};
+        for (int i = 0; i < MUTANTS_PER_SEED * 2; i++) {
+            String[] sent = headers.clone();
+            String path = "/api/v1/session/messages?" + query;
+            if (i % 2 == 0) {
+                path = "/api/v1/session/messages?" + mutate(query, random, QUERY_SIGNIFICANT);
+            } else {
+                int h = random.nextInt(sent.length);
+                sent[h] = mutate(sent[h], random, HEADER_SIGNIFICANT);
+            }
+            try (RawHttp client = RawHttp.connect(port())) {
+                var answer = client.write(RawHttp.get(path, sent)).read();
+                if (answer == null || (answer.status() >= 500 && answer.status() != 503)
+                        || answer.body().contains("Exception") || answer.body().contains("\tat ")) {
+                    failures.add(abbreviate(path + " " + String.join(" | ", sent)) + " -> "
+                            + (answer == null ? "no answer" : answer.status() + " " + abbreviate(answer.body())));
+                }
+            }
+        }
         assertThat(failures).isEmpty();
     }
 
@@ -139,13 +174,17 @@ class MutatedInputTest extends GatewayTestSupport {
 
     /** One to three edits: a significant character put in, a range dropped or doubled, a value's type swapped. */
     static String mutate(String seed, Random random) {
+        return mutate(seed, random, SIGNIFICANT);
+    }
+
+    static String mutate(String seed, Random random, String significant) {
         StringBuilder s = new StringBuilder(seed);
         int edits = 1 + random.nextInt(3);
         for (int e = 0; e < edits && s.length() > 2; e++) {
             int at = random.nextInt(s.length());
             switch (random.nextInt(5)) {
-                case 0 -> s.insert(at, SIGNIFICANT.charAt(random.nextInt(SIGNIFICANT.length())));
-                case 1 -> s.setCharAt(at, SIGNIFICANT.charAt(random.nextInt(SIGNIFICANT.length())));
+                case 0 -> s.insert(at, significant.charAt(random.nextInt(significant.length())));
+                case 1 -> s.setCharAt(at, significant.charAt(random.nextInt(significant.length())));
                 case 2 -> s.delete(at, Math.min(s.length(), at + 1 + random.nextInt(12)));
                 case 3 -> s.insert(at, s.substring(at, Math.min(s.length(), at + 1 + random.nextInt(30))));
                 default -> {

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.UnknownHostException;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,8 +38,38 @@ class WebhookTargetsTest {
         assertThat(WebhookTargets.isPrivate(InetAddress.getByName(address))).isTrue();
     }
 
+    /** IPv6 forms that carry a private IPv4 address, and reserved IPv4 ranges (found by the hardening review). */
     @ParameterizedTest
-    @ValueSource(strings = {"8.8.8.8", "203.0.113.10", "172.32.0.1", "100.128.0.1", "2001:4860:4860::8888"})
+    @ValueSource(strings = {"::127.0.0.1", "::7f00:1", "::ffff:127.0.0.1", "::ffff:0:127.0.0.1", "::ffff:0:a9fe:a9fe",
+            "64:ff9b::a9fe:a9fe", "64:ff9b::127.0.0.1", "64:ff9b:1::a00:1", "2002:7f00:1::1", "2002:a9fe:a9fe::",
+            "2001:0:4136:e378:8000:63bf:80ff:fffe", "240.0.0.1", "255.255.255.255", "192.0.0.8", "100::1"})
+    void seesThroughEmbeddingsAndReservedRanges(String address) throws Exception {
+        assertThat(WebhookTargets.isPrivate(InetAddress.getByName(address))).as(address).isTrue();
+        String host = address.contains(":") ? "[" + address + "]" : address;
+        assertThatThrownBy(() -> WebhookTargets.check("http://" + host + "/hooks", false))
+                .isInstanceOf(ApiException.class);
+    }
+
+    @Test
+    void thisHostsOwnAddressesAreNotTargets() throws Exception {
+        List<InetAddress> own = NetworkInterface.networkInterfaces().flatMap(NetworkInterface::inetAddresses)
+                .toList();
+
+        assertThat(own).isNotEmpty().allSatisfy(a -> assertThat(WebhookTargets.isPrivate(a)).as(a.toString()).isTrue());
+    }
+
+    @Test
+    void theResolverTheCallsConnectThroughRefusesWhatTheGuardRefuses() throws Exception {
+        assertThatThrownBy(() -> WebhookTargets.resolver(false).resolve("localhost"))
+                .isInstanceOf(UnknownHostException.class).hasMessageContaining("may not call");
+        assertThat(WebhookTargets.resolver(false).resolve("203.0.113.10"))
+                .containsExactly(InetAddress.getByName("203.0.113.10"));
+        assertThat(WebhookTargets.resolver(true).resolve("localhost")).isNotEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"8.8.8.8", "203.0.113.10", "172.32.0.1", "100.128.0.1", "2001:4860:4860::8888",
+            "64:ff9b::808:808", "2002:808:808::1"})
     void letsPublicAddressesThrough(String address) throws Exception {
         assertThat(WebhookTargets.isPrivate(InetAddress.getByName(address))).isFalse();
     }

@@ -17,13 +17,21 @@ import io.mehery.gateway.GatewayTestSupport;
 class ObservabilityTest extends GatewayTestSupport {
 
     @Test
-    void healthCoversTheDatabaseAndTheBroker() {
-        var health = api.get("/actuator/health", null);
+    void healthCoversTheDatabaseAndTheBrokerAndShowsThemOnlyToTheOperator() {
+        var operator = api.get("/actuator/health", "demo-admin-key");
+        var anyone = api.get("/actuator/health", null);
+        var tenant = api.get("/actuator/health", Api.DEMO_KEY);
 
-        assertThat(health.status()).isEqualTo(200);
-        assertThat(health.json().get("status").asText()).isEqualTo("UP");
-        assertThat(health.json().at("/components/db/status").asText()).isEqualTo("UP");
-        assertThat(health.json().at("/components/jms/status").asText()).isEqualTo("UP");
+        assertThat(operator.status()).isEqualTo(200);
+        assertThat(operator.json().get("status").asText()).isEqualTo("UP");
+        assertThat(operator.json().at("/components/db/status").asText()).isEqualTo("UP");
+        assertThat(operator.json().at("/components/jms/status").asText()).isEqualTo("UP");
+        for (var stranger : java.util.List.of(anyone, tenant)) {
+            assertThat(stranger.status()).isEqualTo(200);
+            assertThat(stranger.json().get("status").asText()).isEqualTo("UP");
+            assertThat(stranger.json().has("components")).isFalse();
+            assertThat(stranger.body()).doesNotContain("data").doesNotContain("version");
+        }
     }
 
     @Test
