@@ -4,6 +4,7 @@
     python3 bench/drills.py webhook-down      # client webhook down past the whole (short) retry schedule
     python3 bench/drills.py postgres-outage   # PostgreSQL stopped for 20 s under load (profile postgres)
     python3 bench/drills.py provider-faults   # WhatsApp API answering 500 / 429 / too slowly for 20 s
+    python3 bench/drills.py slow-bodies       # 1,000 slow-body sockets held open under a paced load of real requests
     python3 bench/drills.py all
 
 The kill -9 drill is bench/crash_drill.py. postgres-outage stops and restarts the local PostgreSQL server
@@ -34,6 +35,8 @@ class Drill:
         self.args = ["java", "-Xmx512m", "-jar", packaged_jar(), f"--server.port={self.port}",
                      f"--mehery.data-dir={os.path.join(self.work, 'data')}", "--mehery.routes=classpath:routes/*.yaml",
                      "--mehery.webhooks.allow-private-targets=true", *args]
+        if not any(a.startswith("--spring.profiles.active=") for a in args):
+            self.args.append("--spring.profiles.active=demo")
         self.env = env
         self.proc = None
         self.hook_port = free_port()
@@ -154,7 +157,7 @@ def postgres_outage():
     db = f"mehery_drill_{os.getpid()}"
     psql = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-q", "-c"]
     subprocess.run(psql + [f"CREATE DATABASE {db}"], check=True)
-    drill = Drill("postgres-outage", "--spring.profiles.active=postgres",
+    drill = Drill("postgres-outage", "--spring.profiles.active=postgres,demo",
                   f"--spring.datasource.url=jdbc:postgresql://127.0.0.1:5432/{db}")
     try:
         drill.start()
@@ -304,7 +307,178 @@ def provider_faults():
         server.shutdown()
 
 
-DRILLS = {"webhook-down": webhook_down, "postgres-outage": postgres_outage, "provider-faults": provider_faults}
+class SlowBodies:
+    """Holds `count` sockets open from 127.0.0.2, each having sent the headers of a POST declaring 1,000 bytes and one
+    byte of it, to a path that goes nowhere, to a keyed path without a key, and to a provider webhook (read before
+    anything proves who sent it). Every `period` seconds the sockets the server answered or closed are opened again,
+    as slowloris does (its default period is 15 s)."""
+
+    PATHS = ["/anything", "/api/v1/message/send", "/webhooks/whatsapp/drill-wa"]
+
+    def __init__(self, port, count, period):
+        import selectors
+        self.port, self.count, self.period = port, count, period
+        self.selector = selectors.DefaultSelector()
+        self.answers = collections.Counter()
+        self.opened = 0
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self.hold, daemon=True)
+
+    def open_one(self, n):
+        import selectors
+        import socket
+        sock = socket.socket()
+        sock.bind(("127.0.0.2", 0))  # another source than the real requests', as an attacker's would be
+        sock.connect(("127.0.0.1", self.port))
+        path = self.PATHS[n % len(self.PATHS)]
+        sock.sendall(f"POST {path} HTTP/1.1\r\nHost: drill\r\nContent-Type: application/json\r\n"
+                     f"X-Hub-Signature-256: sha256=00\r\nContent-Length: 1000\r\n\r\n{{".encode())
+        sock.setblocking(False)
+        self.selector.register(sock, selectors.EVENT_READ, n)
+        self.opened += 1
+
+    def hold(self):
+        reopen = []
+        for n in range(self.count):
+            self.open_one(n)
+        next_round = time.time() + self.period
+        while not self.stop.is_set():
+            for key, _ in self.selector.select(timeout=0.2):
+                data = b""
+                try:
+                    data = key.fileobj.recv(4096)
+                except OSError:
+                    pass
+                status = data.split(b" ", 2)[1].decode() if data.startswith(b"HTTP/") else "closed"
+                self.answers[(self.PATHS[key.data % len(self.PATHS)], status)] += 1
+                self.selector.unregister(key.fileobj)
+                key.fileobj.close()
+                reopen.append(key.data)
+            if time.time() >= next_round:
+                for n in reopen:
+                    self.open_one(n)
+                reopen = []
+                next_round += self.period
+
+    def held(self):
+        return len(self.selector.get_map())
+
+    def close(self):
+        self.stop.set()
+        self.thread.join()
+        for key in list(self.selector.get_map().values()):
+            key.fileobj.close()
+
+
+def paced_accepts(base, rate, seconds):
+    """Sandbox messages at `rate` per second for `seconds` from 4 threads; returns the latencies (ms) and failures."""
+    latencies, failures, lock = [], collections.Counter(), threading.Lock()
+    start = time.time()
+
+    def worker(w):
+        n = w
+        while True:
+            due = start + n / rate
+            if due > start + seconds or time.time() > start + seconds + 10:
+                return  # the second test: a gateway that stops answering must not stretch the drill
+            time.sleep(max(0.0, due - time.time()))
+            t0 = time.time()
+            try:
+                status, _ = call(base + "/webhooks/dummy/sandbox",
+                                 {"from": f"+1888{n % 200:07d}", "type": "text", "text": {"body": f"paced {n}"}})
+            except OSError:
+                status = "no answer in 10 s"
+            with lock:
+                if status == 200:
+                    latencies.append((time.time() - t0) * 1000)
+                else:
+                    failures[status] += 1
+            n += 4
+    workers = [threading.Thread(target=worker, args=(w,)) for w in range(4)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    return sorted(latencies), failures
+
+
+def out_dir():
+    path = os.path.join(HERE, "out")
+    os.makedirs(path, exist_ok=True)
+    return path
+
+
+def percentile(values, p):
+    return values[min(len(values) - 1, int(len(values) * p / 100))] if values else float("nan")
+
+
+def slow_bodies(count=1000, rate=20, seconds=30, period=float(os.environ.get("SLOW_BODIES_PERIOD", "15"))):
+    """1,000 slow-body sockets held open while a paced load of real requests runs: the real requests keep their
+    latency (p99 within 2x of the same load without the sockets; both measured after 15 s, the JIT's warm-up of
+    each) and health answers at once. SLOW_BODIES_PERIOD
+    (seconds, default 15 as slowloris's own) is how often the attacker opens again the sockets the server closed;
+    2 makes it a flood of new connections (about 500 a second here)."""
+    channel = "--mehery.channels.drill-wa."
+    drill = Drill("slow-bodies", f"{channel}tenant=demo", f"{channel}type=WHATSAPP", f"{channel}lane=+15550001111",
+                  f"{channel}phone-number-id=1065", f"{channel}access-token=drill-token",
+                  f"{channel}app-secret=drill-secret", f"{channel}verify-token=drill-verify")
+    try:
+        drill.start()
+        paced_accepts(drill.base, rate, 10)  # warm-up
+        quiet, quiet_failed = paced_accepts(drill.base, rate, seconds)
+        attack = SlowBodies(drill.port, count, period)
+        attack.thread.start()
+        until(lambda: attack.opened >= count, 30, step=0.2)
+        paced_accepts(drill.base, rate, 15)  # the attack's first seconds: the JIT compiles the refusals' paths
+        health = []
+
+        def probe_health():
+            while not attack.stop.is_set():
+                t0 = time.time()
+                try:
+                    status, _ = call(drill.base + "/actuator/health", timeout=10)
+                except OSError:
+                    status = "no answer in 10 s"
+                health.append(((time.time() - t0) * 1000, status))
+                time.sleep(0.5)
+        prober = threading.Thread(target=probe_health, daemon=True)
+        prober.start()
+        loaded, loaded_failed = paced_accepts(drill.base, rate, seconds)
+        held = attack.held()
+        attack.close()
+        prober.join()
+        q99, l99 = percentile(quiet, 99), percentile(loaded, 99)
+        print(f"latencies     quiet p90/p95/max {percentile(quiet, 90):.1f}/{percentile(quiet, 95):.1f}/"
+              f"{percentile(quiet, 100):.1f} ms, under attack {percentile(loaded, 90):.1f}/"
+              f"{percentile(loaded, 95):.1f}/{percentile(loaded, 100):.1f} ms")
+        slowest_health = max((h for h, _ in health), default=float("nan"))
+        health_ok = bool(health) and all(s == 200 for _, s in health)
+        answers = collections.Counter()
+        for (path, status), n in attack.answers.items():
+            answers[f"{path} {status}"] += n
+        print(f"slow sockets  {count} held open from 127.0.0.2, the closed ones opened again every {period:g} s"
+              f" (still open at the end: {held}), {attack.opened} opened in all")
+        print(f"their answers {dict(answers)}")
+        print(f"quiet         {len(quiet)} accepts at {rate}/s: p50 {percentile(quiet, 50):.1f} ms, p99 {q99:.1f} ms"
+              f" (refused {sum(quiet_failed.values())})")
+        print(f"under attack  {len(loaded)} accepts at {rate}/s: p50 {percentile(loaded, 50):.1f} ms, p99 {l99:.1f} ms"
+              f" (refused {sum(loaded_failed.values())}: {dict(loaded_failed)}); p99 ratio {l99 / q99:.2f}")
+        print(f"health        {len(health)} probes, all 200: {health_ok}, slowest {slowest_health:.1f} ms")
+        json.dump({"count": count, "rate": rate, "seconds": seconds, "period": period, "opened": attack.opened,
+                   "answers": dict(answers), "quiet_p50": percentile(quiet, 50), "quiet_p99": q99,
+                   "attack_p50": percentile(loaded, 50), "attack_p99": l99, "health_probes": len(health),
+                   "health_slowest_ms": slowest_health, "refused": sum(loaded_failed.values())},
+                  open(os.path.join(out_dir(), "slow-bodies.json"), "w"), indent=1)
+        ok = (l99 <= 2 * q99 and health_ok and slowest_health < 1000 and not loaded_failed
+              and len(loaded) == len(quiet))
+        print("PASS" if ok else "FAIL")
+        return ok
+    finally:
+        drill.close()
+
+
+DRILLS = {"webhook-down": webhook_down, "postgres-outage": postgres_outage, "provider-faults": provider_faults,
+          "slow-bodies": slow_bodies}
 
 
 if __name__ == "__main__":

@@ -608,9 +608,18 @@ def main():
     report = render(results)
     print(report)
     if not args.no_docs:
-        with open(os.path.join(ROOT, "docs", "benchmarks.md"), "w") as f:
-            f.write(report)
+        path = os.path.join(ROOT, "docs", "benchmarks.md")
+        kept = ""
+        if os.path.exists(path):  # the drills' figures, below KEPT_MARKER, are not this suite's to rewrite
+            previous = open(path).read()
+            if KEPT_MARKER in previous:
+                kept = "\n" + previous[previous.index(KEPT_MARKER):]
+        with open(path, "w") as f:
+            f.write(report + kept)
     log(f"done in {results['elapsed_s']:.0f}s; results in {work}")
+
+
+KEPT_MARKER = "<!-- kept by bench/run.py: the drills' figures below are written from their own runs -->"
 
 
 def summarize(runs):

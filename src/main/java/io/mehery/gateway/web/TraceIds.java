@@ -1,6 +1,7 @@
 package io.mehery.gateway.web;
 
-import java.util.UUID;
+import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 import org.slf4j.MDC;
@@ -16,6 +17,7 @@ public final class TraceIds {
     public static final String HEADER = "X-Trace-Id";
     public static final String CAMEL_HEADER = "breadcrumbId";
     private static final String CAMEL_MDC_KEY = "camel.breadcrumbId";
+    private static final HexFormat HEX = HexFormat.of();
     private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9._-]{8,64}");
 
     private TraceIds() {
@@ -26,10 +28,16 @@ public final class TraceIds {
         return traceId != null ? traceId : MDC.get(CAMEL_MDC_KEY);
     }
 
-    /** Keeps a caller's id when it is safe to log as it is, so one id can follow a call across systems. */
+    /**
+     * Keeps a caller's id when it is safe to log as it is, so one id can follow a call across systems. A new id
+     * needs to be unique, not secret: it comes from the thread's own generator, not from the shared, locked
+     * SecureRandom of {@code UUID.randomUUID()}, which every refused connection of a flood would queue on.
+     */
     static String adopt(String incoming) {
-        return incoming != null && SAFE.matcher(incoming).matches()
-                ? incoming
-                : UUID.randomUUID().toString().replace("-", "");
+        if (incoming != null && SAFE.matcher(incoming).matches()) {
+            return incoming;
+        }
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        return HEX.toHexDigits(random.nextLong()) + HEX.toHexDigits(random.nextLong());
     }
 }

@@ -36,6 +36,9 @@ public class UnreadBodyValve extends ValveBase implements WebServerFactoryCustom
         } finally {
             if (request.getAttribute(HttpEdgeFilter.UNREAD_BODY) != null) {
                 request.getCoyoteRequest().action(ActionCode.DISABLE_SWALLOW_INPUT, null);
+                // closing marks the exchange as failed, and Tomcat would then render the error page too: the
+                // refusal was already written, so that report is done
+                response.setErrorReported();
             }
         }
     }
