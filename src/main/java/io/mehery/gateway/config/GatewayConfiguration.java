@@ -19,37 +19,37 @@ public class GatewayConfiguration {
     @Bean
     Tenants tenants(MeheryProperties properties) {
         if (properties.tenants().isEmpty()) {
-            throw new IllegalStateException("No tenant is configured, so no client could use this gateway. Configure"
+            throw new InvalidConfiguration("No tenant is configured, so no client could use this gateway. Configure"
                     + " yours (mehery.tenants.<tenantId>.api-key, see README \"Configuration\"), or try the gateway"
                     + " with the demo tenant: --spring.profiles.active=demo");
         }
         Set<String> keys = new HashSet<>();
         properties.tenants().forEach((id, tenant) -> {
             if (tenant.apiKey() == null || tenant.apiKey().isBlank()) {
-                throw new IllegalStateException("mehery.tenants." + id + ".api-key is required");
+                throw new InvalidConfiguration("mehery.tenants." + id + ".api-key is required");
             }
             if (!keys.add(tenant.apiKey())) {
-                throw new IllegalStateException("mehery.tenants." + id + ".api-key is shared with another tenant");
+                throw new InvalidConfiguration("mehery.tenants." + id + ".api-key is shared with another tenant");
             }
             if (tenant.signingSecret() != null) {
                 try {
                     WebhookSignatures.key(tenant.signingSecret());
                 } catch (IllegalArgumentException e) {
-                    throw new IllegalStateException("mehery.tenants." + id + ".signing-secret: " + e.getMessage());
+                    throw new InvalidConfiguration("mehery.tenants." + id + ".signing-secret: " + e.getMessage());
                 }
             }
         });
         String operatorKey = properties.admin().apiKey();
         if (operatorKey != null && keys.contains(operatorKey)) {
-            throw new IllegalStateException("mehery.admin.api-key is also a tenant's api-key: the operator's key must"
+            throw new InvalidConfiguration("mehery.admin.api-key is also a tenant's api-key: the operator's key must"
                     + " be its own");
         }
         properties.channels().forEach((id, channel) -> {
             if (channel.type() == null) {
-                throw new IllegalStateException("mehery.channels." + id + ".type is required");
+                throw new InvalidConfiguration("mehery.channels." + id + ".type is required");
             }
             if (!properties.tenants().containsKey(channel.tenant())) {
-                throw new IllegalStateException("mehery.channels." + id + ".tenant names no configured tenant: "
+                throw new InvalidConfiguration("mehery.channels." + id + ".tenant names no configured tenant: "
                         + channel.tenant());
             }
         });
