@@ -18,6 +18,14 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.bean.override.mockito.MockitoSpyBean;
+
+import io.mehery.gateway.channel.dummy.SandboxOutbound;
+import io.mehery.gateway.channel.email.EmailOutbound;
+import io.mehery.gateway.channel.messenger.MessengerOutbound;
+import io.mehery.gateway.channel.sms.TwilioOutbound;
+import io.mehery.gateway.channel.telegram.TelegramOutbound;
+import io.mehery.gateway.channel.whatsapp.WhatsAppOutbound;
 
 /**
  * The whole gateway on a random port, with its embedded H2 and Artemis in a data dir of its own. Test classes
@@ -37,6 +45,24 @@ public abstract class GatewayTestSupport {
 
     @LocalServerPort
     int port;
+
+    /*
+     * Every channel's outbound bean, as a spy, so that a test can break one on purpose (OutboundFailureTest). They
+     * are spies in every test class, so that all share one running gateway; they act as the real beans unless a
+     * test stubs them, and Mockito resets them after each test.
+     */
+    @MockitoSpyBean
+    protected WhatsAppOutbound whatsAppOutbound;
+    @MockitoSpyBean
+    protected TelegramOutbound telegramOutbound;
+    @MockitoSpyBean
+    protected MessengerOutbound messengerOutbound;
+    @MockitoSpyBean
+    protected TwilioOutbound twilioOutbound;
+    @MockitoSpyBean
+    protected EmailOutbound emailOutbound;
+    @MockitoSpyBean
+    protected SandboxOutbound sandboxOutbound;
 
     protected Api api;
 

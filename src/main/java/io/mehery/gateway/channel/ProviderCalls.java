@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
@@ -14,6 +15,8 @@ import org.springframework.stereotype.Component;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.mehery.gateway.api.ApiException;
+import io.mehery.gateway.api.Envelopes;
 import io.mehery.gateway.conversation.OutboundDispatch;
 import io.mehery.gateway.store.GroupCommit;
 import io.mehery.gateway.store.MessageStore;
@@ -89,6 +92,44 @@ public class ProviderCalls {
         LOG.warn("Outbound message {} failed: {}", dispatch.messageId(), reason);
         long now = clock.millis();
         commits.run(() -> messages.fail(dispatch.messageId(), reason, now));
+    }
+
+    /**
+     * Something in the channel's outbound route broke (a mapping the channel could not make, a bug): the message
+     * fails with that reason rather than going round the queue to its dead-letter address. Trouble that may pass
+     * is thrown back for the queue to hand the message over again: a provider unavailable (no call was made, or it
+     * ended without an outcome, so the call may be made again) or the gateway's store or broker unavailable (the
+     * call's outcome may be unknown: its mark stays, so that it is not made twice).
+     */
+    public void channelFailed(@ExchangeProperty(DISPATCH) OutboundDispatch dispatch,
+            @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure) throws Exception {
+        if (failure instanceof ProviderUnavailableException) {
+            commits.run(() -> messages.endDispatch(dispatch.messageId()));
+            throw failure;
+        }
+        if (Envelopes.classify(failure).status() == 503) {
+            throw failure;
+        }
+        String reason = "The " + dispatch.channelType() + " channel could not send it: " + describe(failure);
+        LOG.warn("Outbound message {} failed in its channel's route: {}", dispatch.messageId(), reason, failure);
+        long now = clock.millis();
+        commits.run(() -> messages.failUnfinished(dispatch.messageId(), reason, now));
+    }
+
+    /** The broker gave up on the dispatch after every delivery attempt: its message fails, if nothing ended it. */
+    public void deadLettered(@Body OutboundDispatch dispatch) {
+        long now = clock.millis();
+        if (commits.write(() -> messages.failUnfinished(dispatch.messageId(), "The gateway gave up after "
+                + maxAttempts + " attempts to hand the message to its channel; its log holds each attempt's reason",
+                now))) {
+            LOG.warn("Outbound message {} reached the dead-letter queue: failed", dispatch.messageId());
+        }
+    }
+
+    private static String describe(Throwable failure) {
+        ApiException refusal = failure instanceof ApiException api ? api : null;
+        return refusal != null ? refusal.problems().get(0).description()
+                : failure.getClass().getSimpleName() + (failure.getMessage() == null ? "" : ": " + failure.getMessage());
     }
 
     private String messageId(String answer, String pointers) {

@@ -29,6 +29,14 @@ public enum ChannelType {
         };
     }
 
+    /**
+     * Whether templates are the provider's own (WhatsApp's, approved by Meta; the sandbox takes any). Every other
+     * kind renders a template from the gateway's {@code mehery.templates.<id>} text.
+     */
+    public boolean hasOwnTemplates() {
+        return this == WHATSAPP || this == DUMMY;
+    }
+
     /** Channels whose user address is a phone number (the sandbox plays one). */
     public boolean addressesByPhoneNumber() {
         return this == WHATSAPP || this == SMS || this == DUMMY;

@@ -25,6 +25,7 @@ import io.mehery.gateway.api.model.MessageSendRequest;
 import io.mehery.gateway.api.model.MessageType;
 import io.mehery.gateway.api.model.SendReceipt;
 import io.mehery.gateway.channel.ProviderCalls;
+import io.mehery.gateway.channel.TemplateTexts;
 import io.mehery.gateway.config.MeheryProperties.Channel;
 import io.mehery.gateway.security.Channels;
 import io.mehery.gateway.store.ContactRecord;
@@ -59,12 +60,13 @@ public class OutboundMessages {
     private final CamelContext camel;
     private final ObjectMapper json;
     private final Clock clock;
+    private final TemplateTexts templates;
 
     public OutboundMessages(Channels channels, Conversations conversations, ContactStore contacts,
             MessageStore messages, GroupCommit commits, Outbox outbox,
             @Value("${mehery.queues.outbound}") String outboundQueue,
             @Value("${mehery.providers.timeout:20s}") Duration providerTimeout, CamelContext camel, ObjectMapper json,
-            Clock clock) {
+            Clock clock, TemplateTexts templates) {
         this.channels = channels;
         this.conversations = conversations;
         this.contacts = contacts;
@@ -76,6 +78,7 @@ public class OutboundMessages {
         this.camel = camel;
         this.json = json;
         this.clock = clock;
+        this.templates = templates;
     }
 
     public Accepted accept(@ExchangeProperty(ApiRequestGate.TENANT) String tenantId,
@@ -179,8 +182,14 @@ public class OutboundMessages {
             case TEXT -> ApiException.require(request.text() != null && request.text().body() != null, part + ".body");
             case LOCATION -> ApiException.require(request.location() != null, part);
             case CONTACTS -> ApiException.require(request.contacts() != null && !request.contacts().isEmpty(), part);
-            case TEMPLATE -> ApiException.require(request.template() != null && request.template().id() != null,
-                    part + ".id");
+            case TEMPLATE -> {
+                ApiException.require(request.template() != null && request.template().id() != null, part + ".id");
+                if (!channel.type().hasOwnTemplates() && !templates.has(request.template().id())) {
+                    throw ApiException.badRequest("UNKNOWN_TEMPLATE", "template.id", "No template '"
+                            + request.template().id() + "' is configured for " + channel.type()
+                            + " channels (mehery.templates." + request.template().id() + ")");
+                }
+            }
             case OPTIN, OPTOUT -> {
                 return;
             }

@@ -74,9 +74,21 @@ public class MessageStore {
 
     /** The provider refused or could not deliver the message: FAILED, with its reason. */
     public void fail(String messageId, String failure, long at) {
-        jdbc.update("UPDATE message SET status = 'FAILED', failure = ? WHERE id = ?",
-                failure == null || failure.length() <= 2000 ? failure : failure.substring(0, 2000), messageId);
+        jdbc.update("UPDATE message SET status = 'FAILED', failure = ? WHERE id = ?", truncate(failure), messageId);
         stamp(messageId, "FAILED", at);
+    }
+
+    /**
+     * FAILED with its reason, unless the message got past accepted already (a send that went through and then
+     * failed to be recorded must not be reported failed); true when it was failed now.
+     */
+    public boolean failUnfinished(String messageId, String failure, long at) {
+        boolean failed = jdbc.update("UPDATE message SET status = 'FAILED', failure = ? WHERE id = ?"
+                + " AND status = 'ACCEPTED'", truncate(failure), messageId) == 1;
+        if (failed) {
+            stamp(messageId, "FAILED", at);
+        }
+        return failed;
     }
 
     /** Stamps a status the message reached without making it the current one: a receipt that arrived late. */
@@ -120,5 +132,9 @@ public class MessageStore {
     private void insertStamp(String messageId, String status, long at) {
         jdbc.update("INSERT INTO message_stamp (message_id, status, stamped_at) VALUES (?, ?, ?)", messageId, status,
                 at);
+    }
+
+    private static String truncate(String failure) {
+        return failure == null || failure.length() <= 2000 ? failure : failure.substring(0, 2000);
     }
 }

@@ -95,13 +95,21 @@ public class EmailOutbound {
         return "<" + dispatch.messageId() + "@mehery.gateway>";
     }
 
-    /** Fetches the file at the media's link and attaches it; a link inside the network is refused like a webhook. */
+    /**
+     * Fetches the file at the media's link and attaches it; a link inside the network is refused like a webhook.
+     * A link that answers 5xx or 429, or not at all, is tried again later (the outbound queue hands the message over
+     * again); any other answer fails the message.
+     */
     private void attach(Exchange exchange, Media media) {
         URI link = URI.create(media.link());
         WebhookTargets.requirePublicHost(link.getHost(), properties.webhooks().allowPrivateTargets());
         try {
             HttpResponse<byte[]> file = http.send(HttpRequest.newBuilder(link).timeout(Duration.ofSeconds(60)).GET()
                     .build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (file.statusCode() >= 500 || file.statusCode() == 429) {
+                throw new ProviderCalls.ProviderUnavailableException("the attachment at " + link + " answered "
+                        + file.statusCode() + "; fetching it again later");
+            }
             if (file.statusCode() / 100 != 2 || file.body().length > maxAttachment) {
                 throw new IllegalStateException("the attachment at " + link + " answered " + file.statusCode()
                         + " with " + file.body().length + " bytes");
@@ -112,7 +120,8 @@ public class EmailOutbound {
             exchange.getMessage(AttachmentMessage.class).addAttachment(name.isEmpty() ? "attachment" : name,
                     new DataHandler(new ByteArrayDataSource(file.body(), mime)));
         } catch (IOException e) {
-            throw new IllegalStateException("the attachment at " + link + " could not be fetched", e);
+            throw new ProviderCalls.ProviderUnavailableException("the attachment at " + link
+                    + " could not be fetched (" + e + "); fetching it again later");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while fetching " + link, e);
