@@ -19,6 +19,7 @@ import io.mehery.gateway.api.ApiException;
 import io.mehery.gateway.api.Envelopes;
 import io.mehery.gateway.conversation.OutboundDispatch;
 import io.mehery.gateway.store.GroupCommit;
+import io.mehery.gateway.store.MessageStatus;
 import io.mehery.gateway.store.MessageStore;
 
 /**
@@ -75,7 +76,7 @@ public class ProviderCalls {
 
     /** The provider took the message: SENT, with the id the provider gave it. */
     public void sent(OutboundDispatch dispatch, String providerMessageId, long at) {
-        commits.run(() -> messages.advance(dispatch.messageId(), "SENT", providerMessageId, at));
+        commits.run(() -> messages.advance(dispatch.messageId(), MessageStatus.SENT, providerMessageId, at));
     }
 
     /**

@@ -12,6 +12,7 @@ import io.mehery.gateway.config.MeheryProperties.Channel;
 import io.mehery.gateway.delivery.CallbackPlanner;
 import io.mehery.gateway.store.GroupCommit;
 import io.mehery.gateway.store.MessageRecord;
+import io.mehery.gateway.store.MessageStatus;
 import io.mehery.gateway.store.MessageStore;
 
 /**
@@ -23,7 +24,6 @@ import io.mehery.gateway.store.MessageStore;
 @Service
 public class InboundMessages {
 
-    public static final String RECEIVED = "RECEIVED";
 
     private final Conversations conversations;
     private final MessageStore messages;
@@ -47,7 +47,7 @@ public class InboundMessages {
      */
     public Accepted receive(String channelId, Channel channel, String from, String name, String type, Object part,
             String text, String messageIdExt, String actionCode) {
-        var draft = new Conversations.Draft(MessageRecord.Direction.INBOUND, type, RECEIVED, text,
+        var draft = new Conversations.Draft(MessageRecord.Direction.INBOUND, type, MessageStatus.RECEIVED.name(), text,
                 part == null ? null : json.valueToTree(part).toString(), false, messageIdExt);
         return commits.write(() -> {
             Conversations.Appended appended;

@@ -32,6 +32,7 @@ import io.mehery.gateway.store.ContactRecord;
 import io.mehery.gateway.store.ContactStore;
 import io.mehery.gateway.store.GroupCommit;
 import io.mehery.gateway.store.MessageRecord;
+import io.mehery.gateway.store.MessageStatus;
 import io.mehery.gateway.store.MessageStore;
 import io.mehery.gateway.store.Outbox;
 
@@ -43,8 +44,6 @@ import io.mehery.gateway.store.Outbox;
 @Component("outboundMessages")
 public class OutboundMessages {
 
-    public static final String ACCEPTED = "ACCEPTED";
-    public static final String RECORDED = "RECORDED";
     private static final Pattern E164 = Pattern.compile("\\+?[1-9][0-9]{6,14}");
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
 
@@ -91,8 +90,8 @@ public class OutboundMessages {
         JsonNode content = contentOf(request);
         boolean masked = request.masked();
         String text = textOf(request);
-        String status = type.isConsent() ? RECORDED : ACCEPTED;
-        var draft = new Conversations.Draft(MessageRecord.Direction.OUTBOUND, type.json(), status,
+        MessageStatus status = type.isConsent() ? MessageStatus.RECORDED : MessageStatus.ACCEPTED;
+        var draft = new Conversations.Draft(MessageRecord.Direction.OUTBOUND, type.json(), status.name(),
                 masked ? Masking.mask(text) : text,
                 content == null ? null : (masked ? Masking.mask(content) : content).toString(), masked, null);
         String name = request.to() == null ? null : request.to().name();

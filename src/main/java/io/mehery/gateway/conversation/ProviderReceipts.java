@@ -1,7 +1,5 @@
 package io.mehery.gateway.conversation;
 
-import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 import org.slf4j.Logger;
@@ -11,6 +9,7 @@ import org.springframework.stereotype.Service;
 import io.mehery.gateway.store.ContactStore;
 import io.mehery.gateway.store.GroupCommit;
 import io.mehery.gateway.store.MessageRecord;
+import io.mehery.gateway.store.MessageStatus;
 import io.mehery.gateway.store.MessageStore;
 
 /**
@@ -21,8 +20,6 @@ import io.mehery.gateway.store.MessageStore;
 @Service
 public class ProviderReceipts {
 
-    public static final String FAILED = "FAILED";
-    private static final List<String> PROGRESS = List.of(OutboundMessages.ACCEPTED, "SENT", "DELIVERED", "READ");
     private static final Logger LOG = LoggerFactory.getLogger(ProviderReceipts.class);
 
     private final MessageStore messages;
@@ -39,30 +36,28 @@ public class ProviderReceipts {
     public void readUpTo(String tenantId, String channelId, String userAddress, long watermark) {
         commits.run(() -> contacts.find(tenantId, channelId, userAddress).ifPresent(contact -> messages
                 .unreadSentBefore(contact.id(), watermark)
-                .forEach(id -> messages.advance(id, "READ", null, watermark))));
+                .forEach(id -> messages.advance(id, MessageStatus.READ, null, watermark))));
     }
 
     /** @return false when no message of the channel has that provider id (not sent by this gateway) */
-    public boolean apply(String tenantId, String channelId, String messageIdExt, String status, long at,
+    public boolean apply(String tenantId, String channelId, String messageIdExt, MessageStatus status, long at,
             String failure) {
         return commits.write(() -> record(tenantId, channelId, messageIdExt, status, at, failure));
     }
 
-    private boolean record(String tenantId, String channelId, String messageIdExt, String status, long at,
+    private boolean record(String tenantId, String channelId, String messageIdExt, MessageStatus reached, long at,
             String failure) {
         Optional<MessageRecord> found = messages.findByExternalId(tenantId, channelId,
                 MessageRecord.Direction.OUTBOUND, messageIdExt);
         if (found.isEmpty()) {
-            LOG.info("Receipt '{}' for unknown message {} on channel {}", status, messageIdExt, channelId);
+            LOG.info("Receipt '{}' for unknown message {} on channel {}", reached, messageIdExt, channelId);
             return false;
         }
         MessageRecord message = found.get();
-        String reached = status.toUpperCase(Locale.ROOT);
-        if (FAILED.equals(reached)) {
-            messages.fail(message.id(), failure, at);
-        } else if (FAILED.equals(message.status())
-                || PROGRESS.indexOf(reached) <= PROGRESS.indexOf(message.status())) {
+        if (!MessageStatus.valueOf(message.status()).movesTo(reached)) {
             messages.stampOnly(message.id(), reached, at);
+        } else if (reached == MessageStatus.FAILED) {
+            messages.fail(message.id(), failure, at);
         } else {
             messages.advance(message.id(), reached, null, at);
         }

@@ -19,6 +19,7 @@ import io.mehery.gateway.config.MeheryProperties;
 import io.mehery.gateway.store.ContactRecord;
 import io.mehery.gateway.store.ContactStore;
 import io.mehery.gateway.store.MessageRecord;
+import io.mehery.gateway.store.MessageStatus;
 import io.mehery.gateway.store.MessageStore;
 import io.mehery.gateway.store.SessionStore;
 
@@ -72,7 +73,7 @@ public class SessionHistory {
         return new SessionMessage(null, attachments(m), null, contact,
                 m.failure() == null ? List.of() : List.of(m.failure()), m.id(), m.messageIdExt(), null,
                 Map.of("direction", direction, "channelId", m.channelId(), "masked", m.masked()), contact.name(),
-                null, null, m.sender(), m.sessionId(), stamps, m.status().toLowerCase(java.util.Locale.ROOT),
+                null, null, m.sender(), m.sessionId(), stamps, MessageStatus.valueOf(m.status()).json(),
                 Tags.NONE, null, templateId, m.text(), m.createdAt(), m.type());
     }
 

@@ -46,10 +46,10 @@ public class MessageStore {
     }
 
     /** Moves the message to a status and stamps when it got there; a status it already reached keeps its stamp. */
-    public void advance(String messageId, String status, String messageIdExt, long at) {
+    public void advance(String messageId, MessageStatus status, String messageIdExt, long at) {
         jdbc.update("UPDATE message SET status = ?, message_id_ext = COALESCE(?, message_id_ext) WHERE id = ?",
-                status, messageIdExt, messageId);
-        stamp(messageId, status, at);
+                status.name(), messageIdExt, messageId);
+        stamp(messageId, status.name(), at);
     }
 
     /**
@@ -57,13 +57,14 @@ public class MessageStore {
      * accepted and in no call, so a dispatch handed over twice calls the provider once.
      */
     public boolean startDispatch(String messageId, long now) {
-        return jdbc.update("UPDATE message SET dispatching_since = ? WHERE id = ? AND status = 'ACCEPTED'"
-                + " AND dispatching_since IS NULL", now, messageId) == 1;
+        return jdbc.update("UPDATE message SET dispatching_since = ? WHERE id = ? AND status = '" + MessageStatus.ACCEPTED
+                + "' AND dispatching_since IS NULL", now, messageId) == 1;
     }
 
     /** When the provider call of a still accepted message began; empty when it is not accepted or in no call. */
     public Optional<Long> dispatchingSince(String messageId) {
-        return jdbc.queryForList("SELECT dispatching_since FROM message WHERE id = ? AND status = 'ACCEPTED'"
+        return jdbc.queryForList("SELECT dispatching_since FROM message WHERE id = ? AND status = '"
+                + MessageStatus.ACCEPTED + "'"
                 + " AND dispatching_since IS NOT NULL", Long.class, messageId).stream().findFirst();
     }
 
@@ -74,8 +75,9 @@ public class MessageStore {
 
     /** The provider refused or could not deliver the message: FAILED, with its reason. */
     public void fail(String messageId, String failure, long at) {
-        jdbc.update("UPDATE message SET status = 'FAILED', failure = ? WHERE id = ?", truncate(failure), messageId);
-        stamp(messageId, "FAILED", at);
+        jdbc.update("UPDATE message SET status = ?, failure = ? WHERE id = ?", MessageStatus.FAILED.name(),
+                truncate(failure), messageId);
+        stamp(messageId, MessageStatus.FAILED.name(), at);
     }
 
     /**
@@ -83,23 +85,24 @@ public class MessageStore {
      * failed to be recorded must not be reported failed); true when it was failed now.
      */
     public boolean failUnfinished(String messageId, String failure, long at) {
-        boolean failed = jdbc.update("UPDATE message SET status = 'FAILED', failure = ? WHERE id = ?"
-                + " AND status = 'ACCEPTED'", truncate(failure), messageId) == 1;
+        boolean failed = jdbc.update("UPDATE message SET status = ?, failure = ? WHERE id = ? AND status = ?",
+                MessageStatus.FAILED.name(), truncate(failure), messageId, MessageStatus.ACCEPTED.name()) == 1;
         if (failed) {
-            stamp(messageId, "FAILED", at);
+            stamp(messageId, MessageStatus.FAILED.name(), at);
         }
         return failed;
     }
 
     /** Stamps a status the message reached without making it the current one: a receipt that arrived late. */
-    public void stampOnly(String messageId, String status, long at) {
-        stamp(messageId, status, at);
+    public void stampOnly(String messageId, MessageStatus status, long at) {
+        stamp(messageId, status.name(), at);
     }
 
     /** The contact's outbound messages sent up to {@code watermark} and not yet read: what a read watermark covers. */
     public List<String> unreadSentBefore(String contactId, long watermark) {
         return jdbc.queryForList("SELECT id FROM message WHERE contact_id = ? AND direction = 'OUTBOUND'"
-                + " AND status IN ('SENT', 'DELIVERED') AND created_at <= ?", String.class, contactId, watermark);
+                + " AND status IN ('" + MessageStatus.SENT + "', '" + MessageStatus.DELIVERED + "') AND created_at <= ?",
+                String.class, contactId, watermark);
     }
 
     /** The session's messages, oldest first; the index on (session_id, created_at, seq) keeps this to its size. */

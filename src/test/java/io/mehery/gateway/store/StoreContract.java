@@ -136,9 +136,9 @@ abstract class StoreContract {
         messages.insert(in);
         messages.insert(out);
 
-        messages.advance(out.id(), "SENT", "wamid.9", T0 + 5);
-        messages.advance(out.id(), "DELIVERED", null, T0 + 9);
-        messages.advance(out.id(), "SENT", null, T0 + 20);
+        messages.advance(out.id(), MessageStatus.SENT, "wamid.9", T0 + 5);
+        messages.advance(out.id(), MessageStatus.DELIVERED, null, T0 + 9);
+        messages.advance(out.id(), MessageStatus.SENT, null, T0 + 20);
 
         assertThat(messages.inSession(session)).extracting(MessageRecord::id).containsExactly(in.id(), out.id());
         MessageRecord sent = messages.find(out.id()).orElseThrow();

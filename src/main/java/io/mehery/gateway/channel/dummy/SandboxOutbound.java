@@ -9,6 +9,7 @@ import org.springframework.stereotype.Component;
 
 import io.mehery.gateway.conversation.OutboundDispatch;
 import io.mehery.gateway.store.GroupCommit;
+import io.mehery.gateway.store.MessageStatus;
 import io.mehery.gateway.store.MessageStore;
 
 /**
@@ -18,8 +19,6 @@ import io.mehery.gateway.store.MessageStore;
 @Component("sandboxOutbound")
 public class SandboxOutbound {
 
-    public static final String SENT = "SENT";
-    public static final String DELIVERED = "DELIVERED";
     private static final Logger LOG = LoggerFactory.getLogger(SandboxOutbound.class);
 
     private final MessageStore messages;
@@ -38,8 +37,8 @@ public class SandboxOutbound {
             return;
         }
         commits.run(() -> {
-            messages.advance(dispatch.messageId(), SENT, "sandbox-" + dispatch.messageId(), clock.millis());
-            messages.advance(dispatch.messageId(), DELIVERED, null, clock.millis());
+            messages.advance(dispatch.messageId(), MessageStatus.SENT, "sandbox-" + dispatch.messageId(), clock.millis());
+            messages.advance(dispatch.messageId(), MessageStatus.DELIVERED, null, clock.millis());
         });
     }
 }

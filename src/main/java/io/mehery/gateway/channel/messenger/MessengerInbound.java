@@ -17,6 +17,7 @@ import io.mehery.gateway.config.MeheryProperties.Channel;
 import io.mehery.gateway.conversation.Accepted;
 import io.mehery.gateway.conversation.InboundMessages;
 import io.mehery.gateway.conversation.ProviderReceipts;
+import io.mehery.gateway.store.MessageStatus;
 import io.mehery.gateway.security.Channels;
 import io.mehery.gateway.store.GroupCommit;
 
@@ -67,7 +68,7 @@ public class MessengerInbound {
                 ApiException.require(!user.isEmpty(), "entry.messaging.sender.id");
                 if (event.has("delivery")) {
                     for (JsonNode mid : event.at("/delivery/mids")) {
-                        receipts.apply(channel.tenant(), channelId, mid.asText(), "DELIVERED",
+                        receipts.apply(channel.tenant(), channelId, mid.asText(), MessageStatus.DELIVERED,
                                 event.path("timestamp").asLong(), null);
                     }
                     receiptCount++;

@@ -4,8 +4,8 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;
@@ -20,6 +20,7 @@ import io.mehery.gateway.conversation.Accepted;
 import io.mehery.gateway.conversation.InboundMessages;
 import io.mehery.gateway.conversation.ProviderReceipts;
 import io.mehery.gateway.security.Channels;
+import io.mehery.gateway.store.MessageStatus;
 import io.mehery.gateway.web.HttpEdgeFilter;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -55,8 +56,8 @@ public class TwilioInbound {
         String status = parameters.get("MessageStatus");
         if (status != null && !"received".equals(status)) {
             String error = parameters.get("ErrorCode");
-            receipts.apply(channel.tenant(), channelId, sid, receiptOf(status), clock.millis(),
-                    error == null ? null : "Twilio error " + error);
+            receiptOf(status).ifPresent(reached -> receipts.apply(channel.tenant(), channelId, sid, reached,
+                    clock.millis(), error == null ? null : "Twilio error " + error));
             return Accepted.of(Map.of("receipt", sid));
         }
         String from = parameters.get("From");
@@ -72,12 +73,12 @@ public class TwilioInbound {
         return inbound.receive(channelId, channel, from, null, "text", new Text(body, null), body, sid, null);
     }
 
-    /** Twilio's statuses in the gateway's terms: undelivered is a failure, queued and sending change nothing. */
-    private static String receiptOf(String status) {
+    /** Twilio's statuses in the gateway's terms: undelivered is a failure; queued and sending say it was sent. */
+    private static Optional<MessageStatus> receiptOf(String status) {
         return switch (status) {
-            case "undelivered", "failed" -> ProviderReceipts.FAILED;
-            case "queued", "accepted", "sending", "scheduled" -> "SENT";
-            default -> status.toUpperCase(Locale.ROOT);
+            case "undelivered", "failed" -> Optional.of(MessageStatus.FAILED);
+            case "queued", "accepted", "sending", "scheduled" -> Optional.of(MessageStatus.SENT);
+            default -> MessageStatus.named(status);
         };
     }
 

@@ -21,6 +21,7 @@ import io.mehery.gateway.conversation.InboundMessages;
 import io.mehery.gateway.conversation.ProviderReceipts;
 import io.mehery.gateway.security.Channels;
 import io.mehery.gateway.store.GroupCommit;
+import io.mehery.gateway.store.MessageStatus;
 
 /**
  * The WhatsApp Cloud API webhook of a channel: the handshake, then signed notifications, each holding entries of
@@ -96,8 +97,8 @@ public class WhatsAppInbound {
 
     private void receipt(String channelId, Channel channel, JsonNode status) {
         long at = status.hasNonNull("timestamp") ? status.path("timestamp").asLong() * 1000 : clock.millis();
-        receipts.apply(channel.tenant(), channelId, status.path("id").asText(), status.path("status").asText(), at,
-                failure(status.path("errors")));
+        MessageStatus.named(status.path("status").asText()).ifPresent(reached -> receipts.apply(channel.tenant(),
+                channelId, status.path("id").asText(), reached, at, failure(status.path("errors"))));
     }
 
     private static String failure(JsonNode errors) {
