@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,7 +24,9 @@ import com.atlassian.oai.validator.model.SimpleRequest;
 import com.atlassian.oai.validator.report.LevelResolver;
 import com.atlassian.oai.validator.report.ValidationReport;
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 
 import io.mehery.gateway.security.Tenants;
 import io.swagger.v3.oas.models.OpenAPI;
@@ -79,9 +82,9 @@ public class ApiRequestGate implements RestClientRequestValidator {
             }
             exchange.setProperty(TENANT, tenant.get());
         }
-        if (!isOneJsonDocument(exchange)) {
-            return refuse(exchange, ApiException.badRequest("INVALID_JSON", "body",
-                    "The body must be exactly one JSON document; something follows the first one"), path);
+        Optional<ApiException> notJson = jsonBodyProblem(exchange);
+        if (notJson.isPresent()) {
+            return refuse(exchange, notJson.get(), path);
         }
         ValidationReport report = current.validator.validateRequest(toValidatorRequest(exchange, method, path));
         if (report.hasErrors()) {
@@ -98,25 +101,35 @@ public class ApiRequestGate implements RestClientRequestValidator {
                 java.nio.charset.StandardCharsets.UTF_8));
     }
 
-    /** False for a JSON body with more after its first value ({@code {...} {"x":1}}), which parsers ignore. */
-    private static boolean isOneJsonDocument(Exchange exchange) {
+    /**
+     * What is wrong with a JSON body, in our words and where: not JSON at all (with the line and column), or more
+     * after its first value ({@code {...} {"x":1}}), which parsers would otherwise ignore.
+     */
+    private static Optional<ApiException> jsonBodyProblem(Exchange exchange) {
         String contentType = exchange.getMessage().getHeader(Exchange.CONTENT_TYPE, "", String.class);
-        if (!contentType.toLowerCase(Locale.ROOT).contains("json")) {
-            return true;
-        }
         String body = MessageHelper.extractBodyAsString(exchange.getMessage());
-        if (body == null || body.isBlank()) {
-            return true;
+        if (!contentType.toLowerCase(Locale.ROOT).contains("json") || body == null || body.isBlank()) {
+            return Optional.empty();
         }
         try (JsonParser parser = JSON.createParser(body)) {
-            if (parser.nextToken() == null) {
-                return true;
-            }
+            parser.nextToken();
             parser.skipChildren();
-            return parser.nextToken() == null;
-        } catch (IOException malformed) {
-            return true; // the contract validation names what is malformed
+            if (parser.nextToken() != null) {
+                return Optional.of(ApiException.badRequest("INVALID_JSON", "body", "The body must be exactly one"
+                        + " JSON document; something follows the first one at " + where(parser.currentLocation())));
+            }
+            return Optional.empty();
+        } catch (JsonProcessingException malformed) {
+            return Optional.of(ApiException.badRequest("INVALID_JSON", "body", "The body is not valid JSON: "
+                    + malformed.getOriginalMessage() + ", at " + where(malformed.getLocation())));
+        } catch (IOException unreadable) {
+            return Optional.of(ApiException.badRequest("INVALID_JSON", "body", "The body could not be read as JSON"));
         }
+    }
+
+    private static String where(JsonLocation location) {
+        return location == null ? "an unknown place"
+                : "line " + location.getLineNr() + ", column " + location.getColumnNr();
     }
 
     private static SimpleRequest toValidatorRequest(Exchange exchange, String method, String path) {

@@ -25,9 +25,13 @@ class BadInputTest extends GatewayTestSupport {
     @ParameterizedTest
     @MethodSource("postEndpoints")
     void malformedJsonIsA400NamingTheBody(String path) {
-        var reply = api.post(path, Api.DEMO_KEY, "{\"channelId\": \"sandbox\", ");
+        var reply = api.post(path, Api.DEMO_KEY, "{\"channelId\": \"sandbox\",\n  \"to\": }");
 
         assertEnvelopeError(reply, 400);
+        assertThat(reply.errorCode()).isEqualTo("INVALID_JSON");
+        String description = reply.json().at("/errors/0/description").asText();
+        assertThat(description).startsWith("The body is not valid JSON").contains("line 2, column 9")
+                .doesNotContain("Source").doesNotContain("REDACTED").doesNotContain("StreamReadFeature");
     }
 
     @ParameterizedTest
