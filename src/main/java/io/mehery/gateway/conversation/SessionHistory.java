@@ -1,5 +1,6 @@
 package io.mehery.gateway.conversation;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -12,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mehery.gateway.api.ApiException;
 import io.mehery.gateway.api.ApiRequestGate;
+import io.mehery.gateway.api.model.Location;
 import io.mehery.gateway.api.model.Media;
 import io.mehery.gateway.api.model.SessionMessage;
 import io.mehery.gateway.api.model.Tags;
@@ -72,9 +74,21 @@ public class SessionHistory {
         String templateId = "template".equals(m.type()) ? field(m.content(), "id") : null;
         return new SessionMessage(null, attachments(m), null, contact,
                 m.failure() == null ? List.of() : List.of(m.failure()), m.id(), m.messageIdExt(), null,
-                Map.of("direction", direction, "channelId", m.channelId(), "masked", m.masked()), contact.name(),
+                meta(m, direction), contact.name(),
                 null, null, m.sender(), m.sessionId(), stamps, MessageStatus.valueOf(m.status()).json(),
                 Tags.NONE, null, templateId, m.text(), m.createdAt(), m.type());
+    }
+
+    /** Where the message went and how; a location keeps its coordinates and address here (text has its name). */
+    private Map<String, Object> meta(MessageRecord m, String direction) {
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("direction", direction);
+        meta.put("channelId", m.channelId());
+        meta.put("masked", m.masked());
+        if ("location".equals(m.type()) && m.content() != null) {
+            meta.put("location", read(m.content(), Location.class));
+        }
+        return meta;
     }
 
     private List<SessionMessage.Attachment> attachments(MessageRecord m) {

@@ -1,12 +1,14 @@
 package io.mehery.gateway.delivery;
 
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
 import org.springframework.stereotype.Component;
 
+import io.mehery.gateway.api.ApiException;
 import io.mehery.gateway.api.ApiRequestGate;
 import io.mehery.gateway.api.model.ConfigValue;
 import io.mehery.gateway.api.model.WebhookRequest;
@@ -14,7 +16,7 @@ import io.mehery.gateway.config.MeheryProperties;
 import io.mehery.gateway.store.GroupCommit;
 import io.mehery.gateway.store.WebhookStore;
 
-/** config/webhook: where a tenant's callbacks go. */
+/** config/webhook: where a tenant's callbacks go, set and read. */
 @Component("clientWebhooks")
 public class ClientWebhooks {
 
@@ -40,5 +42,31 @@ public class ClientWebhooks {
         // has its deliveries waiting, for the route to send on
         commits.run(() -> webhooks.save(tenantId, url, clock.millis()));
         return new ConfigValue(DESCRIPTION, KEY, false, Map.of("url", url));
+    }
+
+    /**
+     * The webhook that is set, and whether callbacks go to it: not when it answered 410 Gone (until it is set
+     * again), nor when its target is refused now ({@code allow-private-targets} turned off since it was set).
+     */
+    public ConfigValue current(@ExchangeProperty(ApiRequestGate.TENANT) String tenantId) {
+        WebhookStore.StoredWebhook stored = webhooks.current(tenantId).orElseThrow(() -> ApiException.notFound(
+                "WEBHOOK_NOT_SET", null, "No webhook is set for this tenant; POST /api/v1/config/webhook sets one"));
+        String disabledBecause = null;
+        if (stored.disabledAt() != null) {
+            disabledBecause = "The webhook answered 410 Gone; callbacks wait until it is set again";
+        } else {
+            try {
+                WebhookTargets.check(stored.url(), properties.webhooks().allowPrivateTargets());
+            } catch (ApiException refused) {
+                disabledBecause = "Callbacks to it are refused: " + refused.problems().get(0).description();
+            }
+        }
+        Map<String, Object> value = new LinkedHashMap<>();
+        value.put("url", stored.url());
+        value.put("setAt", stored.setAt());
+        value.put("disabled", disabledBecause != null);
+        value.put("disabledAt", stored.disabledAt());
+        value.put("disabledReason", disabledBecause);
+        return new ConfigValue(DESCRIPTION, KEY, false, value);
     }
 }

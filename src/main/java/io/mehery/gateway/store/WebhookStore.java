@@ -33,6 +33,17 @@ public class WebhookStore {
                 String.class, tenantId).stream().findFirst();
     }
 
+    /** The tenant's webhook as stored, disabled or not. */
+    public Optional<StoredWebhook> current(String tenantId) {
+        return jdbc.query("SELECT url, updated_at, disabled_at FROM client_webhook WHERE tenant_id = ?",
+                (rs, n) -> new StoredWebhook(rs.getString(1), rs.getLong(2), (Long) rs.getObject(3, Long.class)),
+                tenantId).stream().findFirst();
+    }
+
+    /** A webhook as stored: {@code disabledAt} is set when it answered 410 Gone, until it is set again. */
+    public record StoredWebhook(String url, long setAt, Long disabledAt) {
+    }
+
     /** Stops callbacks to the tenant's webhook until it is set again. */
     public void disable(String tenantId, String url, long now) {
         jdbc.update("UPDATE client_webhook SET disabled_at = ? WHERE tenant_id = ? AND url = ?", now, tenantId, url);

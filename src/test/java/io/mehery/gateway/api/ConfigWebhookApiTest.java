@@ -28,6 +28,18 @@ class ConfigWebhookApiTest extends GatewayTestSupport {
         assertThat(data.get("description").asText()).contains("/api/v1/message/receive");
         assertThat(data.get("value").get("url").asText()).isEqualTo("https://203.0.113.10/mehery");
         assertThat(webhooks.find("acme")).contains("https://203.0.113.10/mehery");
+        var shown = api.get("/api/v1/config/webhook", Api.ACME_KEY).data().get("value");
+        assertThat(shown.get("url").asText()).isEqualTo("https://203.0.113.10/mehery");
+        assertThat(shown.get("disabled").asBoolean()).isFalse();
+        assertThat(shown.get("setAt").asLong()).isPositive();
+    }
+
+    @Test
+    void aTenantWithoutAWebhookIsToldSo() {
+        var reply = api.get("/api/v1/config/webhook", "unset-key");
+
+        assertThat(reply.status()).isEqualTo(404);
+        assertThat(reply.errorCode()).isEqualTo("WEBHOOK_NOT_SET");
     }
 
     @ParameterizedTest

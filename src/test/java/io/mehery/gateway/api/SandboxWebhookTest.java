@@ -53,7 +53,8 @@ class SandboxWebhookTest extends GatewayTestSupport {
                 {"from":"%s","type":"image","image":{"id":"m1","link":"https://cdn.example.com/p.jpg",
                  "mime_type":"image/jpeg","sha256":"abc","caption":"receipt"}}""".formatted(phone));
         var location = api.post("/webhooks/dummy/sandbox", Api.DEMO_KEY, """
-                {"from":"%s","type":"location","location":{"latitude":"52.5","longitude":"13.4","name":"Home"}}"""
+                {"from":"%s","type":"location","location":{"latitude":"52.5","longitude":"13.4","name":"Home",
+                 "address":"1 Main St"}}"""
                 .formatted(phone));
 
         assertThat(image.status()).as(image.body()).isEqualTo(200);
@@ -63,7 +64,10 @@ class SandboxWebhookTest extends GatewayTestSupport {
         JsonNode stored = history.json().get("results").get(0);
         assertThat(stored.get("attachments").get(0).get("mediaMimeType").asText()).isEqualTo("image/jpeg");
         assertThat(stored.get("attachments").get(0).get("mediaId").asText()).isEqualTo("m1");
-        assertThat(history.data().get("text").asText()).isEqualTo("Home");
+        assertThat(history.data().get("text").asText()).isEqualTo("Home, 1 Main St");
+        assertThat(history.data().at("/meta/location/latitude").asText()).isEqualTo("52.5");
+        assertThat(history.data().at("/meta/location/longitude").asText()).isEqualTo("13.4");
+        assertThat(history.data().at("/meta/location/address").asText()).isEqualTo("1 Main St");
     }
 
     @Test

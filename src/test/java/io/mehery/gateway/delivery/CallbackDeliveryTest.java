@@ -211,6 +211,10 @@ class CallbackDeliveryTest extends GatewayTestSupport {
         await().atMost(PATIENCE).until(() -> log("gone", "WAITING").size() == 2);
         assertThat(receiver.received("gone", CONTACT_INFO)).hasSize(1);
         assertThat(receiver.received("gone", MESSAGE_RECEIVE)).isEmpty();
+        var shown = api.get("/api/v1/config/webhook", "gone-key").data().get("value");
+        assertThat(shown.get("url").asText()).isEqualTo(receiver.baseUrl("gone"));
+        assertThat(shown.get("disabled").asBoolean()).isTrue();
+        assertThat(shown.get("disabledReason").asText()).contains("410 Gone");
 
         receiver.reset();
         receiver.answerAll("gone", aResponse().withStatus(200));
@@ -218,6 +222,7 @@ class CallbackDeliveryTest extends GatewayTestSupport {
 
         await().atMost(PATIENCE).until(() -> delivered("gone").size() == 2);
         assertThat(receiver.received("gone", MESSAGE_RECEIVE)).hasSize(1);
+        assertThat(api.get("/api/v1/config/webhook", "gone-key").data().at("/value/disabled").asBoolean()).isFalse();
     }
 
     @Test
