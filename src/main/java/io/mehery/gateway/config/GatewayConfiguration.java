@@ -28,6 +28,11 @@ public class GatewayConfiguration {
             if (tenant.apiKey() == null || tenant.apiKey().isBlank()) {
                 throw new InvalidConfiguration("mehery.tenants." + id + ".api-key is required");
             }
+            if (tenant.verifyToken() == null || tenant.verifyToken().isBlank()) {
+                throw new InvalidConfiguration("mehery.tenants." + id + ".verify-token is required: every callback"
+                        + " to the tenant's webhook carries it as x-verify-token, which is how the client knows the"
+                        + " call came from this gateway");
+            }
             if (!keys.add(tenant.apiKey())) {
                 throw new InvalidConfiguration("mehery.tenants." + id + ".api-key is shared with another tenant");
             }
