@@ -18,4 +18,6 @@ public record InboundEvent(
         long occurredAt) {
 
     public static final String MESSAGE_RECEIVED = "message.received";
+    /** A message/send reached a user the gateway did not know: the client learns the new contact (contact/info). */
+    public static final String CONTACT_CREATED = "contact.created";
 }

@@ -27,6 +27,7 @@ import io.mehery.gateway.api.model.SendReceipt;
 import io.mehery.gateway.channel.ProviderCalls;
 import io.mehery.gateway.channel.TemplateTexts;
 import io.mehery.gateway.config.MeheryProperties.Channel;
+import io.mehery.gateway.delivery.CallbackPlanner;
 import io.mehery.gateway.security.Channels;
 import io.mehery.gateway.store.ContactRecord;
 import io.mehery.gateway.store.ContactStore;
@@ -39,7 +40,8 @@ import io.mehery.gateway.store.Outbox;
 /**
  * Accepts a message/send request: checks it against its type and channel, then, in one transaction of the group
  * commit, honours the contact's consent, stores it (masked if asked) as {@code accepted} and puts the real content
- * in the outbox for the channel's outbound route.
+ * in the outbox for the channel's outbound route; a user the gateway did not know becomes a contact the client
+ * learns of by contact/info, as it would had the user written first.
  */
 @Component("outboundMessages")
 public class OutboundMessages {
@@ -60,12 +62,13 @@ public class OutboundMessages {
     private final ObjectMapper json;
     private final Clock clock;
     private final TemplateTexts templates;
+    private final CallbackPlanner callbacks;
 
     public OutboundMessages(Channels channels, Conversations conversations, ContactStore contacts,
             MessageStore messages, GroupCommit commits, Outbox outbox,
             @Value("${mehery.queues.outbound}") String outboundQueue,
             @Value("${mehery.providers.timeout:20s}") Duration providerTimeout, CamelContext camel, ObjectMapper json,
-            Clock clock, TemplateTexts templates) {
+            Clock clock, TemplateTexts templates, CallbackPlanner callbacks) {
         this.channels = channels;
         this.conversations = conversations;
         this.contacts = contacts;
@@ -78,6 +81,7 @@ public class OutboundMessages {
         this.json = json;
         this.clock = clock;
         this.templates = templates;
+        this.callbacks = callbacks;
     }
 
     public Accepted accept(@ExchangeProperty(ApiRequestGate.TENANT) String tenantId,
@@ -99,6 +103,11 @@ public class OutboundMessages {
             Conversations.Appended appended = conversations.append(request.channelId(), channel, address, name,
                     draft, contact -> refuseIfOptedOut(contact, type));
             MessageRecord message = appended.message();
+            if (appended.contactCreated()) {
+                callbacks.plan(new InboundEvent(message.id(), InboundEvent.CONTACT_CREATED, tenantId,
+                        request.channelId(), message.id(), message.sessionId(), message.contactId(), true, false, null,
+                        message.createdAt()));
+            }
             if (type.isConsent()) {
                 contacts.recordConsent(appended.contact().id(),
                         type == MessageType.OPTIN ? ContactRecord.Consent.OPTIN : ContactRecord.Consent.OPTOUT,

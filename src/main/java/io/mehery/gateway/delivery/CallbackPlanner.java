@@ -17,9 +17,10 @@ import io.mehery.gateway.store.WebhookStore;
 
 /**
  * Turns an inbound event into its callbacks, in the transaction that stores the event: contact/info first when the
- * contact is new or its profile changed, then message/receive, or action/event when the user chose an action. The
- * order for the first of them goes to the outbox with them, so the callbacks exist, and are on their way, from the
- * moment the event is accepted. The ids derive from the event: the same for every attempt and replay.
+ * contact is new or its profile changed, then message/receive, or action/event when the user chose an action; only
+ * contact/info for a contact that a message/send created. The order for the first of them goes to the outbox with
+ * them, so the callbacks exist, and are on their way, from the moment the event is accepted. The ids derive from
+ * the event: the same for every attempt and replay.
  */
 @Component("callbackPlanner")
 public class CallbackPlanner {
@@ -47,13 +48,18 @@ public class CallbackPlanner {
     public void plan(InboundEvent event) {
         long now = clock.millis();
         boolean deliverable = webhooks.find(event.tenantId()).isPresent();
-        CallbackKind mainKind = event.actionCode() == null ? CallbackKind.MESSAGE_RECEIVE : CallbackKind.ACTION_EVENT;
-        DeliveryRecord main = delivery(event, mainKind, null, deliverable, now);
         List<DeliveryRecord> planned = new ArrayList<>();
-        if (event.contactCreated() || event.contactRenamed()) {
-            planned.add(delivery(event, CallbackKind.CONTACT_INFO, main.id(), deliverable, now));
+        if (InboundEvent.CONTACT_CREATED.equals(event.kind())) {
+            planned.add(delivery(event, CallbackKind.CONTACT_INFO, null, deliverable, now));
+        } else {
+            CallbackKind mainKind = event.actionCode() == null ? CallbackKind.MESSAGE_RECEIVE
+                    : CallbackKind.ACTION_EVENT;
+            DeliveryRecord main = delivery(event, mainKind, null, deliverable, now);
+            if (event.contactCreated() || event.contactRenamed()) {
+                planned.add(delivery(event, CallbackKind.CONTACT_INFO, main.id(), deliverable, now));
+            }
+            planned.add(main);
         }
-        planned.add(main);
         planned.forEach(deliveries::insert);
         if (deliverable) {
             outbox.add(deliveryQueue + "." + event.tenantId(),

@@ -203,6 +203,27 @@ class CallbackDeliveryTest extends GatewayTestSupport {
     }
 
     @Test
+    void aContactThatAMessageSendCreatedIsAnnouncedByContactInfo() {
+        receiver.answerAll("calm", aResponse().withStatus(200));
+        setWebhook("calm");
+        String phone = "+15551230099";
+
+        var sent = api.post("/api/v1/message/send", "calm-key", "{\"channelId\":\"calm-sandbox\",\"to\":{\"phone\":\""
+                + phone + "\",\"name\":\"Zoe\"},\"type\":\"text\",\"text\":{\"body\":\"welcome\"}}");
+        var again = api.post("/api/v1/message/send", "calm-key", "{\"channelId\":\"calm-sandbox\",\"to\":{\"phone\":\""
+                + phone + "\"},\"type\":\"text\",\"text\":{\"body\":\"still there?\"}}");
+
+        assertThat(sent.status()).as(sent.body()).isEqualTo(200);
+        assertThat(again.status()).isEqualTo(200);
+        await().atMost(PATIENCE).until(() -> receiver.received("calm", CONTACT_INFO).stream()
+                .anyMatch(r -> r.getBodyAsString().contains(phone)));
+        assertThat(receiver.received("calm", CONTACT_INFO).stream().filter(r -> r.getBodyAsString().contains(phone)))
+                .as("once: the second send finds the contact").hasSize(1);
+        assertThat(receiver.received("calm", MESSAGE_RECEIVE).stream()
+                .filter(r -> r.getBodyAsString().contains(phone))).as("a send is no message received").isEmpty();
+    }
+
+    @Test
     void goneDisablesTheWebhookUntilItIsSetAgain() {
         receiver.answerAll("gone", aResponse().withStatus(410));
         setWebhook("gone");
