@@ -17,9 +17,6 @@ import org.apache.camel.support.MessageHelper;
 import org.springframework.stereotype.Component;
 
 import com.atlassian.oai.validator.OpenApiInteractionValidator;
-import com.atlassian.oai.validator.interaction.ApiOperationResolver;
-import com.atlassian.oai.validator.model.ApiOperationMatch;
-import com.atlassian.oai.validator.model.Request;
 import com.atlassian.oai.validator.model.SimpleRequest;
 import com.atlassian.oai.validator.report.LevelResolver;
 import com.atlassian.oai.validator.report.ValidationReport;
@@ -52,11 +49,13 @@ public class ApiRequestGate implements RestClientRequestValidator {
 
     private final Tenants tenants;
     private final Envelopes envelopes;
+    private final ContractOperations operations;
     private volatile Contract contract;
 
-    public ApiRequestGate(Tenants tenants, Envelopes envelopes) {
+    public ApiRequestGate(Tenants tenants, Envelopes envelopes, ContractOperations operations) {
         this.tenants = tenants;
         this.envelopes = envelopes;
+        this.operations = operations;
     }
 
     @Override
@@ -69,12 +68,11 @@ public class ApiRequestGate implements RestClientRequestValidator {
         String method = exchange.getMessage().getHeader(Exchange.HTTP_METHOD, String.class);
         String path = requestPath(exchange);
         exchange.setProperty(PATH, path);
-        ApiOperationMatch match = current.operations.findApiOperation(path,
-                Request.Method.valueOf(method.toUpperCase(Locale.ROOT)));
-        if (!match.isPathFound() || !match.isOperationAllowed()) {
+        ContractOperations.Found found = operations.find(method, path);
+        if (found == ContractOperations.Found.NO_PATH || found == ContractOperations.Found.NO_METHOD) {
             return null;
         }
-        if (ContractOperations.requiresApiKey(openApi, match.getApiOperation().getOperation())) {
+        if (found == ContractOperations.Found.KEYED) {
             String apiKey = exchange.getMessage().getHeader(API_KEY_HEADER, String.class);
             var tenant = tenants.authenticate(apiKey);
             if (tenant.isEmpty()) {
@@ -232,13 +230,12 @@ public class ApiRequestGate implements RestClientRequestValidator {
                                     .withLevel("validation.request.security", ValidationReport.Level.IGNORE)
                                     .withLevel("validation.request.accept", ValidationReport.Level.IGNORE)
                                     .build())
-                            .build(),
-                    new ApiOperationResolver(openApi, null, false));
+                            .build());
             contract = current;
         }
         return current;
     }
 
-    private record Contract(OpenAPI openApi, OpenApiInteractionValidator validator, ApiOperationResolver operations) {
+    private record Contract(OpenAPI openApi, OpenApiInteractionValidator validator) {
     }
 }

@@ -67,7 +67,7 @@ public class ContractOperations {
         return requiresApiKey(openApi, match.getApiOperation().getOperation()) ? Found.KEYED : Found.OPEN;
     }
 
-    static boolean requiresApiKey(OpenAPI openApi, Operation operation) {
+    private static boolean requiresApiKey(OpenAPI openApi, Operation operation) {
         var requirements = operation.getSecurity() != null ? operation.getSecurity() : openApi.getSecurity();
         return requirements != null && requirements.stream().anyMatch(r -> r.containsKey("ApiKey"));
     }

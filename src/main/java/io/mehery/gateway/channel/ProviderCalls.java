@@ -128,9 +128,10 @@ public class ProviderCalls {
     }
 
     private static String describe(Throwable failure) {
-        ApiException refusal = failure instanceof ApiException api ? api : null;
-        return refusal != null ? refusal.problems().get(0).description()
-                : failure.getClass().getSimpleName() + (failure.getMessage() == null ? "" : ": " + failure.getMessage());
+        if (failure instanceof ApiException refusal) {
+            return refusal.problems().get(0).description();
+        }
+        return failure.getClass().getSimpleName() + (failure.getMessage() == null ? "" : ": " + failure.getMessage());
     }
 
     private String messageId(String answer, String pointers) {

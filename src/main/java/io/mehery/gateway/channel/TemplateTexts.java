@@ -25,16 +25,18 @@ public class TemplateTexts {
         this.templates = properties.templates();
     }
 
-    public boolean has(String templateId) {
-        return templates.containsKey(templateId);
+    /** The template's text; a template no {@code mehery.templates.<id>} holds is refused, naming the key to set. */
+    public String textOf(String templateId) {
+        String text = templates.get(templateId);
+        if (text == null) {
+            throw ApiException.badRequest("UNKNOWN_TEMPLATE", "template.id", "No template '" + templateId
+                    + "' is configured (mehery.templates." + templateId + ")");
+        }
+        return text;
     }
 
     public String render(Template template) {
-        String text = templates.get(template.id());
-        if (text == null) {
-            throw ApiException.badRequest("UNKNOWN_TEMPLATE", "template.id", "No template '" + template.id()
-                    + "' is configured (mehery.templates." + template.id() + ")");
-        }
+        String text = textOf(template.id());
         Map<String, Object> data = template.data() == null ? Map.of() : template.data();
         Matcher placeholders = PLACEHOLDER.matcher(text);
         StringBuilder rendered = new StringBuilder();

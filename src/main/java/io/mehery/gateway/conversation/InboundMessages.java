@@ -24,7 +24,6 @@ import io.mehery.gateway.store.MessageStore;
 @Service
 public class InboundMessages {
 
-
     private final Conversations conversations;
     private final MessageStore messages;
     private final CallbackPlanner callbacks;
@@ -47,8 +46,8 @@ public class InboundMessages {
      */
     public Accepted receive(String channelId, Channel channel, String from, String name, String type, Object part,
             String text, String messageIdExt, String actionCode) {
-        var draft = new Conversations.Draft(MessageRecord.Direction.INBOUND, type, MessageStatus.RECEIVED.name(), text,
-                part == null ? null : json.valueToTree(part).toString(), false, messageIdExt);
+        var draft = new Conversations.Draft(MessageRecord.Direction.INBOUND, type, MessageStatus.RECEIVED.name(),
+                text, part == null ? null : json.valueToTree(part).toString(), false, messageIdExt);
         return commits.write(() -> {
             Conversations.Appended appended;
             try {

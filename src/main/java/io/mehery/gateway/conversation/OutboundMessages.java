@@ -192,10 +192,8 @@ public class OutboundMessages {
             case CONTACTS -> ApiException.require(request.contacts() != null && !request.contacts().isEmpty(), part);
             case TEMPLATE -> {
                 ApiException.require(request.template() != null && request.template().id() != null, part + ".id");
-                if (!channel.type().hasOwnTemplates() && !templates.has(request.template().id())) {
-                    throw ApiException.badRequest("UNKNOWN_TEMPLATE", "template.id", "No template '"
-                            + request.template().id() + "' is configured for " + channel.type()
-                            + " channels (mehery.templates." + request.template().id() + ")");
+                if (!channel.type().hasOwnTemplates()) {
+                    templates.textOf(request.template().id()); // refused at accept, not in the channel's route
                 }
             }
             case OPTIN, OPTOUT -> {

@@ -57,14 +57,19 @@ public final class WebhookTargets {
      */
     public static void requirePublicHost(String host, boolean allowPrivateTargets) {
         InetAddress[] addresses = resolve(host);
-        if (!allowPrivateTargets) {
-            for (InetAddress address : addresses) {
-                if (isPrivate(address)) {
-                    throw invalid("points at a loopback, private or link-local address, which the gateway may not"
-                            + " reach (mehery.webhooks.allow-private-targets is false)");
-                }
+        if (!allowPrivateTargets && anyPrivate(addresses)) {
+            throw invalid("points at a loopback, private or link-local address, which the gateway may not"
+                    + " reach (mehery.webhooks.allow-private-targets is false)");
+        }
+    }
+
+    private static boolean anyPrivate(InetAddress[] addresses) {
+        for (InetAddress address : addresses) {
+            if (isPrivate(address)) {
+                return true;
             }
         }
+        return false;
     }
 
     /**
@@ -147,13 +152,9 @@ public final class WebhookTargets {
             @Override
             public InetAddress[] resolve(String host) throws UnknownHostException {
                 InetAddress[] addresses = SystemDefaultDnsResolver.INSTANCE.resolve(host);
-                if (!allowPrivateTargets) {
-                    for (InetAddress address : addresses) {
-                        if (isPrivate(address)) {
-                            throw new UnknownHostException(host + " resolves to a loopback, private or reserved"
-                                    + " address, which the gateway may not call (mehery.webhooks.allow-private-targets)");
-                        }
-                    }
+                if (!allowPrivateTargets && anyPrivate(addresses)) {
+                    throw new UnknownHostException(host + " resolves to a loopback, private or reserved address,"
+                            + " which the gateway may not call (mehery.webhooks.allow-private-targets)");
                 }
                 return addresses;
             }

@@ -8,8 +8,9 @@ import ch.qos.logback.classic.spi.StackTraceElementProxy;
 import org.springframework.boot.logging.logback.ExtendedWhitespaceThrowableProxyConverter;
 
 /**
- * Spring Boot's stack trace ({@code %wEx}: set apart by blank lines, with jar versions) whose exception messages have their control characters escaped: a
- * parse error quoting a caller's value cannot add lines of its own; the trace keeps its own line breaks.
+ * Spring Boot's stack trace ({@code %wEx}: set apart by blank lines, with jar versions) whose exception messages
+ * have their control characters escaped: a parse error quoting a caller's value cannot add lines of its own; the
+ * trace keeps its own line breaks.
  */
 public class EscapedThrowableConverter extends ExtendedWhitespaceThrowableProxyConverter {
 

@@ -57,15 +57,15 @@ public class MessageStore {
      * accepted and in no call, so a dispatch handed over twice calls the provider once.
      */
     public boolean startDispatch(String messageId, long now) {
-        return jdbc.update("UPDATE message SET dispatching_since = ? WHERE id = ? AND status = '" + MessageStatus.ACCEPTED
-                + "' AND dispatching_since IS NULL", now, messageId) == 1;
+        return jdbc.update("UPDATE message SET dispatching_since = ? WHERE id = ? AND status = ?"
+                + " AND dispatching_since IS NULL", now, messageId, MessageStatus.ACCEPTED.name()) == 1;
     }
 
     /** When the provider call of a still accepted message began; empty when it is not accepted or in no call. */
     public Optional<Long> dispatchingSince(String messageId) {
-        return jdbc.queryForList("SELECT dispatching_since FROM message WHERE id = ? AND status = '"
-                + MessageStatus.ACCEPTED + "'"
-                + " AND dispatching_since IS NOT NULL", Long.class, messageId).stream().findFirst();
+        return jdbc.queryForList("SELECT dispatching_since FROM message WHERE id = ? AND status = ?"
+                + " AND dispatching_since IS NOT NULL", Long.class, messageId, MessageStatus.ACCEPTED.name()).stream()
+                .findFirst();
     }
 
     /** The provider call ended without an outcome (the provider will be asked again). */
@@ -75,9 +75,7 @@ public class MessageStore {
 
     /** The provider refused or could not deliver the message: FAILED, with its reason. */
     public void fail(String messageId, String failure, long at) {
-        jdbc.update("UPDATE message SET status = ?, failure = ? WHERE id = ?", MessageStatus.FAILED.name(),
-                truncate(failure), messageId);
-        stamp(messageId, MessageStatus.FAILED.name(), at);
+        failWhere("", messageId, failure, at);
     }
 
     /**
@@ -85,8 +83,13 @@ public class MessageStore {
      * failed to be recorded must not be reported failed); true when it was failed now.
      */
     public boolean failUnfinished(String messageId, String failure, long at) {
-        boolean failed = jdbc.update("UPDATE message SET status = ?, failure = ? WHERE id = ? AND status = ?",
-                MessageStatus.FAILED.name(), truncate(failure), messageId, MessageStatus.ACCEPTED.name()) == 1;
+        return failWhere(" AND status = '" + MessageStatus.ACCEPTED + "'", messageId, failure, at);
+    }
+
+    private boolean failWhere(String condition, String messageId, String failure, long at) {
+        String reason = failure == null || failure.length() <= 2000 ? failure : failure.substring(0, 2000);
+        boolean failed = jdbc.update("UPDATE message SET status = ?, failure = ? WHERE id = ?" + condition,
+                MessageStatus.FAILED.name(), reason, messageId) == 1;
         if (failed) {
             stamp(messageId, MessageStatus.FAILED.name(), at);
         }
@@ -101,8 +104,8 @@ public class MessageStore {
     /** The contact's outbound messages sent up to {@code watermark} and not yet read: what a read watermark covers. */
     public List<String> unreadSentBefore(String contactId, long watermark) {
         return jdbc.queryForList("SELECT id FROM message WHERE contact_id = ? AND direction = 'OUTBOUND'"
-                + " AND status IN ('" + MessageStatus.SENT + "', '" + MessageStatus.DELIVERED + "') AND created_at <= ?",
-                String.class, contactId, watermark);
+                + " AND status IN (?, ?) AND created_at <= ?", String.class, contactId, MessageStatus.SENT.name(),
+                MessageStatus.DELIVERED.name(), watermark);
     }
 
     /** The session's messages, oldest first; the index on (session_id, created_at, seq) keeps this to its size. */
@@ -135,9 +138,5 @@ public class MessageStore {
     private void insertStamp(String messageId, String status, long at) {
         jdbc.update("INSERT INTO message_stamp (message_id, status, stamped_at) VALUES (?, ?, ?)", messageId, status,
                 at);
-    }
-
-    private static String truncate(String failure) {
-        return failure == null || failure.length() <= 2000 ? failure : failure.substring(0, 2000);
     }
 }

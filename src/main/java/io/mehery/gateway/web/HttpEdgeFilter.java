@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Semaphore;
 import java.util.regex.Pattern;
 
@@ -34,8 +35,9 @@ import io.mehery.gateway.api.ApiRequestGate;
 import io.mehery.gateway.api.ContractOperations;
 import io.mehery.gateway.api.Envelopes;
 import io.mehery.gateway.api.Problem;
+import io.mehery.gateway.config.ChannelType;
 import io.mehery.gateway.config.MeheryProperties;
-import io.mehery.gateway.config.MeheryProperties.Channel;
+import io.mehery.gateway.security.Channels;
 import io.mehery.gateway.security.FailedAuthentications;
 import io.mehery.gateway.security.OperatorKey;
 import io.mehery.gateway.security.Tenants;
@@ -72,11 +74,11 @@ public class HttpEdgeFilter extends OncePerRequestFilter {
     private final ContractOperations contract;
     private final Tenants tenants;
     private final FailedAuthentications failures;
-    private final MeheryProperties properties;
+    private final Channels channels;
     private final OperatorKey operator;
 
     public HttpEdgeFilter(MeheryProperties properties, Envelopes envelopes, ContractOperations contract,
-            Tenants tenants, FailedAuthentications failures, OperatorKey operator) {
+            Tenants tenants, FailedAuthentications failures, Channels channels, OperatorKey operator) {
         this.maxBody = properties.http().maxBody().toBytes();
         this.bodyTimeoutNanos = properties.http().bodyTimeout().toNanos();
         this.unauthenticatedBodies = new Semaphore(properties.http().maxUnauthenticated());
@@ -84,7 +86,7 @@ public class HttpEdgeFilter extends OncePerRequestFilter {
         this.contract = contract;
         this.tenants = tenants;
         this.failures = failures;
-        this.properties = properties;
+        this.channels = channels;
         this.operator = operator;
     }
 
@@ -173,10 +175,10 @@ public class HttpEdgeFilter extends OncePerRequestFilter {
         if (segments.length != 4 || !segments[1].equals("webhooks")) {
             return;
         }
-        Channel channel = properties.channels().get(segments[3]);
-        if (channel == null || !channel.type().name().equalsIgnoreCase(segments[2])) {
-            throw new Refusal(ApiException.notFound("CHANNEL_NOT_FOUND", "channelId",
-                    "No " + segments[2] + " channel of that id"), null);
+        try {
+            channels.ofType(segments[3], ChannelType.valueOf(segments[2].toUpperCase(Locale.ROOT)));
+        } catch (ApiException notConfigured) {
+            throw new Refusal(notConfigured, null);
         }
     }
 

@@ -37,7 +37,8 @@ public class SandboxOutbound {
             return;
         }
         commits.run(() -> {
-            messages.advance(dispatch.messageId(), MessageStatus.SENT, "sandbox-" + dispatch.messageId(), clock.millis());
+            messages.advance(dispatch.messageId(), MessageStatus.SENT, "sandbox-" + dispatch.messageId(),
+                    clock.millis());
             messages.advance(dispatch.messageId(), MessageStatus.DELIVERED, null, clock.millis());
         });
     }

@@ -17,9 +17,9 @@ import io.mehery.gateway.config.MeheryProperties.Channel;
 import io.mehery.gateway.conversation.Accepted;
 import io.mehery.gateway.conversation.InboundMessages;
 import io.mehery.gateway.conversation.ProviderReceipts;
-import io.mehery.gateway.store.MessageStatus;
 import io.mehery.gateway.security.Channels;
 import io.mehery.gateway.store.GroupCommit;
+import io.mehery.gateway.store.MessageStatus;
 
 /**
  * The Messenger Platform webhook of a Facebook Page or Instagram account: Meta's handshake, then signed batches of

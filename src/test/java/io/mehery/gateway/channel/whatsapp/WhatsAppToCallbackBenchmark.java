@@ -75,7 +75,8 @@ public class WhatsAppToCallbackBenchmark {
         ContactRecord contact = new ContactRecord("c1", "bench", "wa", "PHONE", "+16315551181", "+15550001111",
                 "Kerry Fisher", null, null, null, null, null, "Kerry Fisher");
         MeheryProperties properties = mock(MeheryProperties.class);
-        when(properties.http()).thenReturn(new MeheryProperties.Http(null, "http://localhost:8080", null, null, 1, 1, null));
+        when(properties.http())
+                .thenReturn(new MeheryProperties.Http(null, "http://localhost:8080", null, null, 1, 1, null));
         payloads = new CallbackPayloads(new ContactStore(null, null) {
             @Override
             public Optional<ContactRecord> find(String id) {
