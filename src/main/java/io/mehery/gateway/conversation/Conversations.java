@@ -59,7 +59,7 @@ public class Conversations {
         String sender = draft.direction() == MessageRecord.Direction.INBOUND ? address : channel.lane();
         MessageRecord message = new MessageRecord(UUID.randomUUID().toString(), channel.tenant(), channelId,
                 sessionId, contact.id(), draft.direction(), draft.type(), draft.status(), draft.text(),
-                draft.content(), draft.masked(), draft.messageIdExt(), sender, now, null);
+                draft.content(), draft.masked(), draft.messageIdExt(), sender, now, null, draft.context());
         messages.insert(message);
         return new Appended(message, contact, found.created(), renamed);
     }
@@ -72,7 +72,8 @@ public class Conversations {
             String text,
             String content,
             boolean masked,
-            String messageIdExt) {
+            String messageIdExt,
+            MessageRecord.Context context) {
     }
 
     public record Appended(MessageRecord message, ContactRecord contact, boolean contactCreated,

@@ -1,6 +1,9 @@
 package io.mehery.gateway.conversation;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.Optional;
+import java.util.UUID;
 
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
@@ -9,8 +12,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mehery.gateway.api.model.InboundReceipt;
 import io.mehery.gateway.config.MeheryProperties.Channel;
+import io.mehery.gateway.delivery.CallbackKind;
 import io.mehery.gateway.delivery.CallbackPlanner;
+import io.mehery.gateway.store.DeliveryStore;
 import io.mehery.gateway.store.GroupCommit;
+import io.mehery.gateway.store.MediaFileStore;
 import io.mehery.gateway.store.MessageRecord;
 import io.mehery.gateway.store.MessageStatus;
 import io.mehery.gateway.store.MessageStore;
@@ -26,29 +32,39 @@ public class InboundMessages {
 
     private final Conversations conversations;
     private final MessageStore messages;
+    private final MediaFileStore files;
+    private final DeliveryStore deliveries;
     private final CallbackPlanner callbacks;
     private final GroupCommit commits;
     private final ObjectMapper json;
+    private final Clock clock;
 
-    public InboundMessages(Conversations conversations, MessageStore messages, CallbackPlanner callbacks,
-            GroupCommit commits, ObjectMapper json) {
+    public InboundMessages(Conversations conversations, MessageStore messages, MediaFileStore files,
+            DeliveryStore deliveries, CallbackPlanner callbacks, GroupCommit commits, ObjectMapper json, Clock clock) {
+        this.files = files;
         this.conversations = conversations;
         this.messages = messages;
+        this.deliveries = deliveries;
         this.callbacks = callbacks;
         this.commits = commits;
         this.json = json;
+        this.clock = clock;
     }
 
     /**
-     * @param part the type's content (the {@code image} object of an image, say), stored as JSON
-     * @param text what a person reads of it
-     * @param actionCode the button, quick reply or postback the user chose, if the message is one
+     * @param from the user's address on the channel
+     * @param name the user's name as the channel gives it, if it does
+     * @param messageIdExt the provider's id of the message, unique on the channel
      */
-    public Accepted receive(String channelId, Channel channel, String from, String name, String type, Object part,
-            String text, String messageIdExt, String actionCode) {
-        var draft = new Conversations.Draft(MessageRecord.Direction.INBOUND, type, MessageStatus.RECEIVED.name(),
-                text, part == null ? null : json.valueToTree(part).toString(), false, messageIdExt);
+    public Accepted receive(String channelId, Channel channel, String from, String name, String messageIdExt,
+            MeheryMessage message) {
         return commits.write(() -> {
+            String replyId = message.replyIdExt() == null ? null
+                    : messages.idOfExternal(channel.tenant(), channelId, message.replyIdExt()).orElse(null);
+            var draft = new Conversations.Draft(MessageRecord.Direction.INBOUND, message.type(),
+                    MessageStatus.RECEIVED.name(), message.text(), jsonOf(message.part()), false, messageIdExt,
+                    new MessageRecord.Context(message.actionCode(), message.replyIdExt(), replyId,
+                            jsonOf(message.originalMessage())));
             Conversations.Appended appended;
             try {
                 appended = conversations.append(channelId, channel, from, name, draft, c -> { });
@@ -56,10 +72,41 @@ public class InboundMessages {
                 // the provider sent this message before (its id is stored once per channel): the first receipt
                 return receivedBefore(channelId, channel, messageIdExt).orElseThrow(() -> again);
             }
-            MessageRecord message = appended.message();
-            callbacks.plan(new InboundEvent(message.id(), InboundEvent.MESSAGE_RECEIVED, channel.tenant(),
-                    message.channelId(), message.id(), message.sessionId(), message.contactId(),
-                    appended.contactCreated(), appended.contactRenamed(), actionCode, message.createdAt()));
+            MessageRecord stored = appended.message();
+            if (message.file() != null) {
+                files.insert(stored.id(), message.file());
+            }
+            callbacks.plan(new InboundEvent(stored.id(), InboundEvent.MESSAGE_RECEIVED, channel.tenant(),
+                    stored.channelId(), stored.id(), stored.sessionId(), stored.contactId(),
+                    appended.contactCreated(), appended.contactRenamed(), message.actionCode(), stored.createdAt()));
+            return receiptOf(stored);
+        });
+    }
+
+    /**
+     * The user edited a message the provider knows as {@code messageIdExt}: the stored message takes the edit and the
+     * client gets message/receive again, same message id, with the provider's edit as {@code originalMessage}.
+     * {@code editId} names this edit (a provider sends an edit again when it got no answer): an edit seen before is
+     * answered with the receipt and planned once. An edit of a message the gateway never stored is a new message.
+     */
+    public Accepted edit(String channelId, Channel channel, String from, String name, String messageIdExt,
+            String editId, MeheryMessage edited) {
+        Optional<MessageRecord> original = messages.findByExternalId(channel.tenant(), channelId,
+                MessageRecord.Direction.INBOUND, messageIdExt);
+        if (original.isEmpty()) {
+            return receive(channelId, channel, from, name, messageIdExt, edited);
+        }
+        MessageRecord message = original.get();
+        String eventId = UUID.nameUUIDFromBytes((message.id() + "/edit/" + editId).getBytes(StandardCharsets.UTF_8))
+                .toString();
+        return commits.write(() -> {
+            if (deliveries.find(CallbackPlanner.webhookId(eventId, CallbackKind.MESSAGE_RECEIVE)).isEmpty()) {
+                long now = clock.millis();
+                messages.edit(message.id(), edited.text(), jsonOf(edited.part()), jsonOf(edited.originalMessage()),
+                        now);
+                callbacks.plan(new InboundEvent(eventId, InboundEvent.MESSAGE_RECEIVED, channel.tenant(), channelId,
+                        message.id(), message.sessionId(), message.contactId(), false, false, null, now));
+            }
             return receiptOf(message);
         });
     }
@@ -70,6 +117,10 @@ public class InboundMessages {
         }
         return messages.findByExternalId(channel.tenant(), channelId, MessageRecord.Direction.INBOUND, messageIdExt)
                 .map(InboundMessages::receiptOf);
+    }
+
+    private String jsonOf(Object value) {
+        return value == null ? null : json.valueToTree(value).toString();
     }
 
     private static Accepted receiptOf(MessageRecord message) {

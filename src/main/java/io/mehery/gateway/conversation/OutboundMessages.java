@@ -97,7 +97,8 @@ public class OutboundMessages {
         MessageStatus status = type.isConsent() ? MessageStatus.RECORDED : MessageStatus.ACCEPTED;
         var draft = new Conversations.Draft(MessageRecord.Direction.OUTBOUND, type.json(), status.name(),
                 masked ? Masking.mask(text) : text,
-                content == null ? null : (masked ? Masking.mask(content) : content).toString(), masked, null);
+                content == null ? null : (masked ? Masking.mask(content) : content).toString(), masked, null,
+                MessageRecord.Context.NONE);
         String name = request.to() == null ? null : request.to().name();
         return commits.write(() -> {
             Conversations.Appended appended = conversations.append(request.channelId(), channel, address, name,

@@ -18,6 +18,7 @@ import io.mehery.gateway.api.model.Media;
 import io.mehery.gateway.api.model.SessionMessage;
 import io.mehery.gateway.api.model.Tags;
 import io.mehery.gateway.config.MeheryProperties;
+import io.mehery.gateway.media.MediaLinks;
 import io.mehery.gateway.store.ContactRecord;
 import io.mehery.gateway.store.ContactStore;
 import io.mehery.gateway.store.MessageRecord;
@@ -34,9 +35,11 @@ public class SessionHistory {
     private final ContactStore contacts;
     private final MeheryProperties properties;
     private final ObjectMapper json;
+    private final MediaLinks mediaLinks;
 
     public SessionHistory(SessionStore sessions, MessageStore messages, ContactStore contacts,
-            MeheryProperties properties, ObjectMapper json) {
+            MeheryProperties properties, ObjectMapper json, MediaLinks mediaLinks) {
+        this.mediaLinks = mediaLinks;
         this.sessions = sessions;
         this.messages = messages;
         this.contacts = contacts;
@@ -72,10 +75,10 @@ public class SessionHistory {
             Map<String, Long> stamps) {
         String direction = m.direction().name().toLowerCase(java.util.Locale.ROOT);
         String templateId = "template".equals(m.type()) ? field(m.content(), "id") : null;
-        return new SessionMessage(null, attachments(m), null, contact,
-                m.failure() == null ? List.of() : List.of(m.failure()), m.id(), m.messageIdExt(), null,
-                meta(m, direction), contact.name(),
-                null, null, m.sender(), m.sessionId(), stamps, MessageStatus.valueOf(m.status()).json(),
+        MessageRecord.Context context = m.context();
+        return new SessionMessage(context.actionCode(), attachments(m), null, contact,
+                m.failure() == null ? List.of() : List.of(m.failure()), m.id(), m.messageIdExt(), context.replyId(),
+                meta(m, direction), contact.name(), context.replyId(), context.replyIdExt(), m.sender(), m.sessionId(), stamps, MessageStatus.valueOf(m.status()).json(),
                 Tags.NONE, null, templateId, m.text(), m.createdAt(), m.type());
     }
 
@@ -92,19 +95,23 @@ public class SessionHistory {
     }
 
     private List<SessionMessage.Attachment> attachments(MessageRecord m) {
-        String mediaType = switch (m.type()) {
-            case "image" -> "IMAGE";
-            case "video" -> "VIDEO";
-            // The spec's media types have no audio; audio and voice files travel as documents.
-            case "document", "audio", "voice" -> "DOCUMENT";
-            default -> null;
-        };
-        if (mediaType == null || m.content() == null) {
+        if (!MediaLinks.isMedia(m.type()) || m.content() == null) {
             return List.of();
         }
         Media media = read(m.content(), Media.class);
-        return List.of(new SessionMessage.Attachment(media.caption(), media.id(), media.mimeType(),
-                media.filename(), media.link(), mediaType, null));
+        return List.of(new SessionMessage.Attachment(media.caption(), media.id() == null ? m.id() : media.id(),
+                media.mimeType(), media.filename(), media.link(), mediaType(m.type(), media.mimeType()),
+                mediaLinks.of(m).orElse(null)));
+    }
+
+    /** The spec's media types, with AUDIO added: a voice note or song is not a document to a reader. */
+    private static String mediaType(String type, String mimeType) {
+        return switch (type) {
+            case "image" -> "IMAGE";
+            case "video" -> "VIDEO";
+            case "audio", "voice" -> "AUDIO";
+            default -> "application/pdf".equals(mimeType) ? "PDF" : "DOCUMENT";
+        };
     }
 
     private String field(String content, String name) {

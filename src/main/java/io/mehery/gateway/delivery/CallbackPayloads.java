@@ -14,7 +14,7 @@ import io.mehery.gateway.api.model.Contact;
 import io.mehery.gateway.api.model.MessageReceiveCallback;
 import io.mehery.gateway.api.model.ReceivedMessage;
 import io.mehery.gateway.api.model.Tags;
-import io.mehery.gateway.config.MeheryProperties;
+import io.mehery.gateway.media.MediaLinks;
 import io.mehery.gateway.store.ContactRecord;
 import io.mehery.gateway.store.ContactStore;
 import io.mehery.gateway.store.DeliveryRecord;
@@ -31,11 +31,10 @@ public class CallbackPayloads {
     private final ContactStore contacts;
     private final MessageStore messages;
     private final ObjectMapper json;
-    private final String mediaBase;
+    private final MediaLinks mediaLinks;
 
-    public CallbackPayloads(ContactStore contacts, MessageStore messages, ObjectMapper json,
-            MeheryProperties properties) {
-        this.mediaBase = properties.http().publicUrl().replaceAll("/+$", "") + "/api/v1/media/";
+    public CallbackPayloads(ContactStore contacts, MessageStore messages, ObjectMapper json, MediaLinks mediaLinks) {
+        this.mediaLinks = mediaLinks;
         this.contacts = contacts;
         this.messages = messages;
         this.json = json;
@@ -46,8 +45,9 @@ public class CallbackPayloads {
                 () -> new IllegalStateException("delivery " + delivery.id() + " names no stored contact"));
         Object body = switch (CallbackKind.of(delivery.kind())) {
             case CONTACT_INFO -> contactOf(contact);
-            case MESSAGE_RECEIVE -> new MessageReceiveCallback(List.of(), List.of(contactOf(contact)),
-                    List.of(received(message(delivery), contact)));
+            case MESSAGE_RECEIVE -> new MessageReceiveCallback(
+                    delivery.actionCode() == null ? List.of() : List.of(Action.of(delivery.actionCode())),
+                    List.of(contactOf(contact)), List.of(received(message(delivery), contact)));
             case ACTION_EVENT -> new Action(delivery.actionCode(), contactOf(contact), delivery.sessionId(),
                     delivery.messageId(), message(delivery).createdAt());
         };
@@ -69,28 +69,44 @@ public class CallbackPayloads {
     }
 
     private ReceivedMessage received(MessageRecord m, ContactRecord contact) {
-        JsonNode part = withMediaLink(m, content(m));
+        JsonNode part = shown(m, parse(m.content(), m));
+        JsonNode original = "system".equals(m.type()) ? part : parse(m.context().originalMessage(), m);
         return new ReceivedMessage(contact.id(), contact.csid(), m.id(), m.messageIdExt(),
                 new ReceivedMessage.Session(m.sessionId(), null, null), Tags.NONE, m.createdAt(), m.type(),
                 partIf(m, "text", part), partIf(m, "image", part), partIf(m, "audio", part),
                 partIf(m, "video", part), partIf(m, "voice", part), partIf(m, "document", part),
-                partIf(m, "location", part), partIf(m, "system", part));
+                partIf(m, "location", part), original);
     }
 
-    /** A provider's media id becomes a link the client can fetch from the gateway (GET /api/v1/media/{id}). */
-    private JsonNode withMediaLink(MessageRecord m, JsonNode part) {
-        if (part instanceof ObjectNode media && media.hasNonNull("id") && !media.hasNonNull("link")) {
-            media.put("link", mediaBase + m.id());
+    /**
+     * The part as the contract has it: a text says its type; a file says its type, has an id (the provider's, else
+     * the message's) and links to the gateway's copy wherever the gateway fetches it for the client.
+     */
+    private JsonNode shown(MessageRecord m, JsonNode part) {
+        if (part instanceof ObjectNode object && !"system".equals(m.type())) {
+            // a key the provider did not give is left out, as the contract's optional properties are
+            object.properties().removeIf(field -> field.getValue().isNull());
+        }
+        if (part instanceof ObjectNode object && ("text".equals(m.type()) || MediaLinks.isMedia(m.type()))) {
+            if (!object.hasNonNull("type")) {
+                object.put("type", m.type());
+            }
+            if (MediaLinks.isMedia(m.type())) {
+                if (!object.hasNonNull("id")) {
+                    object.put("id", m.id());
+                }
+                mediaLinks.of(m).ifPresent(link -> object.put("link", link));
+            }
         }
         return part;
     }
 
-    private JsonNode content(MessageRecord m) {
-        if (m.content() == null) {
+    private JsonNode parse(String stored, MessageRecord m) {
+        if (stored == null) {
             return null;
         }
         try {
-            return json.readTree(m.content());
+            return json.readTree(stored);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("stored content of message " + m.id() + " is not JSON", e);
         }

@@ -17,8 +17,8 @@ import io.mehery.gateway.store.WebhookStore;
 
 /**
  * Turns an inbound event into its callbacks, in the transaction that stores the event: contact/info first when the
- * contact is new or its profile changed, then message/receive, or action/event when the user chose an action; only
- * contact/info for a contact that a message/send created. The order for the first of them goes to the outbox with
+ * contact is new or its profile changed, then message/receive (its {@code actions} naming any action the user
+ * chose), then action/event for that action; only contact/info for a contact that a message/send created. The order for the first of them goes to the outbox with
  * them, so the callbacks exist, and are on their way, from the moment the event is accepted. The ids derive from
  * the event: the same for every attempt and replay.
  */
@@ -52,13 +52,17 @@ public class CallbackPlanner {
         if (InboundEvent.CONTACT_CREATED.equals(event.kind())) {
             planned.add(delivery(event, CallbackKind.CONTACT_INFO, null, deliverable, now));
         } else {
-            CallbackKind mainKind = event.actionCode() == null ? CallbackKind.MESSAGE_RECEIVE
-                    : CallbackKind.ACTION_EVENT;
-            DeliveryRecord main = delivery(event, mainKind, null, deliverable, now);
+            DeliveryRecord action = event.actionCode() == null ? null
+                    : delivery(event, CallbackKind.ACTION_EVENT, null, deliverable, now);
+            DeliveryRecord message = delivery(event, CallbackKind.MESSAGE_RECEIVE, action == null ? null : action.id(),
+                    deliverable, now);
             if (event.contactCreated() || event.contactRenamed()) {
-                planned.add(delivery(event, CallbackKind.CONTACT_INFO, main.id(), deliverable, now));
+                planned.add(delivery(event, CallbackKind.CONTACT_INFO, message.id(), deliverable, now));
             }
-            planned.add(main);
+            planned.add(message);
+            if (action != null) {
+                planned.add(action);
+            }
         }
         planned.forEach(deliveries::insert);
         if (deliverable) {

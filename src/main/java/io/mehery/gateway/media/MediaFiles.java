@@ -28,25 +28,31 @@ import io.mehery.gateway.api.Problem;
 import io.mehery.gateway.config.MeheryProperties;
 import io.mehery.gateway.config.MeheryProperties.Channel;
 import io.mehery.gateway.store.MessageRecord;
+import io.mehery.gateway.store.MediaFileStore;
 import io.mehery.gateway.store.MessageStore;
 
 /**
  * GET /api/v1/media/{id}: the file of a received media message, fetched from its provider with the channel's
  * credentials (WhatsApp: the Graph media URL with the access token; Telegram: getFile; Twilio: the MediaUrl with
- * basic auth; Messenger/Instagram: the attachment URL) and checked against the provider's sha256 where given.
+ * basic auth; Messenger/Instagram: the attachment URL; e-mail: the attachment kept when the mail arrived) and
+ * checked against the sha256 where known.
  * The id is the message's; another tenant's message is unknown.
  */
 @Component("mediaFiles")
 public class MediaFiles {
 
     private final MessageStore messages;
+    private final MediaFileStore files;
+    private final MediaLinks mediaLinks;
     private final MeheryProperties properties;
     private final ObjectMapper json;
     private final HttpClient http;
     private final long maxBytes;
 
-    public MediaFiles(MessageStore messages, MeheryProperties properties, ObjectMapper json,
-            @Value("${mehery.providers.timeout:20s}") Duration timeout) {
+    public MediaFiles(MessageStore messages, MediaFileStore files, MediaLinks mediaLinks, MeheryProperties properties,
+            ObjectMapper json, @Value("${mehery.providers.timeout:20s}") Duration timeout) {
+        this.files = files;
+        this.mediaLinks = mediaLinks;
         this.messages = messages;
         this.properties = properties;
         this.json = json;
@@ -63,16 +69,17 @@ public class MediaFiles {
         JsonNode part = parse(message.content());
         String mediaId = part.path("id").asText(null);
         String link = part.path("link").asText(null);
-        if (mediaId == null && link == null) {
+        Channel channel = properties.channels().get(message.channelId());
+        if (channel == null || !mediaLinks.of(message).isPresent()) {
+            // the sandbox's links are its users' own: the gateway does not fetch them for anyone
             throw notFound(id);
         }
-        Channel channel = properties.channels().get(message.channelId());
         Fetched file = switch (channel.type()) {
             case WHATSAPP -> whatsApp(channel, mediaId);
             case TELEGRAM -> telegram(channel, mediaId);
             case SMS -> get(link, basic(channel.accountSid(), channel.authToken()));
             case FACEBOOK, INSTAGRAM -> get(link, null);
-            // the sandbox's and e-mail's links are the sender's own: the gateway does not fetch them for anyone
+            case EMAIL -> new Fetched(files.find(id).orElseThrow(() -> notFound(id)), "application/octet-stream");
             default -> throw notFound(id);
         };
         String sha256 = part.path("sha256").asText(null);

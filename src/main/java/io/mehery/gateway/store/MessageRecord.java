@@ -20,7 +20,18 @@ public record MessageRecord(
         String messageIdExt,
         String sender,
         long createdAt,
-        String failure) {
+        String failure,
+        Context context) {
 
     public enum Direction { INBOUND, OUTBOUND }
+
+    /**
+     * What the provider said about the message beyond its content: the action the user chose, the provider id of
+     * the message it replies to and that message's gateway id (when stored), and the provider's own message (JSON)
+     * when the channel's mapping changed it.
+     */
+    public record Context(String actionCode, String replyIdExt, String replyId, String originalMessage) {
+
+        public static final Context NONE = new Context(null, null, null, null);
+    }
 }

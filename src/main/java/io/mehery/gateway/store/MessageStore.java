@@ -13,12 +13,17 @@ import org.springframework.stereotype.Repository;
 public class MessageStore {
 
     private static final String COLUMNS = "id, tenant_id, channel_id, session_id, contact_id, direction, type,"
-            + " status, text, content, masked, message_id_ext, sender, created_at";
+            + " status, text, content, masked, message_id_ext, sender, created_at, action_code, reply_id_ext, reply_id,"
+            + " original_message";
     private static final String SELECTED = COLUMNS + ", failure";
     private static final RowMapper<MessageRecord> ROW = (rs, n) -> new MessageRecord(rs.getString(1),
             rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
             MessageRecord.Direction.valueOf(rs.getString(6)), rs.getString(7), rs.getString(8), rs.getString(9),
-            rs.getString(10), rs.getBoolean(11), rs.getString(12), rs.getString(13), rs.getLong(14), rs.getString(15));
+            rs.getString(10), rs.getBoolean(11), rs.getString(12), rs.getString(13), rs.getLong(14), rs.getString(19),
+            new MessageRecord.Context(rs.getString(15), rs.getString(16), rs.getString(17), rs.getString(18)));
+
+    /** The stamp of a message's last edit, beside those of its statuses. */
+    public static final String EDITED = "EDITED";
 
     private final JdbcTemplate jdbc;
 
@@ -28,9 +33,11 @@ public class MessageStore {
 
     /** Stores the message with a stamp for its first status. */
     public void insert(MessageRecord m) {
-        jdbc.update("INSERT INTO message (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        jdbc.update("INSERT INTO message (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 m.id(), m.tenantId(), m.channelId(), m.sessionId(), m.contactId(), m.direction().name(), m.type(),
-                m.status(), m.text(), m.content(), m.masked(), m.messageIdExt(), m.sender(), m.createdAt());
+                m.status(), m.text(), m.content(), m.masked(), m.messageIdExt(), m.sender(), m.createdAt(),
+                m.context().actionCode(), m.context().replyIdExt(), m.context().replyId(),
+                m.context().originalMessage());
         insertStamp(m.id(), m.status(), m.createdAt());
     }
 
@@ -43,6 +50,25 @@ public class MessageStore {
         return jdbc.query("SELECT " + SELECTED + " FROM message WHERE tenant_id = ? AND channel_id = ?"
                 + " AND direction = ? AND message_id_ext = ?", ROW, tenantId, channelId, direction.name(),
                 messageIdExt).stream().findFirst();
+    }
+
+    /** The gateway id of the message the provider knows as {@code messageIdExt} on the channel, either direction. */
+    public Optional<String> idOfExternal(String tenantId, String channelId, String messageIdExt) {
+        return jdbc.queryForList("SELECT id FROM message WHERE tenant_id = ? AND channel_id = ? AND message_id_ext = ?",
+                String.class, tenantId, channelId, messageIdExt).stream().findFirst();
+    }
+
+    /**
+     * The user edited the message: its text and content become the edit's, the provider's edit is kept as its
+     * original message, and the {@code edited} stamp says when it was last edited.
+     */
+    public void edit(String messageId, String text, String content, String originalMessage, long at) {
+        jdbc.update("UPDATE message SET text = ?, content = ?, original_message = ? WHERE id = ?", text, content,
+                originalMessage, messageId);
+        if (jdbc.update("UPDATE message_stamp SET stamped_at = ? WHERE message_id = ? AND status = ?", at, messageId,
+                EDITED) == 0) {
+            insertStamp(messageId, EDITED, at);
+        }
     }
 
     /** Moves the message to a status and stamps when it got there; a status it already reached keeps its stamp. */

@@ -62,7 +62,7 @@ class MutatedInputTest extends GatewayTestSupport {
     @Test
     void providerParsersAnswerEverySignedMutantWithoutServerErrors() {
         List<String> failures = new ArrayList<>();
-        String whatsApp = fixture("/whatsapp/every-kind.json").replace("${uid}", UUID.randomUUID().toString());
+        String whatsApp = fixture("/fixtures/whatsapp/every-kind.json").replace("${uid}", UUID.randomUUID().toString());
         fuzzSigned("/webhooks/whatsapp/wa-whatsapp", "X-Hub-Signature-256", whatsApp,
                 body -> "sha256=" + hmacHex("wa-app-secret", body), failures);
         fuzzSigned("/webhooks/facebook/fb-page", "X-Hub-Signature-256", """

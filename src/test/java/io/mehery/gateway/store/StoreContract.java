@@ -221,6 +221,6 @@ abstract class StoreContract {
             String ext, String status, long at) {
         return new MessageRecord(UUID.randomUUID().toString(), contact.tenantId(), contact.channelId(), session,
                 contact.id(), direction, "text", status, "hello", "{\"body\":\"hello\"}", false, ext, contact.csid(),
-                at, null);
+                at, null, MessageRecord.Context.NONE);
     }
 }

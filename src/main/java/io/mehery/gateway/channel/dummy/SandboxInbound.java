@@ -12,7 +12,7 @@ import io.mehery.gateway.config.ChannelType;
 import io.mehery.gateway.config.MeheryProperties.Channel;
 import io.mehery.gateway.conversation.Accepted;
 import io.mehery.gateway.conversation.InboundMessages;
-import io.mehery.gateway.conversation.LocationTexts;
+import io.mehery.gateway.conversation.MeheryMessage;
 import io.mehery.gateway.security.Channels;
 
 /**
@@ -34,26 +34,21 @@ public class SandboxInbound {
             @Header("channelId") String channelId, @Body SandboxMessage message) {
         Channel channel = channels.owned(tenantId, channelId, ChannelType.DUMMY, "channelId");
         String type = message.type().json();
-        Object part;
-        String text;
-        switch (message.type()) {
+        MeheryMessage mehery = switch (message.type()) {
             case TEXT -> {
                 ApiException.require(message.text() != null, type);
-                part = message.text();
-                text = message.text().body();
+                yield MeheryMessage.text(message.text().body());
             }
             case LOCATION -> {
                 ApiException.require(message.location() != null, type);
-                part = message.location();
-                text = LocationTexts.of(message.location());
+                yield MeheryMessage.location(message.location());
             }
             default -> {
                 ApiException.require(message.media() != null, type);
-                part = message.media();
-                text = message.media().caption();
+                yield MeheryMessage.media(type, message.media());
             }
-        }
-        return inbound.receive(channelId, channel, message.from().trim(), message.name(), type, part, text,
-                message.id(), message.action() == null ? null : message.action().actionCode());
+        };
+        return inbound.receive(channelId, channel, message.from().trim(), message.name(), message.id(),
+                message.action() == null ? mehery : mehery.withAction(message.action().actionCode()));
     }
 }

@@ -1,25 +1,39 @@
 package io.mehery.gateway.channel.email;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Map;
 
 import org.apache.camel.Body;
+import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
+import org.apache.camel.attachment.Attachment;
+import org.apache.camel.attachment.AttachmentMessage;
 import org.springframework.stereotype.Component;
 
-import io.mehery.gateway.api.model.Text;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+
+import io.mehery.gateway.api.model.Media;
 import io.mehery.gateway.config.ChannelType;
+import io.mehery.gateway.config.MeheryProperties;
 import io.mehery.gateway.config.MeheryProperties.Channel;
 import io.mehery.gateway.conversation.Accepted;
 import io.mehery.gateway.conversation.InboundMessages;
+import io.mehery.gateway.conversation.MeheryMessage;
 import io.mehery.gateway.security.Channels;
+import io.mehery.gateway.store.GroupCommit;
 
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 
 /**
  * A mail fetched from an e-mail channel's mailbox: the sender's address is the contact, their display name its
- * name; the mail's Message-ID keeps a mailbox polled twice from storing it twice. Replies land in the sender's
+ * name; the mail's Message-ID keeps a mailbox polled twice from storing it twice; it is also what a reply names in
+ * In-Reply-To, which links the reply to the message it answers. Replies land in the sender's
  * session as long as it is open (mehery.sessions.idle-timeout), which threads a conversation by mail.
  */
 @Component("emailInbound")
@@ -29,20 +43,72 @@ public class EmailInbound {
 
     private final Channels channels;
     private final InboundMessages inbound;
+    private final GroupCommit commits;
+    private final long maxMedia;
 
-    public EmailInbound(Channels channels, InboundMessages inbound) {
+    public EmailInbound(Channels channels, InboundMessages inbound, GroupCommit commits, MeheryProperties properties) {
         this.channels = channels;
         this.inbound = inbound;
+        this.commits = commits;
+        this.maxMedia = properties.http().maxMedia().toBytes();
     }
 
+    /**
+     * The mail's text is one message (known by the Message-ID); each attachment one more, known by
+     * {@code <Message-ID>#2}, {@code #3}..., its file kept by the gateway; all in one write, so a mail is stored whole
+     * or (left unread) fetched again.
+     */
     public Accepted receive(@ExchangeProperty(CHANNEL) String channelId, @Header("From") String from,
-            @Header("Subject") String subject, @Header("Message-ID") String messageId, @Body String body) {
+            @Header("Subject") String subject, @Header("Message-ID") String messageId,
+            @Header("In-Reply-To") String inReplyTo, @Header("References") String references, @Body String body,
+            Exchange exchange) {
         Channel channel = channels.ofType(channelId, ChannelType.EMAIL);
         InternetAddress sender = parse(from);
+        String address = sender.getAddress().toLowerCase(java.util.Locale.ROOT);
         String text = (subject == null || subject.isBlank() ? "" : subject.strip() + "\n\n")
                 + (body == null ? "" : body.strip());
-        return inbound.receive(channelId, channel, sender.getAddress().toLowerCase(java.util.Locale.ROOT),
-                sender.getPersonal(), "text", new Text(text, null), text, messageId, null);
+        String repliedTo = repliedTo(inReplyTo, references);
+        AttachmentMessage mail = exchange.getMessage(AttachmentMessage.class);
+        Map<String, Attachment> attachments = mail.hasAttachments() ? mail.getAttachmentObjects() : Map.of();
+        return commits.write(() -> {
+            Accepted accepted = inbound.receive(channelId, channel, address, sender.getPersonal(), messageId,
+                    MeheryMessage.text(text).replyingTo(repliedTo));
+            int n = 1;
+            for (Map.Entry<String, Attachment> attachment : attachments.entrySet()) {
+                inbound.receive(channelId, channel, address, sender.getPersonal(),
+                        messageId == null ? null : messageId + "#" + ++n,
+                        attachment(attachment.getKey(), attachment.getValue()).replyingTo(repliedTo));
+            }
+            return accepted;
+        });
+    }
+
+    /** An attachment as a file message; one larger than mehery.http.max-media is named, not kept. */
+    private MeheryMessage attachment(String name, Attachment attachment) {
+        String mime = attachment.getDataHandler().getContentType().split(";")[0].trim()
+                .toLowerCase(java.util.Locale.ROOT);
+        try (InputStream in = attachment.getDataHandler().getInputStream()) {
+            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxMedia + 1));
+            if (bytes.length > maxMedia) {
+                return MeheryMessage.system(JsonNodeFactory.instance.objectNode().put("filename", name)
+                        .put("mime_type", mime), "an attachment larger than mehery.http.max-media, not kept: " + name);
+            }
+            String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            return MeheryMessage.file(MeheryMessage.mediaTypeOf(mime), new Media(null, name, null, null, mime, sha256),
+                    bytes);
+        } catch (IOException | NoSuchAlgorithmException e) {
+            throw new IllegalStateException("cannot read the attachment " + name, e);
+        }
+    }
+
+    /** The Message-ID the mail answers: In-Reply-To, else the last of References (RFC 5322, 3.6.4). */
+    private static String repliedTo(String inReplyTo, String references) {
+        String ids = inReplyTo != null && !inReplyTo.isBlank() ? inReplyTo : references;
+        if (ids == null || ids.isBlank()) {
+            return null;
+        }
+        String[] each = ids.trim().split("\\s+");
+        return each[each.length - 1];
     }
 
     private static InternetAddress parse(String from) {

@@ -76,11 +76,16 @@ public class MessengerInbound {
                     long watermark = event.at("/read/watermark").asLong(event.path("timestamp").asLong());
                     receipts.readUpTo(channel.tenant(), channelId, user, watermark);
                     receiptCount++;
-                } else if (!event.at("/message/is_echo").asBoolean(false)) {
-                    MessengerMessages mehery = MessengerMessages.of(event);
-                    inbound.receive(channelId, channel, user, null, mehery.type(), mehery.part(), mehery.text(),
-                            mehery.messageId(), mehery.actionCode());
+                } else if (event.has("message_edit")) {
+                    JsonNode edit = event.path("message_edit");
+                    inbound.edit(channelId, channel, user, null, edit.path("mid").asText(),
+                            "edit-" + edit.path("num_edit").asText(), MessengerMessages.edited(event));
                     messages++;
+                } else if (!event.at("/message/is_echo").asBoolean(false)) {
+                    for (MessengerMessages.Part part : MessengerMessages.of(event)) {
+                        inbound.receive(channelId, channel, user, null, part.messageIdExt(), part.message());
+                        messages++;
+                    }
                 }
             }
         }

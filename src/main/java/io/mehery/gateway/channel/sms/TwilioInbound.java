@@ -13,13 +13,14 @@ import org.springframework.stereotype.Component;
 
 import io.mehery.gateway.api.ApiException;
 import io.mehery.gateway.api.model.Media;
-import io.mehery.gateway.api.model.Text;
 import io.mehery.gateway.config.ChannelType;
 import io.mehery.gateway.config.MeheryProperties.Channel;
 import io.mehery.gateway.conversation.Accepted;
 import io.mehery.gateway.conversation.InboundMessages;
+import io.mehery.gateway.conversation.MeheryMessage;
 import io.mehery.gateway.conversation.ProviderReceipts;
 import io.mehery.gateway.security.Channels;
+import io.mehery.gateway.store.GroupCommit;
 import io.mehery.gateway.store.MessageStatus;
 import io.mehery.gateway.web.HttpEdgeFilter;
 
@@ -34,10 +35,13 @@ public class TwilioInbound {
 
     private final Channels channels;
     private final InboundMessages inbound;
+    private final GroupCommit commits;
     private final ProviderReceipts receipts;
     private final Clock clock;
 
-    public TwilioInbound(Channels channels, InboundMessages inbound, ProviderReceipts receipts, Clock clock) {
+    public TwilioInbound(Channels channels, InboundMessages inbound, ProviderReceipts receipts, GroupCommit commits,
+            Clock clock) {
+        this.commits = commits;
         this.channels = channels;
         this.inbound = inbound;
         this.receipts = receipts;
@@ -63,14 +67,22 @@ public class TwilioInbound {
         String from = parameters.get("From");
         ApiException.require(from != null, "From");
         String body = parameters.getOrDefault("Body", "");
-        if (parameters.containsKey("MediaUrl0")) {
-            String mime = parameters.getOrDefault("MediaContentType0", "application/octet-stream");
-            Media media = new Media(body.isEmpty() ? null : body, null, sid + "/0", parameters.get("MediaUrl0"), mime,
-                    null);
-            return inbound.receive(channelId, channel, from, null, mediaType(mime), media, media.caption(), sid,
-                    null);
+        if (!parameters.containsKey("MediaUrl0")) {
+            return inbound.receive(channelId, channel, from, null, sid, MeheryMessage.text(body));
         }
-        return inbound.receive(channelId, channel, from, null, "text", new Text(body, null), body, sid, null);
+        // an MMS of several files: one message per file (in one write: all or none), the first known by the SID,
+        // its caption the text
+        return commits.write(() -> {
+            Accepted first = null;
+            for (int i = 0; parameters.containsKey("MediaUrl" + i); i++) {
+                String mime = parameters.getOrDefault("MediaContentType" + i, "application/octet-stream");
+                Accepted accepted = inbound.receive(channelId, channel, from, null, i == 0 ? sid : sid + "#" + (i + 1),
+                        MeheryMessage.media(MeheryMessage.mediaTypeOf(mime), new Media(i == 0 && !body.isEmpty() ? body : null, null,
+                                sid + "/" + i, parameters.get("MediaUrl" + i), mime, null)));
+                first = first == null ? accepted : first;
+            }
+            return first;
+        });
     }
 
     /** Twilio's statuses in the gateway's terms: undelivered is a failure; queued and sending say it was sent. */
@@ -80,16 +92,6 @@ public class TwilioInbound {
             case "queued", "accepted", "sending", "scheduled" -> Optional.of(MessageStatus.SENT);
             default -> MessageStatus.named(status);
         };
-    }
-
-    private static String mediaType(String mime) {
-        if (mime.startsWith("image/")) {
-            return "image";
-        }
-        if (mime.startsWith("video/")) {
-            return "video";
-        }
-        return mime.startsWith("audio/") ? "audio" : "document";
     }
 
     static Map<String, String> parse(String form) {

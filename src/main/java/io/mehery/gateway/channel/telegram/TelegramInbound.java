@@ -13,18 +13,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mehery.gateway.api.ApiException;
 import io.mehery.gateway.api.Problem;
-import io.mehery.gateway.api.model.Text;
 import io.mehery.gateway.channel.ProviderRequests;
 import io.mehery.gateway.config.ChannelType;
 import io.mehery.gateway.config.MeheryProperties.Channel;
 import io.mehery.gateway.conversation.Accepted;
 import io.mehery.gateway.conversation.InboundMessages;
+import io.mehery.gateway.conversation.MeheryMessage;
 import io.mehery.gateway.security.Channels;
 
 /**
  * A Telegram bot's webhook: the secret token set with {@code setWebhook} proves the update came from Telegram
- * (checked here: camel-telegram checks it itself only from 4.18.6). The user's address is the chat id. Updates are
- * deduplicated on {@code update_id}, since an edited message reuses its message id.
+ * (checked here: camel-telegram checks it itself only from 4.18.6). The user's address is the chat id. A message
+ * Telegram sends again is known by its id; an edit (which keeps the message id) by its {@code update_id}.
  */
 @Component("telegramInbound")
 public class TelegramInbound {
@@ -48,23 +48,31 @@ public class TelegramInbound {
                     "The update does not carry this channel's secret token")));
         }
         JsonNode update = ProviderRequests.parse(json, body);
-        String updateId = "update-" + update.path("update_id").asText();
         JsonNode query = update.path("callback_query");
         if (!query.isMissingNode()) {
+            // a button under one of the bot's messages: the choice, in reply to that message
             String data = query.path("data").asText();
-            String chat = query.at("/message/chat/id").asText(query.at("/from/id").asText());
-            return inbound.receive(channelId, channel, chat, nameOf(query.path("from")), "text", new Text(data, null),
-                    data, updateId, data);
+            JsonNode under = query.path("message");
+            String chat = under.at("/chat/id").asText(query.at("/from/id").asText());
+            return inbound.receive(channelId, channel, chat, nameOf(query.path("from")),
+                    "callback:" + query.path("id").asText(), MeheryMessage.text(data).withAction(data)
+                            .replyingTo(under.isMissingNode() ? null : TelegramMessages.idOf(under))
+                            .modifiedFrom(query));
         }
-        JsonNode message = update.has("message") ? update.path("message") : update.path("edited_message");
+        JsonNode edited = update.path("edited_message");
+        JsonNode message = edited.isMissingNode() ? update.path("message") : edited;
         if (message.isMissingNode()) {
-            return Accepted.of(java.util.Map.of("ignored", updateId));
+            return Accepted.of(java.util.Map.of("ignored", "update-" + update.path("update_id").asText()));
         }
         String chat = message.at("/chat/id").asText();
         ApiException.require(!chat.isEmpty(), "message.chat.id");
-        TelegramMessages mehery = TelegramMessages.of(message);
-        return inbound.receive(channelId, channel, chat, nameOf(message.path("from")), mehery.type(), mehery.part(),
-                mehery.text(), updateId, null);
+        String name = nameOf(message.path("from"));
+        if (!edited.isMissingNode()) {
+            return inbound.edit(channelId, channel, chat, name, TelegramMessages.idOf(message),
+                    "update-" + update.path("update_id").asText(), TelegramMessages.of(message).modifiedFrom(update));
+        }
+        return inbound.receive(channelId, channel, chat, name, TelegramMessages.idOf(message),
+                TelegramMessages.of(message));
     }
 
     private static String nameOf(JsonNode from) {

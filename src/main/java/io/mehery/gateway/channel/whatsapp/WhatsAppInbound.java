@@ -90,9 +90,14 @@ public class WhatsAppInbound {
     private void receive(String channelId, Channel channel, JsonNode message, Map<String, String> names) {
         String from = message.path("from").asText();
         ApiException.require(!from.isEmpty(), "entry.changes.value.messages.from");
-        WhatsAppMessages mehery = WhatsAppMessages.of(message);
-        inbound.receive(channelId, channel, from.startsWith("+") ? from : "+" + from, names.get(from),
-                mehery.type(), mehery.part(), mehery.text(), message.path("id").asText(null), mehery.actionCode());
+        String user = from.startsWith("+") ? from : "+" + from;
+        String id = message.path("id").asText(null);
+        if ("edit".equals(message.path("type").asText())) {
+            inbound.edit(channelId, channel, user, names.get(from), message.at("/edit/original_message_id").asText(),
+                    id, WhatsAppMessages.edited(message));
+        } else {
+            inbound.receive(channelId, channel, user, names.get(from), id, WhatsAppMessages.of(message));
+        }
     }
 
     private void receipt(String channelId, Channel channel, JsonNode status) {

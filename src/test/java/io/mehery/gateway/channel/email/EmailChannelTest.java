@@ -21,7 +21,9 @@ import jakarta.mail.Message;
 import jakarta.mail.Multipart;
 import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
 
 /** The e-mail channel against a real mail server (GreenMail): sends over SMTP, replies fetched over IMAP. */
 class EmailChannelTest extends ChannelTestSupport {
@@ -63,6 +65,41 @@ class EmailChannelTest extends ChannelTestSupport {
         assertThat(callback.at("/contacts/0/profile/email").asText()).isEqualTo(user);
         assertThat(api.get("/api/v1/session/messages?sessionId=" + sessionId, "wa-key").json().get("results"))
                 .hasSize(2);
+    }
+
+    @Test
+    void anAttachmentIsKeptAsItsOwnMessageAndServedByTheMediaEndpoint() throws Exception {
+        String user = "sender-" + UUID.randomUUID().toString().substring(0, 8) + "@example.org";
+        MimeMessage mail = new MimeMessage(Session.getInstance(new java.util.Properties()));
+        mail.setFrom(new InternetAddress(user, "Per Sender"));
+        mail.setRecipients(Message.RecipientType.TO, "support@example.com");
+        mail.setSubject("Re: your offer");
+        mail.setHeader("In-Reply-To", "<offer-1@example.com>");
+        MimeBodyPart text = new MimeBodyPart();
+        text.setText("Signed, see attached.");
+        MimeBodyPart file = new MimeBodyPart();
+        file.setContent("%PDF-1.4 signed offer".getBytes(StandardCharsets.UTF_8), "application/pdf");
+        file.setFileName("offer-signed.pdf");
+        mail.setContent(new MimeMultipart(text, file));
+        mail.saveChanges();
+
+        MAIL.getManagers().getUserManager().getUser("support@example.com").deliver(mail);
+
+        await().atMost(PATIENCE).until(() -> callbacksMentioning(MESSAGE_RECEIVE, user).size() == 2);
+        JsonNode document = callbacksMentioning(MESSAGE_RECEIVE, user).stream()
+                .map(c -> c.at("/messages/0")).filter(m -> m.get("type").asText().equals("document")).findFirst()
+                .orElseThrow();
+        assertThat(document.at("/document/filename").asText()).isEqualTo("offer-signed.pdf");
+        assertThat(document.at("/document/mime_type").asText()).isEqualTo("application/pdf");
+        assertThat(document.at("/document/link").asText()).endsWith("/api/v1/media/" + document.get("id").asText());
+        var served = api.get("/api/v1/media/" + document.get("id").asText(), TENANT_KEY);
+        assertThat(served.status()).isEqualTo(200);
+        assertThat(served.body()).isEqualTo("%PDF-1.4 signed offer");
+        assertThat(served.response().headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/pdf"));
+        JsonNode history = api.get("/api/v1/session/messages?sessionId=" + document.at("/session/sessionId").asText(),
+                TENANT_KEY).json().get("results");
+        assertThat(history).allSatisfy(m -> assertThat(m.get("replyIdExt").asText()).isEqualTo("<offer-1@example.com>"));
     }
 
     @Test

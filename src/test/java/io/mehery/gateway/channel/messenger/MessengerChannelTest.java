@@ -66,12 +66,22 @@ class MessengerChannelTest extends ChannelTestSupport {
         assertThat(notify("facebook/fb-page", events, sign("fb-app-secret", events)).status()).as("Meta's redelivery")
                 .isEqualTo(200);
 
-        await().atMost(PATIENCE).until(() -> callbacksMentioning(MESSAGE_RECEIVE, uid).size() == 2
+        await().atMost(PATIENCE).until(() -> callbacksMentioning(MESSAGE_RECEIVE, uid).size() == 4
                 && callbacksMentioning(ACTION_EVENT, psid).size() == 2);
         assertThat(callbacksMentioning(MESSAGE_RECEIVE, uid)).extracting(m -> m.at("/messages/0/type").asText())
-                .containsExactlyInAnyOrder("text", "image");
-        assertThat(callbacksMentioning(MESSAGE_RECEIVE, uid)).anySatisfy(m -> assertThat(m.at("/messages/0/image/link")
-                .asText()).isEqualTo("https://scontent.example.com/p.jpg"));
+                .containsExactlyInAnyOrder("text", "image", "text", "text");
+        // the client fetches the file from the gateway, which holds the page token; history keeps Meta's URL too
+        JsonNode image = callbacksMentioning(MESSAGE_RECEIVE, uid).stream()
+                .filter(m -> m.at("/messages/0/type").asText().equals("image")).findFirst().orElseThrow();
+        String imageId = image.at("/messages/0/id").asText();
+        assertThat(image.at("/messages/0/image/link").asText()).endsWith("/api/v1/media/" + imageId);
+        assertThat(api.get("/api/v1/session/messages?sessionId=" + image.at("/messages/0/session/sessionId").asText(),
+                "wa-key").json().get("results")).anySatisfy(m -> {
+                    assertThat(m.at("/attachments/0/mediaSrc").asText()).isEqualTo("https://scontent.example.com/p.jpg");
+                    assertThat(m.at("/attachments/0/mediaURL").asText()).endsWith("/api/v1/media/" + imageId);
+                });
+        assertThat(callbacksMentioning(MESSAGE_RECEIVE, uid)).filteredOn(m -> !m.get("actions").isEmpty())
+                .extracting(m -> m.at("/actions/0/actionCode").asText()).containsExactlyInAnyOrder("SHIP_YES", "AGENT");
         assertThat(callbacksMentioning(ACTION_EVENT, psid)).extracting(a -> a.get("actionCode").asText())
                 .containsExactlyInAnyOrder("SHIP_YES", "AGENT");
         assertThat(callbacksMentioning(MESSAGE_RECEIVE, "m_echo_" + uid)).isEmpty();
@@ -94,18 +104,26 @@ class MessengerChannelTest extends ChannelTestSupport {
                 + event + "\"message\":{\"mid\":\"m_l_" + uid + "\",\"attachments\":[{\"type\":\"location\","
                 + "\"title\":\"Pickup\",\"payload\":{\"coordinates\":{\"lat\":59.91,\"long\":10.75}}}]}},"
                 + event + "\"reaction\":{\"mid\":\"m_out_x\",\"action\":\"react\",\"emoji\":\"\u2764\","
-                + "\"reaction\":\"love\"}}"
+                + "\"reaction\":\"love\"}},"
+                + event + "\"message\":{\"mid\":\"m_two_" + uid + "\",\"text\":\"front and back\",\"attachments\":["
+                + "{\"type\":\"image\",\"payload\":{\"url\":\"https://cdn.example.com/1.jpg\"}},"
+                + "{\"type\":\"image\",\"payload\":{\"url\":\"https://cdn.example.com/2.jpg\"}}]}}"
                 + "]}]}";
 
         assertThat(notify("facebook/fb-page", events, sign("fb-app-secret", events)).status()).isEqualTo(200);
 
-        await().atMost(PATIENCE).until(() -> callbacksMentioning(MESSAGE_RECEIVE, "\"" + psid + "\"").size() == 5);
+        // every attachment is a message: the two images of one message too, the first with its text as caption
+        await().atMost(PATIENCE).until(() -> callbacksMentioning(MESSAGE_RECEIVE, "\"" + psid + "\"").size() == 7);
         List<JsonNode> messages = callbacksMentioning(MESSAGE_RECEIVE, "\"" + psid + "\"").stream()
                 .map(c -> c.at("/messages/0")).toList();
         assertThat(messages).extracting(m -> m.get("type").asText())
-                .containsExactlyInAnyOrder("audio", "video", "document", "location", "system");
+                .containsExactlyInAnyOrder("audio", "video", "document", "location", "system", "image", "image");
+        assertThat(messages).filteredOn(m -> m.get("type").asText().equals("image"))
+                .extracting(m -> m.get("messageIdExt").asText(), m -> m.at("/image/caption").asText(null))
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("m_two_" + uid, "front and back"),
+                        org.assertj.core.groups.Tuple.tuple("m_two_" + uid + "#2", null));
         assertThat(messages).anySatisfy(m -> assertThat(m.at("/document/link").asText())
-                .isEqualTo("https://cdn.example.com/f.pdf"));
+                .endsWith("/api/v1/media/" + m.get("id").asText()));
         assertThat(messages).anySatisfy(m -> assertThat(m.at("/location/name").asText()).isEqualTo("Pickup"));
         assertThat(messages).anySatisfy(m -> assertThat(m.at("/originalMessage/reaction/reaction").asText())
                 .isEqualTo("love"));

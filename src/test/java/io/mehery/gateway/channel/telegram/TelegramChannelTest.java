@@ -53,17 +53,38 @@ class TelegramChannelTest extends ChannelTestSupport {
         accepted("{\"update_id\":" + text + ",\"message\":{\"message_id\":11," + from + "," + in
                 + ",\"text\":\"Where is my parcel?\"}}");
 
-        await().atMost(PATIENCE).until(() -> callbacksMentioning(MESSAGE_RECEIVE, "\"" + chat + "\"").size() == 3
+        // the edit is message/receive again for the same message; the button press is a message with its action
+        await().atMost(PATIENCE).until(() -> callbacksMentioning(MESSAGE_RECEIVE, "\"" + chat + "\"").size() == 4
                 && callbacksMentioning(ACTION_EVENT, "\"" + chat + "\"").size() == 1);
         List<JsonNode> messages = callbacksMentioning(MESSAGE_RECEIVE, "\"" + chat + "\"");
         assertThat(messages).extracting(m -> m.at("/messages/0/type").asText())
-                .containsExactlyInAnyOrder("text", "image", "text");
+                .containsExactlyInAnyOrder("text", "image", "text", "text");
         assertThat(messages).anySatisfy(m -> assertThat(m.at("/messages/0/image/id").asText()).isEqualTo("large"));
-        assertThat(messages).anySatisfy(m -> assertThat(m.at("/messages/0/text/body").asText())
-                .isEqualTo("Where is my parcel #42?"));
+        List<JsonNode> parcel = messages.stream().filter(m -> m.at("/messages/0/messageIdExt").asText()
+                .equals(chat + ":11")).toList();
+        // a callback shows the message as stored when first tried: the edit, if it came before that
+        assertThat(parcel).hasSize(2).extracting(m -> m.at("/messages/0/text/body").asText())
+                .contains("Where is my parcel #42?");
+        assertThat(parcel).extracting(m -> m.at("/messages/0/id").asText()).containsOnly(
+                parcel.get(0).at("/messages/0/id").asText());
+        assertThat(messages).anySatisfy(m -> {
+            assertThat(m.at("/actions/0/actionCode").asText()).isEqualTo("TRACK_42");
+            assertThat(m.at("/messages/0/originalMessage/data").asText()).isEqualTo("TRACK_42");
+        });
         assertThat(messages.get(0).at("/contacts/0/profile/name").asText()).isEqualTo("Ivan Petrov");
         assertThat(callbacksMentioning(ACTION_EVENT, "\"" + chat + "\"").get(0).get("actionCode").asText())
                 .isEqualTo("TRACK_42");
+
+        String sessionId = parcel.get(0).at("/messages/0/session/sessionId").asText();
+        JsonNode history = api.get("/api/v1/session/messages?sessionId=" + sessionId, TENANT_KEY).json()
+                .get("results");
+        JsonNode parcelNow = history.get(0);
+        assertThat(parcelNow.get("text").asText()).isEqualTo("Where is my parcel #42?");
+        assertThat(parcelNow.at("/stamps/edited").asLong()).isPositive();
+        assertThat(history).anySatisfy(m -> {
+            assertThat(m.get("action").asText()).isEqualTo("TRACK_42");
+            assertThat(m.get("replyIdExt").asText()).isEqualTo(chat + ":13");
+        });
 
         assertThat(update("{\"update_id\":1,\"message\":{}}", "wrong").status()).isEqualTo(401);
         assertThat(update("{\"update_id\":1,\"message\":{}}", null).status()).isEqualTo(401);

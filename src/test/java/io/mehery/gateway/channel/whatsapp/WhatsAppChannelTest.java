@@ -119,7 +119,7 @@ class WhatsAppChannelTest extends ChannelTestSupport {
         assertThat(notify(payload, sign(payload)).status()).isEqualTo(200);
 
         // an action/event names the contact and message, not the provider's message id: Ravi is this test's own
-        await().atMost(PATIENCE).until(() -> callbacksMentioning(MESSAGE_RECEIVE, uid).size() == 9
+        await().atMost(PATIENCE).until(() -> callbacksMentioning(MESSAGE_RECEIVE, uid).size() == 12
                 && callbacksMentioning(ACTION_EVENT, "+16315552222").size() == 3);
         Map<String, JsonNode> byId = new java.util.HashMap<>();
         callbacksMentioning(MESSAGE_RECEIVE, uid).forEach(c -> byId.put(
@@ -129,6 +129,17 @@ class WhatsAppChannelTest extends ChannelTestSupport {
         assertThat(byId.get("wamid.IMG").at("/image/mime_type").asText()).isEqualTo("image/jpeg");
         assertThat(byId.get("wamid.IMG").at("/image/sha256").asText()).isEqualTo("a1b2c3");
         assertThat(byId.get("wamid.IMG").at("/image/caption").asText()).isEqualTo("my receipt");
+        assertThat(byId.get("wamid.IMG").at("/image/type").asText()).isEqualTo("image");
+        assertThat(byId.get("wamid.IMG").at("/image/link").asText())
+                .isEqualTo("http://localhost:8080/api/v1/media/" + byId.get("wamid.IMG").get("id").asText());
+        assertThat(byId.get("wamid.STICKER").at("/originalMessage/sticker/animated").isBoolean()).isTrue();
+        // a button press is a message too: its title, the action in message/receive, and action/event after it
+        assertThat(byId.get("wamid.BTN").at("/text/body").asText()).startsWith("Yes, confi");
+        assertThat(byId.get("wamid.BTN").at("/originalMessage/interactive/button_reply/id").asText())
+                .isEqualTo("CONFIRM_ORDER");
+        assertThat(callbacksMentioning(MESSAGE_RECEIVE, uid)).filteredOn(c -> !c.get("actions").isEmpty())
+                .extracting(c -> c.at("/actions/0/actionCode").asText())
+                .containsExactlyInAnyOrder("CONFIRM_ORDER", "SLOT_2", "STOP_PROMOS");
         assertThat(byId.get("wamid.VOICE").get("type").asText()).isEqualTo("voice");
         assertThat(byId.get("wamid.DOC").at("/document/filename").asText()).isEqualTo("invoice.pdf");
         assertThat(byId.get("wamid.VID").get("type").asText()).isEqualTo("video");
@@ -145,6 +156,31 @@ class WhatsAppChannelTest extends ChannelTestSupport {
                 .containsExactlyInAnyOrder("CONFIRM_ORDER", "SLOT_2", "STOP_PROMOS");
         assertThat(receiver.received("wa", CONTACT_INFO)).anySatisfy(
                 r -> assertThat(r.getBodyAsString()).contains("+16315552222", "Ravi"));
+    }
+
+    @Test
+    void aReplyPointsAtTheMessageItAnswersAndAnEditChangesTheStoredMessage() {
+        String uid = UUID.randomUUID().toString();
+        String user = "1" + (System.nanoTime() % 10000000000L);
+        String payload = fixture("reply-and-edit.json").replace("${uid}", uid).replace("16315552222", user);
+
+        assertThat(notify(payload, sign(payload)).status()).isEqualTo(200);
+        assertThat(notify(payload, sign(payload)).status()).as("Meta's redelivery").isEqualTo(200);
+
+        await().atMost(PATIENCE).until(() -> callbacksMentioning(MESSAGE_RECEIVE, uid).size() == 3);
+        String sessionId = callbacksMentioning(MESSAGE_RECEIVE, uid).get(0).at("/messages/0/session/sessionId")
+                .asText();
+        JsonNode history = api.get("/api/v1/session/messages?sessionId=" + sessionId, "wa-key").json().get("results");
+        assertThat(history).hasSize(2);
+        JsonNode asked = history.get(0);
+        JsonNode reply = history.get(1);
+        assertThat(asked.get("text").asText()).isEqualTo("Is the blue one in stock?");
+        assertThat(asked.at("/stamps/edited").asLong()).isPositive();
+        assertThat(reply.get("replyIdExt").asText()).isEqualTo("wamid.ASK-" + uid);
+        assertThat(reply.get("replyId").asText()).isEqualTo(asked.get("messageId").asText());
+        assertThat(reply.get("messageIdRef").asText()).isEqualTo(asked.get("messageId").asText());
+        assertThat(callbacksMentioning(MESSAGE_RECEIVE, uid)).anySatisfy(c -> assertThat(
+                c.at("/messages/0/originalMessage/edit/original_message_id").asText()).isEqualTo("wamid.ASK-" + uid));
     }
 
     @Test
@@ -302,7 +338,7 @@ class WhatsAppChannelTest extends ChannelTestSupport {
     }
 
     static String fixture(String name) {
-        try (InputStream in = WhatsAppChannelTest.class.getResourceAsStream("/whatsapp/" + name)) {
+        try (InputStream in = WhatsAppChannelTest.class.getResourceAsStream("/fixtures/whatsapp/" + name)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new IllegalStateException(e);

@@ -26,6 +26,8 @@ import io.mehery.gateway.channel.ProviderRequests;
 import io.mehery.gateway.config.ChannelType;
 import io.mehery.gateway.channel.meta.MetaWebhooks;
 import io.mehery.gateway.config.MeheryProperties;
+import io.mehery.gateway.conversation.MeheryMessage;
+import io.mehery.gateway.media.MediaLinks;
 import io.mehery.gateway.delivery.CallbackPayloads;
 import io.mehery.gateway.delivery.WebhookSignatures;
 import io.mehery.gateway.store.ContactRecord;
@@ -87,17 +89,17 @@ public class WhatsAppToCallbackBenchmark {
             public Optional<MessageRecord> find(String id) {
                 return Optional.of(stored);
             }
-        }, json, properties);
+        }, json, new MediaLinks(properties));
     }
 
     @Benchmark
     public String providerJsonToCallbackJson() throws Exception {
         MetaWebhooks.verifySignature(channel, body, signature);
         JsonNode message = ProviderRequests.parse(json, body).at("/entry/0/changes/0/value/messages/0");
-        WhatsAppMessages mehery = WhatsAppMessages.of(message);
+        MeheryMessage mehery = WhatsAppMessages.of(message);
         stored = new MessageRecord("m1", "bench", "wa", "s1", "c1", MessageRecord.Direction.INBOUND, mehery.type(),
                 "RECEIVED", mehery.text(), json.writeValueAsString(mehery.part()), false,
-                message.path("id").asText(), "+16315551181", 1732441234000L, null);
+                message.path("id").asText(), "+16315551181", 1732441234000L, null, MessageRecord.Context.NONE);
         return payloads.render(new DeliveryRecord("d1", "bench", "message.receive", "m1", "m1", "c1", "s1", null,
                 null, null, DeliveryRecord.Status.PENDING, 0, 0, null, null, null, null, 0, 0, null));
     }

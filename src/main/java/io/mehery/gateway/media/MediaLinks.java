@@ -1,0 +1,43 @@
+package io.mehery.gateway.media;
+
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.Set;
+
+import org.springframework.stereotype.Component;
+
+import io.mehery.gateway.config.ChannelType;
+import io.mehery.gateway.config.MeheryProperties;
+import io.mehery.gateway.store.MessageRecord;
+
+/**
+ * The gateway's own link to a received file, {@code GET /api/v1/media/{messageId}}: what callbacks and session
+ * history show for every channel whose files the gateway fetches (with the channel's credentials, so the client
+ * needs none). A sandbox user's link is its own and is shown as given.
+ */
+@Component
+public class MediaLinks {
+
+    static final Set<ChannelType> SERVED = EnumSet.of(ChannelType.WHATSAPP, ChannelType.TELEGRAM, ChannelType.SMS,
+            ChannelType.FACEBOOK, ChannelType.INSTAGRAM, ChannelType.EMAIL);
+    private static final Set<String> MEDIA_TYPES = Set.of("image", "audio", "voice", "video", "document");
+
+    private final MeheryProperties properties;
+    private final String base;
+
+    public MediaLinks(MeheryProperties properties) {
+        this.properties = properties;
+        this.base = properties.http().publicUrl().replaceAll("/+$", "") + "/api/v1/media/";
+    }
+
+    public Optional<String> of(MessageRecord message) {
+        var channel = properties.channels().get(message.channelId());
+        boolean served = channel != null && SERVED.contains(channel.type()) && isMedia(message.type())
+                && message.content() != null;
+        return served ? Optional.of(base + message.id()) : Optional.empty();
+    }
+
+    public static boolean isMedia(String type) {
+        return MEDIA_TYPES.contains(type);
+    }
+}
