@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mehery.gateway.api.ApiRequestGate;
 import io.mehery.gateway.api.Problem;
 import io.mehery.gateway.api.model.DataEvent;
+import io.mehery.gateway.config.RouteProperties;
 import io.mehery.gateway.conversation.Accepted;
 import io.mehery.gateway.store.EventStore;
 import io.mehery.gateway.store.GroupCommit;
@@ -40,7 +41,7 @@ public class AnalyticsEvents {
         this.clock = clock;
     }
 
-    public Accepted record(@ExchangeProperty(ApiRequestGate.TENANT) String tenantId, @Body DataEvent event)
+    public Accepted record(@ExchangeProperty(RouteProperties.TENANT) String tenantId, @Body DataEvent event)
             throws JsonProcessingException {
         List<DataEvent.EventLink> links = event.links() == null ? List.of() : event.links();
         DataEvent stored = new DataEvent(event.eventName(), event.id(), links);

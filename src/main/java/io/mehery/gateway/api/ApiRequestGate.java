@@ -25,6 +25,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 
+import io.mehery.gateway.config.RouteProperties;
 import io.mehery.gateway.security.Tenants;
 import io.swagger.v3.oas.models.OpenAPI;
 
@@ -37,10 +38,6 @@ import io.swagger.v3.oas.models.OpenAPI;
 @Component
 public class ApiRequestGate implements RestClientRequestValidator {
 
-    /** The exchange property the routes read the caller's tenant id from. */
-    public static final String TENANT = "meheryTenant";
-    /** The exchange property holding the request's path, for the answer's envelope. */
-    public static final String PATH = "meheryPath";
     public static final String API_KEY_HEADER = "x-api-key";
 
     private static final JsonFactory JSON = new JsonFactory();
@@ -67,7 +64,7 @@ public class ApiRequestGate implements RestClientRequestValidator {
         Contract current = contractFor(openApi);
         String method = exchange.getMessage().getHeader(Exchange.HTTP_METHOD, String.class);
         String path = requestPath(exchange);
-        exchange.setProperty(PATH, path);
+        exchange.setProperty(RouteProperties.PATH, path);
         ContractOperations.Found found = operations.find(method, path);
         if (found == ContractOperations.Found.NO_PATH || found == ContractOperations.Found.NO_METHOD) {
             return null;
@@ -78,7 +75,7 @@ public class ApiRequestGate implements RestClientRequestValidator {
             if (tenant.isEmpty()) {
                 return refuse(exchange, ApiException.unauthorized(), path);
             }
-            exchange.setProperty(TENANT, tenant.get());
+            exchange.setProperty(RouteProperties.TENANT, tenant.get());
         }
         Optional<ApiException> notJson = jsonBodyProblem(exchange);
         if (notJson.isPresent()) {

@@ -32,6 +32,16 @@ public record Envelope(
     public static final String SUCCESS = "SUCCESS";
     public static final String ERROR = "ERROR";
 
+    public Envelope withMeta(Map<String, Object> more) {
+        if (more.isEmpty()) {
+            return this;
+        }
+        Map<String, Object> merged = new java.util.LinkedHashMap<>(meta);
+        merged.putAll(more);
+        return new Envelope(data, details, error, errors, exception, extra, logs, message, messageKey, merged, params,
+                path, redirectUrl, results, status, statusKey, timestamp, traceid, warningKey, warnings);
+    }
+
     public static Envelope success(Object data, List<?> results, List<Problem> warnings, String path, String traceid) {
         return new Envelope(data, List.of(), null, List.of(), null, Map.of(), List.of(), "OK", "ok", Map.of(),
                 Map.of(), path, null, results, SUCCESS, "success", System.currentTimeMillis(), traceid, null,

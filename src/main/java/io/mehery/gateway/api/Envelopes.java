@@ -3,6 +3,7 @@ package io.mehery.gateway.api;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -20,6 +21,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.mehery.gateway.config.RouteProperties;
 import io.mehery.gateway.web.TraceIds;
 
 /**
@@ -30,7 +32,6 @@ import io.mehery.gateway.web.TraceIds;
 @Component("envelopes")
 public class Envelopes {
 
-    public static final String WARNINGS_PROPERTY = "meheryWarnings";
     private static final Logger LOG = LoggerFactory.getLogger(Envelopes.class);
     private static final int MAX_PROBLEMS = 5;
     private static final int MAX_TEXT = 300;
@@ -47,8 +48,11 @@ public class Envelopes {
         List<?> results = body instanceof List<?> list ? list : body == null ? List.of() : List.of(body);
         Object data = body instanceof List<?> list ? (list.isEmpty() ? null : list.get(list.size() - 1)) : body;
         @SuppressWarnings("unchecked")
-        List<Problem> warnings = exchange.getProperty(WARNINGS_PROPERTY, List.of(), List.class);
-        write(exchange, 200, Envelope.success(data, results, warnings, requestPath(exchange), TraceIds.current()));
+        List<Problem> warnings = exchange.getProperty(RouteProperties.WARNINGS, List.of(), List.class);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> meta = exchange.getProperty(RouteProperties.META, Map.of(), Map.class);
+        write(exchange, 200, Envelope.success(data, results, warnings, requestPath(exchange), TraceIds.current())
+                .withMeta(meta));
     }
 
     public void failure(Exchange exchange) {
@@ -160,7 +164,7 @@ public class Envelopes {
     }
 
     private static String requestPath(Exchange exchange) {
-        String path = exchange.getProperty(ApiRequestGate.PATH, String.class);
+        String path = exchange.getProperty(RouteProperties.PATH, String.class);
         return path != null ? path : exchange.getMessage().getHeader(Exchange.HTTP_URI, String.class);
     }
 

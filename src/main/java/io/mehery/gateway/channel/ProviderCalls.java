@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mehery.gateway.api.ApiException;
 import io.mehery.gateway.api.Envelopes;
+import io.mehery.gateway.config.RouteProperties;
 import io.mehery.gateway.conversation.OutboundDispatch;
 import io.mehery.gateway.store.GroupCommit;
 import io.mehery.gateway.store.MessageStatus;
@@ -31,8 +32,6 @@ import io.mehery.gateway.store.MessageStore;
 @Component("providerCalls")
 public class ProviderCalls {
 
-    public static final String DISPATCH = "outboundDispatch";
-    public static final String DELIVERY_COUNT = "outboundDeliveryCount";
     private static final Logger LOG = LoggerFactory.getLogger(ProviderCalls.class);
 
     private final MessageStore messages;
@@ -56,10 +55,10 @@ public class ProviderCalls {
      *     unique only within their chat)
      * @param errorPointer where its error answer holds the reason, e.g. {@code /error/message}
      */
-    public void outcome(@ExchangeProperty(DISPATCH) OutboundDispatch dispatch,
-            @ExchangeProperty(DELIVERY_COUNT) Integer deliveryCount,
-            @ExchangeProperty("providerMessageId") String idPointer,
-            @ExchangeProperty("providerError") String errorPointer, Exchange exchange) {
+    public void outcome(@ExchangeProperty(RouteProperties.DISPATCH) OutboundDispatch dispatch,
+            @ExchangeProperty(RouteProperties.DELIVERY_COUNT) Integer deliveryCount,
+            @ExchangeProperty(RouteProperties.PROVIDER_MESSAGE_ID_POINTER) String idPointer,
+            @ExchangeProperty(RouteProperties.PROVIDER_ERROR_POINTER) String errorPointer, Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         Integer status = failure == null ? exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class)
                 : null;
@@ -67,11 +66,39 @@ public class ProviderCalls {
         long now = clock.millis();
         if (status != null && status / 100 == 2) {
             sent(dispatch, messageId(answer, idPointer), now);
+            exchange.setProperty(RouteProperties.PROVIDER_ACCEPTED, true);
             return;
         }
         String reason = failure != null ? failure.getClass().getSimpleName() + ": " + failure.getMessage()
                 : "HTTP " + status + describe(answer, errorPointer);
         failed(dispatch, deliveryCount, reason, status == null || status >= 500 || status == 429 || status == 408);
+    }
+
+    /** The exchange now carries the follow-up text as its dispatch, for the channel's own mapping to send. */
+    public void followWithText(@ExchangeProperty(RouteProperties.DISPATCH) OutboundDispatch dispatch,
+            @ExchangeProperty(RouteProperties.FOLLOWING_TEXT) String text, Exchange exchange) {
+        exchange.removeProperty(RouteProperties.FOLLOWING_TEXT);
+        exchange.setProperty(RouteProperties.DISPATCH, dispatch.followingText(text));
+    }
+
+    /**
+     * The outcome of the text that follows an accepted file (a caption the provider has no field for): the message
+     * stays sent either way; a failure is written to its log.
+     */
+    public void followingOutcome(@ExchangeProperty(RouteProperties.DISPATCH) OutboundDispatch dispatch,
+            @ExchangeProperty(RouteProperties.PROVIDER_ERROR_POINTER) String errorPointer, Exchange exchange) {
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        Integer status = failure == null ? exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class)
+                : null;
+        if (status != null && status / 100 == 2) {
+            return;
+        }
+        String reason = failure != null ? failure.getClass().getSimpleName() + ": " + failure.getMessage()
+                : "HTTP " + status + describe(exchange.getMessage().getBody(String.class), errorPointer);
+        LOG.warn("The caption of outbound message {}, sent as a following text, failed: {}", dispatch.messageId(),
+                reason);
+        commits.run(() -> messages.note(dispatch.messageId(), "The caption, sent as a following text, failed: "
+                + reason));
     }
 
     /** The provider took the message: SENT, with the id the provider gave it. */
@@ -102,7 +129,7 @@ public class ProviderCalls {
      * ended without an outcome, so the call may be made again) or the gateway's store or broker unavailable (the
      * call's outcome may be unknown: its mark stays, so that it is not made twice).
      */
-    public void channelFailed(@ExchangeProperty(DISPATCH) OutboundDispatch dispatch,
+    public void channelFailed(@ExchangeProperty(RouteProperties.DISPATCH) OutboundDispatch dispatch,
             @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure) throws Exception {
         if (failure instanceof ProviderUnavailableException) {
             commits.run(() -> messages.endDispatch(dispatch.messageId()));
@@ -112,7 +139,8 @@ public class ProviderCalls {
             throw failure;
         }
         String reason = "The " + dispatch.channelType() + " channel could not send it: " + describe(failure);
-        LOG.warn("Outbound message {} failed in its channel's route: {}", dispatch.messageId(), reason, failure);
+        LOG.warn("Outbound message {} failed in its channel's route: {}", dispatch.messageId(), reason);
+        LOG.debug("Where outbound message {} failed", dispatch.messageId(), failure);
         long now = clock.millis();
         commits.run(() -> messages.failUnfinished(dispatch.messageId(), reason, now));
     }

@@ -3,6 +3,8 @@ package io.mehery.gateway.conversation;
 import java.util.Locale;
 
 import io.mehery.gateway.api.model.MessageSendRequest;
+import io.mehery.gateway.api.model.MessageType;
+import io.mehery.gateway.api.model.Text;
 import io.mehery.gateway.config.ChannelType;
 
 /** The outbound queue's message: the stored message's id and the request with its real, unmasked content. */
@@ -18,6 +20,13 @@ public record OutboundDispatch(
     /** The id of the route that sends on channels of this type; the outbound queue's consumer hands over to it. */
     public static String routeIdFor(ChannelType type) {
         return "outbound-" + type.name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The same message's follow-up text (a caption its provider takes only as a message of its own). */
+    public OutboundDispatch followingText(String text) {
+        MessageSendRequest send = new MessageSendRequest(message.channelId(), message.mask(), message.to(),
+                MessageType.TEXT, new Text(text, null), null, null, null, null, null, null, null, null);
+        return new OutboundDispatch(messageId, tenantId, channelId, channelType, sessionId, contactId, send);
     }
 
     public String route() {

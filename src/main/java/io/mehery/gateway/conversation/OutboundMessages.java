@@ -3,7 +3,10 @@ package io.mehery.gateway.conversation;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -25,8 +28,11 @@ import io.mehery.gateway.api.model.MessageSendRequest;
 import io.mehery.gateway.api.model.MessageType;
 import io.mehery.gateway.api.model.SendReceipt;
 import io.mehery.gateway.channel.ProviderCalls;
+import io.mehery.gateway.channel.ProviderLimits;
 import io.mehery.gateway.channel.TemplateTexts;
+import io.mehery.gateway.config.ChannelType;
 import io.mehery.gateway.config.MeheryProperties.Channel;
+import io.mehery.gateway.config.RouteProperties;
 import io.mehery.gateway.delivery.CallbackPlanner;
 import io.mehery.gateway.security.Channels;
 import io.mehery.gateway.store.ContactRecord;
@@ -64,12 +70,16 @@ public class OutboundMessages {
     private final TemplateTexts templates;
     private final CallbackPlanner callbacks;
 
+    private final Map<ChannelType, ProviderLimits> providerLimits;
+
     public OutboundMessages(Channels channels, Conversations conversations, ContactStore contacts,
             MessageStore messages, GroupCommit commits, Outbox outbox,
             @Value("${mehery.queues.outbound}") String outboundQueue,
             @Value("${mehery.providers.timeout:20s}") Duration providerTimeout, CamelContext camel, ObjectMapper json,
-            Clock clock, TemplateTexts templates, CallbackPlanner callbacks) {
+            Clock clock, TemplateTexts templates, CallbackPlanner callbacks, List<ProviderLimits> providerLimits) {
         this.channels = channels;
+        this.providerLimits = new EnumMap<>(ChannelType.class);
+        providerLimits.forEach(limits -> limits.channelTypes().forEach(type -> this.providerLimits.put(type, limits)));
         this.conversations = conversations;
         this.contacts = contacts;
         this.messages = messages;
@@ -84,7 +94,7 @@ public class OutboundMessages {
         this.callbacks = callbacks;
     }
 
-    public Accepted accept(@ExchangeProperty(ApiRequestGate.TENANT) String tenantId,
+    public Accepted accept(@ExchangeProperty(RouteProperties.TENANT) String tenantId,
             @Body MessageSendRequest request) {
         Channel channel = channels.owned(tenantId, request.channelId(), "channelId");
         String address = addressOf(request, channel);
@@ -209,6 +219,10 @@ public class OutboundMessages {
         if (!channel.type().carries(type)) {
             throw ApiException.badRequest("UNSUPPORTED_TYPE", "type",
                     "A " + channel.type() + " channel cannot carry a " + type.json() + " message");
+        }
+        ProviderLimits limits = providerLimits.get(channel.type());
+        if (limits != null) {
+            limits.refuseWhatIsNotCarried(request);
         }
         if (camel.getRoute(OutboundDispatch.routeIdFor(channel.type())) == null) {
             throw ApiException.badRequest("UNSUPPORTED_CHANNEL", "channelId",

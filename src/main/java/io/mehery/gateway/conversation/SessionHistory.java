@@ -18,6 +18,7 @@ import io.mehery.gateway.api.model.Media;
 import io.mehery.gateway.api.model.SessionMessage;
 import io.mehery.gateway.api.model.Tags;
 import io.mehery.gateway.config.MeheryProperties;
+import io.mehery.gateway.config.RouteProperties;
 import io.mehery.gateway.media.MediaLinks;
 import io.mehery.gateway.store.ContactRecord;
 import io.mehery.gateway.store.ContactStore;
@@ -47,7 +48,7 @@ public class SessionHistory {
         this.json = json;
     }
 
-    public List<SessionMessage> messages(@ExchangeProperty(ApiRequestGate.TENANT) String tenantId,
+    public List<SessionMessage> messages(@ExchangeProperty(RouteProperties.TENANT) String tenantId,
             @Header("sessionId") String sessionId) {
         if (!sessions.belongsTo(sessionId, tenantId)) {
             throw ApiException.notFound("SESSION_NOT_FOUND", "sessionId", "No session '" + sessionId
@@ -78,7 +79,8 @@ public class SessionHistory {
         MessageRecord.Context context = m.context();
         return new SessionMessage(context.actionCode(), attachments(m), null, contact,
                 m.failure() == null ? List.of() : List.of(m.failure()), m.id(), m.messageIdExt(), context.replyId(),
-                meta(m, direction), contact.name(), context.replyId(), context.replyIdExt(), m.sender(), m.sessionId(), stamps, MessageStatus.valueOf(m.status()).json(),
+                meta(m, direction), contact.name(), context.replyId(), context.replyIdExt(), m.sender(), m.sessionId(),
+                stamps, MessageStatus.valueOf(m.status()).json(),
                 Tags.NONE, null, templateId, m.text(), m.createdAt(), m.type());
     }
 

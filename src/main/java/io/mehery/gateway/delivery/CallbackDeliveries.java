@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mehery.gateway.api.ApiException;
 import io.mehery.gateway.api.model.ContactProfileUpdate;
 import io.mehery.gateway.config.MeheryProperties;
+import io.mehery.gateway.config.RouteProperties;
 import io.mehery.gateway.store.ContactStore;
 import io.mehery.gateway.store.DeliveryAttemptRecord;
 import io.mehery.gateway.store.DeliveryRecord;
@@ -40,7 +41,6 @@ import io.mehery.gateway.web.TraceIds;
 public class CallbackDeliveries {
 
     private static final Logger LOG = LoggerFactory.getLogger(CallbackDeliveries.class);
-    static final String ATTEMPT_PROPERTY = "callbackAttempt";
 
     private final DeliveryStore deliveries;
     private final WebhookStore webhooks;
@@ -135,7 +135,7 @@ public class CallbackDeliveries {
     /** Prepares the exchange as the HTTP request of the attempt in its body. */
     public void toRequest(Exchange exchange) {
         CallbackAttempt attempt = exchange.getMessage().getBody(CallbackAttempt.class);
-        exchange.setProperty(ATTEMPT_PROPERTY, attempt);
+        exchange.setProperty(RouteProperties.CALLBACK_ATTEMPT, attempt);
         var message = exchange.getMessage();
         // the trace id of the request that brought the event in, under the name the client sees on our answers
         Object traceId = message.removeHeader(Exchange.BREADCRUMB_ID);
@@ -149,7 +149,7 @@ public class CallbackDeliveries {
     }
 
     /** Records the outcome of the HTTP call just made; answers the orders that follow from it. */
-    public List<DeliveryOrder> complete(@ExchangeProperty(ATTEMPT_PROPERTY) CallbackAttempt attempt,
+    public List<DeliveryOrder> complete(@ExchangeProperty(RouteProperties.CALLBACK_ATTEMPT) CallbackAttempt attempt,
             Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         Integer status = failure == null ? exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class)
@@ -212,7 +212,7 @@ public class CallbackDeliveries {
     }
 
     /** Orders for the tenant's deliveries that waited for a webhook; sent when one is set, and at start. */
-    public List<DeliveryOrder> waiting(@ExchangeProperty(io.mehery.gateway.api.ApiRequestGate.TENANT) String tenantId) {
+    public List<DeliveryOrder> waiting(@ExchangeProperty(RouteProperties.TENANT) String tenantId) {
         long now = clock.millis();
         return deliveries.withStatus(tenantId, Status.WAITING, 10_000).stream()
                 .map(d -> DeliveryOrder.of(d.id(), d.tenantId(), d.attempts() + 1, false, now)).toList();

@@ -13,6 +13,7 @@ import io.mehery.gateway.api.ApiRequestGate;
 import io.mehery.gateway.api.model.ConfigValue;
 import io.mehery.gateway.api.model.WebhookRequest;
 import io.mehery.gateway.config.MeheryProperties;
+import io.mehery.gateway.config.RouteProperties;
 import io.mehery.gateway.store.GroupCommit;
 import io.mehery.gateway.store.WebhookStore;
 
@@ -36,7 +37,7 @@ public class ClientWebhooks {
         this.clock = clock;
     }
 
-    public ConfigValue set(@ExchangeProperty(ApiRequestGate.TENANT) String tenantId, @Body WebhookRequest request) {
+    public ConfigValue set(@ExchangeProperty(RouteProperties.TENANT) String tenantId, @Body WebhookRequest request) {
         String url = WebhookTargets.check(request.url(), properties.webhooks().allowPrivateTargets()).toString();
         // through the single writer that plans callbacks: once this returns, every event accepted without a webhook
         // has its deliveries waiting, for the route to send on
@@ -48,7 +49,7 @@ public class ClientWebhooks {
      * The webhook that is set, and whether callbacks go to it: not when it answered 410 Gone (until it is set
      * again), nor when its target is refused now ({@code allow-private-targets} turned off since it was set).
      */
-    public ConfigValue current(@ExchangeProperty(ApiRequestGate.TENANT) String tenantId) {
+    public ConfigValue current(@ExchangeProperty(RouteProperties.TENANT) String tenantId) {
         WebhookStore.StoredWebhook stored = webhooks.current(tenantId).orElseThrow(() -> ApiException.notFound(
                 "WEBHOOK_NOT_SET", null, "No webhook is set for this tenant; POST /api/v1/config/webhook sets one"));
         String disabledBecause = null;

@@ -2,6 +2,7 @@ package io.mehery.gateway.delivery;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
@@ -13,6 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mehery.gateway.api.ApiException;
 import io.mehery.gateway.api.ApiRequestGate;
+import io.mehery.gateway.config.RouteProperties;
 import io.mehery.gateway.store.DeliveryRecord;
 import io.mehery.gateway.store.DeliveryRecord.Status;
 import io.mehery.gateway.store.DeliveryStore;
@@ -37,14 +39,14 @@ public class DeadLetters {
         this.json = json;
     }
 
-    public List<DeliveryView> list(@ExchangeProperty(ApiRequestGate.TENANT) String tenantId,
+    public List<DeliveryView> list(@ExchangeProperty(RouteProperties.TENANT) String tenantId,
             @Header("status") String status, @Header("limit") Integer limit) {
         Status wanted = status == null ? Status.DEAD : Status.valueOf(status);
         int max = limit == null ? 100 : Math.min(limit, MAX_LISTED);
         return deliveries.withStatus(tenantId, wanted, max).stream().map(this::view).toList();
     }
 
-    public Replay replay(@ExchangeProperty(ApiRequestGate.TENANT) String tenantId, @Header("id") String id) {
+    public Replay replay(@ExchangeProperty(RouteProperties.TENANT) String tenantId, @Header("id") String id) {
         DeliveryRecord d = deliveries.find(tenantId, id).orElseThrow(() -> ApiException.notFound(
                 "DEAD_LETTER_NOT_FOUND", "id", "No delivery '" + id + "' for this tenant"));
         if (d.status() != Status.DEAD) {
@@ -54,7 +56,7 @@ public class DeadLetters {
         return new Replay(List.of(view(d)), List.of(order(d)));
     }
 
-    public Replay replayAll(@ExchangeProperty(ApiRequestGate.TENANT) String tenantId) {
+    public Replay replayAll(@ExchangeProperty(RouteProperties.TENANT) String tenantId) {
         List<DeliveryRecord> dead = deliveries.withStatus(tenantId, Status.DEAD, MAX_LISTED);
         return new Replay(dead.stream().map(this::view).toList(), dead.stream().map(this::order).toList());
     }
@@ -82,5 +84,10 @@ public class DeadLetters {
 
     /** The deliveries a replay revives, as the caller sees them, and the orders that revive them. */
     public record Replay(List<DeliveryView> deliveries, List<DeliveryOrder> orders) {
+
+        /** What the answer's {@code meta} says: how many deliveries were replayed. */
+        public Map<String, Object> meta() {
+            return Map.of("replayed", deliveries.size());
+        }
     }
 }

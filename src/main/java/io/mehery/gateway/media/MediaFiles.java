@@ -27,6 +27,7 @@ import io.mehery.gateway.api.ApiRequestGate;
 import io.mehery.gateway.api.Problem;
 import io.mehery.gateway.config.MeheryProperties;
 import io.mehery.gateway.config.MeheryProperties.Channel;
+import io.mehery.gateway.config.RouteProperties;
 import io.mehery.gateway.store.MessageRecord;
 import io.mehery.gateway.store.MediaFileStore;
 import io.mehery.gateway.store.MessageStore;
@@ -62,7 +63,7 @@ public class MediaFiles {
                 .build();
     }
 
-    public void fetch(@ExchangeProperty(ApiRequestGate.TENANT) String tenantId, @Header("id") String id,
+    public void fetch(@ExchangeProperty(RouteProperties.TENANT) String tenantId, @Header("id") String id,
             Exchange exchange) {
         MessageRecord message = messages.find(id).filter(m -> m.tenantId().equals(tenantId))
                 .orElseThrow(() -> notFound(id));
@@ -101,7 +102,8 @@ public class MediaFiles {
 
     private Fetched telegram(Channel channel, String fileId) {
         String bot = channel.baseUrl() + "/bot" + channel.botToken();
-        JsonNode file = parse(new String(get(bot + "/getFile?file_id=" + fileId, null).bytes(), StandardCharsets.UTF_8));
+        JsonNode file = parse(new String(get(bot + "/getFile?file_id=" + fileId, null).bytes(),
+                StandardCharsets.UTF_8));
         return get(channel.baseUrl() + "/file/bot" + channel.botToken() + "/" + file.at("/result/file_path").asText(),
                 null);
     }

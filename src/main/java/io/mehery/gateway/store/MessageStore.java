@@ -33,7 +33,8 @@ public class MessageStore {
 
     /** Stores the message with a stamp for its first status. */
     public void insert(MessageRecord m) {
-        jdbc.update("INSERT INTO message (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        jdbc.update("INSERT INTO message (" + COLUMNS + ")"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 m.id(), m.tenantId(), m.channelId(), m.sessionId(), m.contactId(), m.direction().name(), m.type(),
                 m.status(), m.text(), m.content(), m.masked(), m.messageIdExt(), m.sender(), m.createdAt(),
                 m.context().actionCode(), m.context().replyIdExt(), m.context().replyId(),
@@ -97,6 +98,12 @@ public class MessageStore {
     /** The provider call ended without an outcome (the provider will be asked again). */
     public void endDispatch(String messageId) {
         jdbc.update("UPDATE message SET dispatching_since = NULL WHERE id = ?", messageId);
+    }
+
+    /** Something worth the reader's knowing that did not change the message's status (shown in its logs). */
+    public void note(String messageId, String note) {
+        jdbc.update("UPDATE message SET failure = ? WHERE id = ?",
+                note.length() <= 2000 ? note : note.substring(0, 2000), messageId);
     }
 
     /** The provider refused or could not deliver the message: FAILED, with its reason. */

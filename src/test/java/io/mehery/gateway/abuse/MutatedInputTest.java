@@ -2,31 +2,22 @@ package io.mehery.gateway.abuse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.URLEncoder;
 import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
-import java.util.stream.Collectors;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 import org.junit.jupiter.api.Test;
 
 import io.mehery.gateway.Api;
 import io.mehery.gateway.GatewayTestSupport;
 import io.mehery.gateway.RawHttp;
+import io.mehery.gateway.channel.Providers;
 
 /**
  * A seeded mutation run over every JSON endpoint and every provider parser (signed, so the mutations reach the
@@ -62,15 +53,15 @@ class MutatedInputTest extends GatewayTestSupport {
     @Test
     void providerParsersAnswerEverySignedMutantWithoutServerErrors() {
         List<String> failures = new ArrayList<>();
-        String whatsApp = fixture("/fixtures/whatsapp/every-kind.json").replace("${uid}", UUID.randomUUID().toString());
+        String whatsApp = Providers.fixture("whatsapp/every-kind.json").replace("${uid}", UUID.randomUUID().toString());
         fuzzSigned("/webhooks/whatsapp/wa-whatsapp", "X-Hub-Signature-256", whatsApp,
-                body -> "sha256=" + hmacHex("wa-app-secret", body), failures);
+                body -> Providers.metaSignature("wa-app-secret", body), failures);
         fuzzSigned("/webhooks/facebook/fb-page", "X-Hub-Signature-256", """
                 {"object":"page","entry":[{"id":"1","time":1,"messaging":[{"sender":{"id":"99"},"recipient":{"id":"1"},
                  "timestamp":1,"message":{"mid":"m1","text":"hi","attachments":[{"type":"location","payload":
                  {"coordinates":{"lat":1,"long":2}}}],"quick_reply":{"payload":"Q"}}},{"sender":{"id":"99"},
                  "recipient":{"id":"1"},"timestamp":2,"read":{"watermark":5}}]}]}""",
-                body -> "sha256=" + hmacHex("fb-app-secret", body), failures);
+                body -> Providers.metaSignature("fb-app-secret", body), failures);
         fuzzSigned("/webhooks/telegram/tg-telegram", "X-Telegram-Bot-Api-Secret-Token", """
                 {"update_id":5,"message":{"message_id":1,"from":{"id":9,"first_name":"A"},"chat":{"id":9},"date":1,
                  "photo":[{"file_id":"a"},{"file_id":"b"}],"caption":"c"},"callback_query":{"id":"q","data":"D",
@@ -131,16 +122,9 @@ class MutatedInputTest extends GatewayTestSupport {
             } else {
                 form.put(name, mutate(form.getOrDefault(name, "x") + "\"1\"", random));
             }
-            String body = form.entrySet().stream().map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8)
-                    + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
-            StringBuilder signed = new StringBuilder("https://gateway.example.com/webhooks/sms/tw-sms");
-            new TreeMap<>(form).forEach((k, v) -> signed.append(k).append(v));
-            var reply = api.send(api.request("/webhooks/sms/tw-sms", null)
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .header("X-Twilio-Signature", Base64.getEncoder().encodeToString(
-                            hmac("HmacSHA1", "tw-auth-token", signed.toString())))
-                    .POST(HttpRequest.BodyPublishers.ofString(body)));
-            check("/webhooks/sms/tw-sms", reply, body, failures);
+            var reply = Providers.twilio(api, "/webhooks/sms/tw-sms", "tw-auth-token",
+                    "https://gateway.example.com/webhooks/sms/tw-sms", form);
+            check("/webhooks/sms/tw-sms", reply, Providers.formOf(form), failures);
         }
     }
 
@@ -200,28 +184,6 @@ class MutatedInputTest extends GatewayTestSupport {
             }
         }
         return s.toString();
-    }
-
-    private static String hmacHex(String secret, String body) {
-        return HexFormat.of().formatHex(hmac("HmacSHA256", secret, body));
-    }
-
-    private static byte[] hmac(String algorithm, String secret, String data) {
-        try {
-            Mac mac = Mac.getInstance(algorithm);
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), algorithm));
-            return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String fixture(String name) {
-        try (InputStream in = MutatedInputTest.class.getResourceAsStream(name)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static String abbreviate(String text) {

@@ -51,11 +51,15 @@ public final class Providers {
 
     public static Api.Reply twilio(Api api, String path, String authToken, String publicUrl,
             Map<String, String> form) {
-        String body = form.entrySet().stream().map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
-                + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
         return api.send(api.request(path, null).header("Content-Type", "application/x-www-form-urlencoded")
                 .header("X-Twilio-Signature", twilioSignature(authToken, publicUrl, form))
-                .POST(HttpRequest.BodyPublishers.ofString(body)));
+                .POST(HttpRequest.BodyPublishers.ofString(formOf(form))));
+    }
+
+    /** The form as application/x-www-form-urlencoded. */
+    public static String formOf(Map<String, String> form) {
+        return form.entrySet().stream().map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
     }
 
     /** A file under src/test/resources/fixtures. */

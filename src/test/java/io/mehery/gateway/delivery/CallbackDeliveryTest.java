@@ -162,8 +162,11 @@ class CallbackDeliveryTest extends GatewayTestSupport {
         var one = api.post("/api/v1/admin/dead-letters/" + webhookId + "/replay", "dead-key", "");
         assertThat(one.status()).isEqualTo(200);
         assertThat(one.data().get("id").asText()).isEqualTo(webhookId);
+        assertThat(one.json().at("/meta/replayed").asInt()).isEqualTo(1);
         var all = api.post("/api/v1/admin/dead-letters/replay", "dead-key", "");
         assertThat(all.status()).isEqualTo(200);
+        assertThat(all.json().at("/meta/replayed").asInt()).isPositive()
+                .isEqualTo(all.json().get("results").size());
 
         await().atMost(PATIENCE).until(() -> delivered("dead").size() == 2);
         List<LoggedRequest> got = receiver.received("dead", CONTACT_INFO);

@@ -10,6 +10,7 @@ import io.mehery.gateway.api.ApiRequestGate;
 import io.mehery.gateway.api.model.SandboxMessage;
 import io.mehery.gateway.config.ChannelType;
 import io.mehery.gateway.config.MeheryProperties.Channel;
+import io.mehery.gateway.config.RouteProperties;
 import io.mehery.gateway.conversation.Accepted;
 import io.mehery.gateway.conversation.InboundMessages;
 import io.mehery.gateway.conversation.MeheryMessage;
@@ -30,7 +31,7 @@ public class SandboxInbound {
         this.inbound = inbound;
     }
 
-    public Accepted receive(@ExchangeProperty(ApiRequestGate.TENANT) String tenantId,
+    public Accepted receive(@ExchangeProperty(RouteProperties.TENANT) String tenantId,
             @Header("channelId") String channelId, @Body SandboxMessage message) {
         Channel channel = channels.owned(tenantId, channelId, ChannelType.DUMMY, "channelId");
         String type = message.type().json();

@@ -21,6 +21,7 @@ import io.mehery.gateway.api.model.Media;
 import io.mehery.gateway.config.ChannelType;
 import io.mehery.gateway.config.MeheryProperties;
 import io.mehery.gateway.config.MeheryProperties.Channel;
+import io.mehery.gateway.config.RouteProperties;
 import io.mehery.gateway.conversation.Accepted;
 import io.mehery.gateway.conversation.InboundMessages;
 import io.mehery.gateway.conversation.MeheryMessage;
@@ -39,8 +40,6 @@ import jakarta.mail.internet.InternetAddress;
 @Component("emailInbound")
 public class EmailInbound {
 
-    public static final String CHANNEL = "mailboxChannelId";
-
     private final Channels channels;
     private final InboundMessages inbound;
     private final GroupCommit commits;
@@ -58,8 +57,8 @@ public class EmailInbound {
      * {@code <Message-ID>#2}, {@code #3}..., its file kept by the gateway; all in one write, so a mail is stored whole
      * or (left unread) fetched again.
      */
-    public Accepted receive(@ExchangeProperty(CHANNEL) String channelId, @Header("From") String from,
-            @Header("Subject") String subject, @Header("Message-ID") String messageId,
+    public Accepted receive(@ExchangeProperty(RouteProperties.MAILBOX_CHANNEL) String channelId,
+            @Header("From") String from, @Header("Subject") String subject, @Header("Message-ID") String messageId,
             @Header("In-Reply-To") String inReplyTo, @Header("References") String references, @Body String body,
             Exchange exchange) {
         Channel channel = channels.ofType(channelId, ChannelType.EMAIL);

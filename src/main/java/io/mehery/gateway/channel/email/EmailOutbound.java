@@ -20,6 +20,7 @@ import io.mehery.gateway.channel.ProviderCalls;
 import io.mehery.gateway.channel.TemplateTexts;
 import io.mehery.gateway.config.MeheryProperties;
 import io.mehery.gateway.config.MeheryProperties.Channel;
+import io.mehery.gateway.config.RouteProperties;
 import io.mehery.gateway.conversation.OutboundDispatch;
 import io.mehery.gateway.delivery.WebhookTargets;
 
@@ -36,7 +37,6 @@ import jakarta.mail.util.ByteArrayDataSource;
 @Component("emailOutbound")
 public class EmailOutbound {
 
-    static final String SMTP_URL = "smtpUrl";
 
     private final MeheryProperties properties;
     private final TemplateTexts templates;
@@ -56,7 +56,7 @@ public class EmailOutbound {
     }
 
     public void toMail(Exchange exchange) {
-        OutboundDispatch dispatch = exchange.getProperty(ProviderCalls.DISPATCH, OutboundDispatch.class);
+        OutboundDispatch dispatch = exchange.getProperty(RouteProperties.DISPATCH, OutboundDispatch.class);
         Channel channel = properties.channels().get(dispatch.channelId());
         MessageSendRequest request = dispatch.message();
         String text = switch (request.type()) {
@@ -76,11 +76,11 @@ public class EmailOutbound {
         message.setHeader("Message-ID", messageIdOf(dispatch));
         message.setHeader("contentType", "text/plain; charset=UTF-8");
         message.setBody(text);
-        exchange.setProperty(SMTP_URL, channel.smtpUrl());
+        exchange.setProperty(RouteProperties.SMTP_URL, channel.smtpUrl());
     }
 
-    public void outcome(@ExchangeProperty(ProviderCalls.DISPATCH) OutboundDispatch dispatch,
-            @ExchangeProperty(ProviderCalls.DELIVERY_COUNT) Integer deliveryCount, Exchange exchange) {
+    public void outcome(@ExchangeProperty(RouteProperties.DISPATCH) OutboundDispatch dispatch,
+            @ExchangeProperty(RouteProperties.DELIVERY_COUNT) Integer deliveryCount, Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         if (failure == null) {
             providerCalls.sent(dispatch, messageIdOf(dispatch), clock.millis());

@@ -8,18 +8,23 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.mehery.gateway.api.model.MessageSendRequest;
 import io.mehery.gateway.channel.ProviderCalls;
+import io.mehery.gateway.channel.ProviderLimits;
 import io.mehery.gateway.channel.ProviderRequests;
 import io.mehery.gateway.channel.TemplateTexts;
+import io.mehery.gateway.config.ChannelType;
 import io.mehery.gateway.config.MeheryProperties;
 import io.mehery.gateway.config.MeheryProperties.Channel;
+import io.mehery.gateway.config.RouteProperties;
 import io.mehery.gateway.conversation.OutboundDispatch;
+import java.util.Set;
 
 /**
  * message/send on a Facebook Page or Instagram account as a Send API call, {@code POST {base-url}/me/messages}
- * with the page access token: text (templates rendered to text) or one attachment by URL.
+ * with the page access token: text (templates rendered to text) or one attachment by URL, its caption following
+ * as a text once the attachment is accepted.
  */
 @Component("messengerOutbound")
-public class MessengerOutbound {
+public class MessengerOutbound implements ProviderLimits {
 
     private final MeheryProperties properties;
     private final TemplateTexts templates;
@@ -31,8 +36,18 @@ public class MessengerOutbound {
         this.json = json;
     }
 
+    @Override
+    public Set<ChannelType> channelTypes() {
+        return Set.of(ChannelType.FACEBOOK, ChannelType.INSTAGRAM);
+    }
+
+    @Override
+    public void refuseWhatIsNotCarried(MessageSendRequest request) {
+        ProviderLimits.refuseFilename(request, "The Messenger Platform");
+    }
+
     public void toRequest(Exchange exchange) {
-        OutboundDispatch dispatch = exchange.getProperty(ProviderCalls.DISPATCH, OutboundDispatch.class);
+        OutboundDispatch dispatch = exchange.getProperty(RouteProperties.DISPATCH, OutboundDispatch.class);
         Channel channel = properties.channels().get(dispatch.channelId());
         MessageSendRequest request = dispatch.message();
         ObjectNode body = json.createObjectNode();
@@ -49,6 +64,13 @@ public class MessengerOutbound {
             default -> throw new IllegalArgumentException(dispatch.channelType() + " does not carry "
                     + request.type().json());
         }
+        if (request.media() != null && request.media().caption() != null) {
+            exchange.setProperty(RouteProperties.FOLLOWING_TEXT, request.media().caption());
+        }
+        post(exchange, channel, body);
+    }
+
+    private static void post(Exchange exchange, Channel channel, ObjectNode body) {
         ProviderRequests.post(exchange.getMessage(), channel.baseUrl() + "/me/messages", "application/json",
                 "Bearer " + channel.accessToken(), body.toString());
     }

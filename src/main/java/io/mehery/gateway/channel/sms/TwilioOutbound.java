@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 import org.apache.camel.Exchange;
@@ -12,10 +13,13 @@ import org.springframework.stereotype.Component;
 
 import io.mehery.gateway.api.model.MessageSendRequest;
 import io.mehery.gateway.channel.ProviderCalls;
+import io.mehery.gateway.channel.ProviderLimits;
 import io.mehery.gateway.channel.ProviderRequests;
 import io.mehery.gateway.channel.TemplateTexts;
+import io.mehery.gateway.config.ChannelType;
 import io.mehery.gateway.config.MeheryProperties;
 import io.mehery.gateway.config.MeheryProperties.Channel;
+import io.mehery.gateway.config.RouteProperties;
 import io.mehery.gateway.conversation.OutboundDispatch;
 
 /**
@@ -24,7 +28,7 @@ import io.mehery.gateway.conversation.OutboundDispatch;
  * StatusCallback, so that delivery receipts come back to the channel's webhook.
  */
 @Component("twilioOutbound")
-public class TwilioOutbound {
+public class TwilioOutbound implements ProviderLimits {
 
     private final MeheryProperties properties;
     private final TemplateTexts templates;
@@ -34,8 +38,18 @@ public class TwilioOutbound {
         this.templates = templates;
     }
 
+    @Override
+    public Set<ChannelType> channelTypes() {
+        return Set.of(ChannelType.SMS);
+    }
+
+    @Override
+    public void refuseWhatIsNotCarried(MessageSendRequest request) {
+        ProviderLimits.refuseFilename(request, "Twilio");
+    }
+
     public void toRequest(Exchange exchange) {
-        OutboundDispatch dispatch = exchange.getProperty(ProviderCalls.DISPATCH, OutboundDispatch.class);
+        OutboundDispatch dispatch = exchange.getProperty(RouteProperties.DISPATCH, OutboundDispatch.class);
         Channel channel = properties.channels().get(dispatch.channelId());
         MessageSendRequest request = dispatch.message();
         Map<String, String> form = new LinkedHashMap<>();

@@ -7,21 +7,26 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.mehery.gateway.api.model.ContactCard;
+import io.mehery.gateway.api.model.Location;
 import io.mehery.gateway.api.model.Media;
 import io.mehery.gateway.api.model.MessageSendRequest;
 import io.mehery.gateway.channel.ProviderCalls;
+import io.mehery.gateway.channel.ProviderLimits;
 import io.mehery.gateway.channel.ProviderRequests;
 import io.mehery.gateway.channel.TemplateTexts;
+import io.mehery.gateway.config.ChannelType;
 import io.mehery.gateway.config.MeheryProperties;
 import io.mehery.gateway.config.MeheryProperties.Channel;
+import io.mehery.gateway.config.RouteProperties;
 import io.mehery.gateway.conversation.OutboundDispatch;
+import java.util.Set;
 
 /**
  * message/send on a Telegram channel as a Bot API call, {@code POST {base-url}/bot{bot-token}/<method>}: text,
  * media by link with caption, location, the first contact card, and templates rendered to text.
  */
 @Component("telegramOutbound")
-public class TelegramOutbound {
+public class TelegramOutbound implements ProviderLimits {
 
     private final MeheryProperties properties;
     private final TemplateTexts templates;
@@ -33,8 +38,21 @@ public class TelegramOutbound {
         this.json = json;
     }
 
+    @Override
+    public Set<ChannelType> channelTypes() {
+        return Set.of(ChannelType.TELEGRAM);
+    }
+
+    /** One contact card per message; a file is named after its link. */
+    @Override
+    public void refuseWhatIsNotCarried(MessageSendRequest request) {
+        ProviderLimits.refuseIf(request.contacts() != null && request.contacts().size() > 1, "contacts[1]",
+                "Telegram sends one contact card per message; send each card as its own message");
+        ProviderLimits.refuseFilename(request, "Telegram");
+    }
+
     public void toRequest(Exchange exchange) {
-        OutboundDispatch dispatch = exchange.getProperty(ProviderCalls.DISPATCH, OutboundDispatch.class);
+        OutboundDispatch dispatch = exchange.getProperty(RouteProperties.DISPATCH, OutboundDispatch.class);
         Channel channel = properties.channels().get(dispatch.channelId());
         MessageSendRequest request = dispatch.message();
         ObjectNode body = json.createObjectNode().put("chat_id", request.to().phone());
@@ -46,11 +64,7 @@ public class TelegramOutbound {
             case VOICE -> media(body, "voice", request.media());
             case VIDEO -> media(body, "video", request.media());
             case DOCUMENT -> media(body, "document", request.media());
-            case LOCATION -> {
-                body.put("latitude", Double.parseDouble(request.location().latitude()));
-                body.put("longitude", Double.parseDouble(request.location().longitude()));
-                yield "sendLocation";
-            }
+            case LOCATION -> location(body, request.location());
             case CONTACTS -> contact(body, request.contacts().get(0));
             default -> throw new IllegalArgumentException("Telegram does not carry " + request.type().json());
         };
@@ -71,6 +85,18 @@ public class TelegramOutbound {
         return "send" + Character.toUpperCase(field.charAt(0)) + field.substring(1);
     }
 
+    /** A named place is a venue (title and address); bare coordinates a location. */
+    private static String location(ObjectNode body, Location location) {
+        body.put("latitude", Double.parseDouble(location.latitude()));
+        body.put("longitude", Double.parseDouble(location.longitude()));
+        if (location.name() == null && location.address() == null) {
+            return "sendLocation";
+        }
+        body.put("title", location.name() != null ? location.name() : location.address());
+        body.put("address", location.address() != null ? location.address() : location.name());
+        return "sendVenue";
+    }
+
     private static String contact(ObjectNode body, ContactCard card) {
         body.put("phone_number", card.phones() == null || card.phones().isEmpty() ? "" : card.phones().get(0).phone());
         String first = card.name() == null ? null : card.name().firstName() != null ? card.name().firstName()
@@ -79,6 +105,40 @@ public class TelegramOutbound {
         if (card.name() != null && card.name().lastName() != null) {
             body.put("last_name", card.name().lastName());
         }
+        boolean more = card.phones() != null && card.phones().size() > 1 || card.emails() != null
+                && !card.emails().isEmpty() || card.org() != null;
+        if (more) {
+            body.put("vcard", vcard(card));
+        }
         return "sendContact";
+    }
+
+    /** The whole card (every phone, e-mail and the organisation) as the vCard 3.0 Telegram shows with it. */
+    private static String vcard(ContactCard card) {
+        StringBuilder vcard = new StringBuilder("BEGIN:VCARD\nVERSION:3.0\n");
+        if (card.name() != null) {
+            String first = card.name().firstName() == null ? "" : card.name().firstName();
+            String last = card.name().lastName() == null ? "" : card.name().lastName();
+            String formatted = card.name().formattedName() != null ? card.name().formattedName()
+                    : (first + " " + last).trim();
+            vcard.append("FN:").append(formatted).append("\nN:").append(last).append(';').append(first).append('\n');
+        }
+        if (card.phones() != null) {
+            card.phones().forEach(p -> vcard.append("TEL").append(p.type() == null ? "" : ";TYPE=" + p.type())
+                    .append(':').append(p.phone()).append('\n'));
+        }
+        if (card.emails() != null) {
+            card.emails().forEach(e -> vcard.append("EMAIL").append(e.type() == null ? "" : ";TYPE=" + e.type())
+                    .append(':').append(e.email()).append('\n'));
+        }
+        if (card.org() != null) {
+            if (card.org().company() != null) {
+                vcard.append("ORG:").append(card.org().company()).append('\n');
+            }
+            if (card.org().title() != null) {
+                vcard.append("TITLE:").append(card.org().title()).append('\n');
+            }
+        }
+        return vcard.append("END:VCARD").toString();
     }
 }

@@ -1,7 +1,6 @@
 package io.mehery.gateway.channel.whatsapp;
 
-import java.util.Map;
-import java.util.TreeMap;
+import java.util.Set;
 
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
@@ -14,11 +13,14 @@ import io.mehery.gateway.api.model.ContactCard;
 import io.mehery.gateway.api.model.Location;
 import io.mehery.gateway.api.model.Media;
 import io.mehery.gateway.api.model.MessageSendRequest;
-import io.mehery.gateway.api.model.Template;
+import io.mehery.gateway.api.model.MessageType;
 import io.mehery.gateway.channel.ProviderCalls;
+import io.mehery.gateway.channel.ProviderLimits;
 import io.mehery.gateway.channel.ProviderRequests;
+import io.mehery.gateway.config.ChannelType;
 import io.mehery.gateway.config.MeheryProperties;
 import io.mehery.gateway.config.MeheryProperties.Channel;
+import io.mehery.gateway.config.RouteProperties;
 import io.mehery.gateway.conversation.OutboundDispatch;
 
 /**
@@ -26,7 +28,7 @@ import io.mehery.gateway.conversation.OutboundDispatch;
  * the channel's access token, one body shape per Mehery type.
  */
 @Component("whatsAppOutbound")
-public class WhatsAppOutbound {
+public class WhatsAppOutbound implements ProviderLimits {
 
     private final MeheryProperties properties;
     private final ObjectMapper json;
@@ -36,9 +38,32 @@ public class WhatsAppOutbound {
         this.json = json;
     }
 
+    @Override
+    public Set<ChannelType> channelTypes() {
+        return Set.of(ChannelType.WHATSAPP);
+    }
+
+    /** Audio has no caption on WhatsApp, only documents have a filename, and templates take Meta's shape. */
+    @Override
+    public void refuseWhatIsNotCarried(MessageSendRequest request) {
+        if (request.template() != null && request.type() == MessageType.TEMPLATE) {
+            WhatsAppTemplates.check(request.template(), json);
+        }
+        Media media = request.media();
+        if (media == null) {
+            return;
+        }
+        String type = request.type().json();
+        ProviderLimits.refuseIf(media.caption() != null && ("audio".equals(type) || "voice".equals(type)),
+                type + ".caption", "WhatsApp audio has no caption; send the text as its own message");
+        if (!"document".equals(type)) {
+            ProviderLimits.refuseFilename(request, "WhatsApp");
+        }
+    }
+
     /** Turns the exchange, whose body is the dispatch, into the provider request. */
     public void toRequest(Exchange exchange) {
-        OutboundDispatch dispatch = exchange.getProperty(ProviderCalls.DISPATCH, OutboundDispatch.class);
+        OutboundDispatch dispatch = exchange.getProperty(RouteProperties.DISPATCH, OutboundDispatch.class);
         Channel channel = properties.channels().get(dispatch.channelId());
         ProviderRequests.post(exchange.getMessage(), channel.baseUrl() + "/" + channel.phoneNumberId() + "/messages",
                 "application/json", "Bearer " + channel.accessToken(), body(dispatch.message(), channel).toString());
@@ -65,7 +90,10 @@ public class WhatsAppOutbound {
                     cards.add(json.valueToTree(card));
                 }
             }
-            case TEMPLATE -> template(body, request.template(), channel);
+            case TEMPLATE -> {
+                body.put("type", "template");
+                body.set("template", WhatsAppTemplates.build(request.template(), channel.templateLanguage(), json));
+            }
             default -> throw new IllegalArgumentException("WhatsApp does not carry " + type);
         }
         return body;
@@ -93,31 +121,5 @@ public class WhatsAppOutbound {
         if (location.address() != null) {
             part.put("address", location.address());
         }
-    }
-
-    /**
-     * {@code template.id} is the approved template's name; {@code data} fills its body: keys "1", "2", ... by
-     * position, any other keys as named parameters.
-     */
-    private static void template(ObjectNode body, Template template, Channel channel) {
-        body.put("type", "template");
-        ObjectNode part = body.putObject("template").put("name", template.id());
-        part.putObject("language").put("code", channel.templateLanguage());
-        Map<String, Object> data = template.data() == null ? Map.of() : template.data();
-        if (data.isEmpty()) {
-            return;
-        }
-        boolean positional = data.keySet().stream().allMatch(k -> k.matches("\\d+"));
-        Map<String, Object> ordered = positional ? new TreeMap<>((a, b) -> Integer.compare(Integer.parseInt(a),
-                Integer.parseInt(b))) : new TreeMap<>();
-        ordered.putAll(data);
-        ArrayNode parameters = part.putArray("components").addObject().put("type", "body").putArray("parameters");
-        ordered.forEach((key, value) -> {
-            ObjectNode parameter = parameters.addObject().put("type", "text")
-                    .put("text", value == null ? "" : String.valueOf(value));
-            if (!positional) {
-                parameter.put("parameter_name", key);
-            }
-        });
     }
 }

@@ -99,7 +99,8 @@ class EmailChannelTest extends ChannelTestSupport {
                 type -> assertThat(type).startsWith("application/pdf"));
         JsonNode history = api.get("/api/v1/session/messages?sessionId=" + document.at("/session/sessionId").asText(),
                 TENANT_KEY).json().get("results");
-        assertThat(history).allSatisfy(m -> assertThat(m.get("replyIdExt").asText()).isEqualTo("<offer-1@example.com>"));
+        assertThat(history).allSatisfy(m -> assertThat(m.get("replyIdExt").asText())
+                .isEqualTo("<offer-1@example.com>"));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.mehery.gateway.channel.messenger;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -8,6 +9,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static io.mehery.gateway.WebhookReceiver.ACTION_EVENT;
 import static io.mehery.gateway.WebhookReceiver.MESSAGE_RECEIVE;
+import static io.mehery.gateway.channel.Providers.metaSignature;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -62,8 +64,9 @@ class MessengerChannelTest extends ChannelTestSupport {
 
         assertThat(notify("facebook/fb-page", events, "sha256=" + "00".repeat(32)).status()).isEqualTo(401);
         assertThat(notify("facebook/fb-page", events, null).status()).isEqualTo(401);
-        assertThat(notify("facebook/fb-page", events, sign("fb-app-secret", events)).status()).isEqualTo(200);
-        assertThat(notify("facebook/fb-page", events, sign("fb-app-secret", events)).status()).as("Meta's redelivery")
+        assertThat(notify("facebook/fb-page", events, metaSignature("fb-app-secret", events)).status()).isEqualTo(200);
+        assertThat(notify("facebook/fb-page", events, metaSignature("fb-app-secret", events)).status())
+                .as("Meta's redelivery")
                 .isEqualTo(200);
 
         await().atMost(PATIENCE).until(() -> callbacksMentioning(MESSAGE_RECEIVE, uid).size() == 4
@@ -77,7 +80,8 @@ class MessengerChannelTest extends ChannelTestSupport {
         assertThat(image.at("/messages/0/image/link").asText()).endsWith("/api/v1/media/" + imageId);
         assertThat(api.get("/api/v1/session/messages?sessionId=" + image.at("/messages/0/session/sessionId").asText(),
                 "wa-key").json().get("results")).anySatisfy(m -> {
-                    assertThat(m.at("/attachments/0/mediaSrc").asText()).isEqualTo("https://scontent.example.com/p.jpg");
+                    assertThat(m.at("/attachments/0/mediaSrc").asText())
+                            .isEqualTo("https://scontent.example.com/p.jpg");
                     assertThat(m.at("/attachments/0/mediaURL").asText()).endsWith("/api/v1/media/" + imageId);
                 });
         assertThat(callbacksMentioning(MESSAGE_RECEIVE, uid)).filteredOn(m -> !m.get("actions").isEmpty())
@@ -110,7 +114,7 @@ class MessengerChannelTest extends ChannelTestSupport {
                 + "{\"type\":\"image\",\"payload\":{\"url\":\"https://cdn.example.com/2.jpg\"}}]}}"
                 + "]}]}";
 
-        assertThat(notify("facebook/fb-page", events, sign("fb-app-secret", events)).status()).isEqualTo(200);
+        assertThat(notify("facebook/fb-page", events, metaSignature("fb-app-secret", events)).status()).isEqualTo(200);
 
         // every attachment is a message: the two images of one message too, the first with its text as caption
         await().atMost(PATIENCE).until(() -> callbacksMentioning(MESSAGE_RECEIVE, "\"" + psid + "\"").size() == 7);
@@ -159,7 +163,8 @@ class MessengerChannelTest extends ChannelTestSupport {
                   "delivery":{"mids":["%3$s"],"watermark":%2$d}},
                  {"sender":{"id":"%1$s"},"recipient":{"id":"112233445566"},"timestamp":%2$d,"read":{"watermark":%2$d}}
                 ]}]}""".formatted(psid, later, mid);
-        assertThat(notify("facebook/fb-page", receipts, sign("fb-app-secret", receipts)).status()).isEqualTo(200);
+        assertThat(notify("facebook/fb-page", receipts, metaSignature("fb-app-secret", receipts)).status())
+                .isEqualTo(200);
 
         JsonNode message = latest(sessionId);
         assertThat(message.get("status").asText()).isEqualTo("read");
@@ -177,8 +182,10 @@ class MessengerChannelTest extends ChannelTestSupport {
         PROVIDERS.stubFor(post(urlEqualTo("/ig/v21.0/me/messages")).willReturn(aResponse().withStatus(200)
                 .withBody("{\"recipient_id\":\"" + igsid + "\",\"message_id\":\"ig_out_" + uid + "\"}")));
 
-        assertThat(notify("instagram/ig-account", event, sign("fb-app-secret", event)).status()).isEqualTo(401);
-        assertThat(notify("instagram/ig-account", event, sign("ig-app-secret", event)).status()).isEqualTo(200);
+        assertThat(notify("instagram/ig-account", event, metaSignature("fb-app-secret", event)).status())
+                .isEqualTo(401);
+        assertThat(notify("instagram/ig-account", event, metaSignature("ig-app-secret", event)).status())
+                .isEqualTo(200);
         await().atMost(PATIENCE).until(() -> callbacksMentioning(MESSAGE_RECEIVE, "ig_" + uid).size() == 1);
         assertThat(callbacksMentioning(MESSAGE_RECEIVE, "ig_" + uid).get(0).at("/contacts/0/contactType").asText())
                 .isEqualTo("INSTAGRAM");
@@ -196,6 +203,34 @@ class MessengerChannelTest extends ChannelTestSupport {
                         + "\"message\":{\"text\":\"Yes, in stock\"}}")));
     }
 
+    @Test
+    void aCaptionFollowsItsAttachmentAsATextAndAFilenameIsRefused() {
+        String psid = "26" + (System.nanoTime() % 100000000000L);
+        PROVIDERS.stubFor(post(urlEqualTo("/fb/v21.0/me/messages")).withRequestBody(
+                containing(psid)).willReturn(aResponse().withStatus(200)
+                .withBody("{\"recipient_id\":\"" + psid + "\",\"message_id\":\"m_cap_" + psid + "\"}")));
+
+        var sent = api.post("/api/v1/message/send", "wa-key", "{\"channelId\":\"fb-page\",\"to\":{\"phone\":\""
+                + psid + "\"},\"type\":\"image\",\"image\":{\"link\":\"https://cdn.example.com/c.png\","
+                + "\"caption\":\"Your new sofa\"}}");
+        var named = api.post("/api/v1/message/send", "wa-key", "{\"channelId\":\"fb-page\",\"to\":{\"phone\":\""
+                + psid + "\"},\"type\":\"document\",\"document\":{\"link\":\"https://cdn.example.com/c.pdf\","
+                + "\"filename\":\"quote.pdf\"}}");
+
+        assertThat(sent.status()).as(sent.body()).isEqualTo(200);
+        assertThat(named.status()).isEqualTo(400);
+        assertThat(named.errorCode()).isEqualTo("UNSUPPORTED_FIELD");
+        assertThat(named.errorFields()).containsExactly("document.filename");
+        await().atMost(PATIENCE).untilAsserted(() -> PROVIDERS.verify(postRequestedFor(urlEqualTo(
+                "/fb/v21.0/me/messages")).withRequestBody(equalToJson("{\"recipient\":{\"id\":\"" + psid + "\"},"
+                        + "\"messaging_type\":\"RESPONSE\",\"message\":{\"text\":\"Your new sofa\"}}"))));
+        PROVIDERS.verify(postRequestedFor(urlEqualTo("/fb/v21.0/me/messages")).withRequestBody(equalToJson(
+                "{\"recipient\":{\"id\":\"" + psid + "\"},\"messaging_type\":\"RESPONSE\",\"message\":{\"attachment\":"
+                        + "{\"type\":\"image\",\"payload\":{\"url\":\"https://cdn.example.com/c.png\","
+                        + "\"is_reusable\":true}}}}")));
+        assertThat(latest(sent.data().get("sessionId").asText()).get("status").asText()).isEqualTo("sent");
+    }
+
     private Api.Reply notify(String path, String payload, String signature) {
         HttpRequest.Builder request = api.request("/webhooks/" + path, null).header("Content-Type", "application/json");
         if (signature != null) {
@@ -204,13 +239,4 @@ class MessengerChannelTest extends ChannelTestSupport {
         return api.send(request.POST(HttpRequest.BodyPublishers.ofString(payload)));
     }
 
-    static String sign(String secret, String payload) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return "sha256=" + HexFormat.of().formatHex(mac.doFinal(payload.getBytes(StandardCharsets.UTF_8)));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

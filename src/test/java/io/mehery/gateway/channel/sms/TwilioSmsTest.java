@@ -7,6 +7,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static io.mehery.gateway.WebhookReceiver.MESSAGE_RECEIVE;
+import static io.mehery.gateway.channel.Providers.twilioSignature;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -44,14 +45,15 @@ class TwilioSmsTest extends ChannelTestSupport {
                 "Body", "", "NumMedia", "1", "MediaUrl0", "https://api.twilio.com/2010-04-01/Accounts/AC/Media/ME1",
                 "MediaContentType0", "image/jpeg");
 
-        Api.Reply first = twilio(text, sign(text));
+        Api.Reply first = twilio(text, twilioSignature("tw-auth-token", PUBLIC_URL, text));
         assertThat(first.status()).as(first.body()).isEqualTo(200);
         assertThat(first.body()).contains("<Response>");
-        assertThat(twilio(text, sign(text)).status()).as("Twilio's retry").isEqualTo(200);
-        assertThat(twilio(picture, sign(picture)).status()).isEqualTo(200);
+        assertThat(twilio(text, twilioSignature("tw-auth-token", PUBLIC_URL, text)).status()).as("Twilio's retry")
+                .isEqualTo(200);
+        assertThat(twilio(picture, twilioSignature("tw-auth-token", PUBLIC_URL, picture)).status()).isEqualTo(200);
         Map<String, String> altered = new LinkedHashMap<>(text);
         altered.put("Body", "Cancel everything");
-        assertThat(twilio(altered, sign(text)).status()).isEqualTo(401);
+        assertThat(twilio(altered, twilioSignature("tw-auth-token", PUBLIC_URL, text)).status()).isEqualTo(401);
         assertThat(twilio(text, null).status()).isEqualTo(401);
 
         await().atMost(PATIENCE).until(() -> callbacksMentioning(MESSAGE_RECEIVE, sms).size() == 1 && callbacksMentioning(MESSAGE_RECEIVE, mms).size() == 1);
@@ -88,11 +90,11 @@ class TwilioSmsTest extends ChannelTestSupport {
                 .withRequestBody(containing("StatusCallback=" + URLEncoder.encode(PUBLIC_URL, StandardCharsets.UTF_8))));
 
         Map<String, String> delivered = form("MessageSid", sid, "MessageStatus", "delivered", "To", "+15557650000");
-        assertThat(twilio(delivered, sign(delivered)).status()).isEqualTo(200);
+        assertThat(twilio(delivered, twilioSignature("tw-auth-token", PUBLIC_URL, delivered)).status()).isEqualTo(200);
         assertThat(latest(sessionId).get("status").asText()).isEqualTo("delivered");
 
         Map<String, String> undelivered = form("MessageSid", sid, "MessageStatus", "undelivered", "ErrorCode", "30003");
-        assertThat(twilio(undelivered, sign(undelivered)).status()).isEqualTo(200);
+        assertThat(twilio(undelivered, twilioSignature("tw-auth-token", PUBLIC_URL, undelivered)).status()).isEqualTo(200);
         assertThat(latest(sessionId).get("status").asText()).isEqualTo("failed");
         assertThat(latest(sessionId).get("logs").get(0).asText()).contains("30003");
     }
@@ -117,16 +119,4 @@ class TwilioSmsTest extends ChannelTestSupport {
         return form;
     }
 
-    /** Twilio's algorithm, written here independently of the gateway's check. */
-    private static String sign(Map<String, String> form) {
-        StringBuilder data = new StringBuilder(PUBLIC_URL);
-        new TreeMap<>(form).forEach((k, v) -> data.append(k).append(v));
-        try {
-            Mac mac = Mac.getInstance("HmacSHA1");
-            mac.init(new SecretKeySpec("tw-auth-token".getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
-            return Base64.getEncoder().encodeToString(mac.doFinal(data.toString().getBytes(StandardCharsets.UTF_8)));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -1,7 +1,9 @@
 package io.mehery.gateway.channel.telegram;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
@@ -153,6 +155,43 @@ class TelegramChannelTest extends ChannelTestSupport {
             String sessionId = reply.data().get("sessionId").asText();
             await().atMost(PATIENCE).until(() -> api.get("/api/v1/session/messages?sessionId=" + sessionId, "wa-key")
                     .data().get("messageIdExt").asText().matches("555000111:\\d+"));
+        });
+    }
+
+    @Test
+    void whatTelegramCanCarryIsSentAndWhatItCannotIsRefusedNamed() {
+        PROVIDERS.stubFor(post(urlPathMatching(BOT + "/send.*")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json")
+                .withTransformers("response-template").withBody("{\"ok\":true,\"result\":{\"message_id\":"
+                        + "{{randomInt lower=100000 upper=999999999}},\"chat\":{\"id\":555000222}}}")));
+        String to = "\"channelId\":\"tg-telegram\",\"to\":{\"phone\":\"555000222\"}";
+
+        var venue = api.post("/api/v1/message/send", "wa-key", "{" + to + ",\"type\":\"location\",\"location\":"
+                + "{\"latitude\":\"59.91\",\"longitude\":\"10.75\",\"name\":\"Oslo S\",\"address\":\"Jernbanetorget 1\"}}");
+        var card = api.post("/api/v1/message/send", "wa-key", "{" + to + ",\"type\":\"contacts\",\"contacts\":[{"
+                + "\"name\":{\"formatted_name\":\"Ola Nordmann\",\"first_name\":\"Ola\",\"last_name\":\"Nordmann\"},\"phones\":[{\"phone\":\"+4790000000\"}],"
+                + "\"emails\":[{\"email\":\"ola@example.no\",\"type\":\"WORK\"}]}]}");
+        var twoCards = api.post("/api/v1/message/send", "wa-key", "{" + to + ",\"type\":\"contacts\",\"contacts\":["
+                + "{\"name\":{\"formatted_name\":\"A\"},\"phones\":[{\"phone\":\"+1\"}]},"
+                + "{\"name\":{\"formatted_name\":\"B\"},\"phones\":[{\"phone\":\"+2\"}]}]}");
+        var named = api.post("/api/v1/message/send", "wa-key", "{" + to + ",\"type\":\"document\",\"document\":"
+                + "{\"link\":\"https://cdn.example.com/f.pdf\",\"filename\":\"invoice.pdf\"}}");
+
+        assertThat(venue.status()).as(venue.body()).isEqualTo(200);
+        assertThat(card.status()).as(card.body()).isEqualTo(200);
+        assertThat(twoCards.status()).isEqualTo(400);
+        assertThat(twoCards.errorCode()).isEqualTo("UNSUPPORTED_FIELD");
+        assertThat(twoCards.errorFields()).containsExactly("contacts[1]");
+        assertThat(named.status()).isEqualTo(400);
+        assertThat(named.errorFields()).containsExactly("document.filename");
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            PROVIDERS.verify(postRequestedFor(urlEqualTo(BOT + "/sendVenue")).withRequestBody(equalToJson(
+                    "{\"chat_id\":\"555000222\",\"latitude\":59.91,\"longitude\":10.75,\"title\":\"Oslo S\","
+                            + "\"address\":\"Jernbanetorget 1\"}")));
+            PROVIDERS.verify(postRequestedFor(urlEqualTo(BOT + "/sendContact")).withRequestBody(
+                    matchingJsonPath("$.vcard",
+                            containing(
+                                    "EMAIL;TYPE=WORK:ola@example.no"))));
         });
     }
 

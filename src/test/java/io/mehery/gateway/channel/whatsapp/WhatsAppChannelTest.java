@@ -11,6 +11,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static io.mehery.gateway.WebhookReceiver.ACTION_EVENT;
 import static io.mehery.gateway.WebhookReceiver.CONTACT_INFO;
 import static io.mehery.gateway.WebhookReceiver.MESSAGE_RECEIVE;
+import static io.mehery.gateway.channel.Providers.fixture;
+import static io.mehery.gateway.channel.Providers.metaSignature;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -64,9 +66,9 @@ class WhatsAppChannelTest extends ChannelTestSupport {
     @Test
     void aSignedTextBecomesAMessageReceiveCallbackWithTheSendersName() {
         String uid = UUID.randomUUID().toString();
-        String payload = fixture("text.json").replace("${uid}", uid);
+        String payload = fixture("whatsapp/text.json").replace("${uid}", uid);
 
-        var reply = notify(payload, sign(payload));
+        var reply = notify(payload, metaSignature(APP_SECRET, payload));
 
         assertThat(reply.status()).as(reply.body()).isEqualTo(200);
         await().atMost(PATIENCE).until(() -> callbacksMentioning(MESSAGE_RECEIVE, "wamid.TEXT-" + uid).size() == 1);
@@ -80,10 +82,10 @@ class WhatsAppChannelTest extends ChannelTestSupport {
     @Test
     void aForgedTamperedOrMissingSignatureIsRefusedAndNothingStored() {
         String uid = UUID.randomUUID().toString();
-        String payload = fixture("text.json").replace("${uid}", uid);
+        String payload = fixture("whatsapp/text.json").replace("${uid}", uid);
 
         var forged = notify(payload, "sha256=" + "ab".repeat(32));
-        var tampered = notify(payload.replace("on its way", "cancelled"), sign(payload));
+        var tampered = notify(payload.replace("on its way", "cancelled"), metaSignature(APP_SECRET, payload));
         var missing = notify(payload, null);
         var garbage = notify(payload, "sha256=not-hex");
 
@@ -92,17 +94,17 @@ class WhatsAppChannelTest extends ChannelTestSupport {
             assertThat(reply.errorCode()).isEqualTo("INVALID_SIGNATURE");
         }
         // a correctly signed copy afterwards is the first the gateway stores
-        assertThat(notify(payload, sign(payload)).status()).isEqualTo(200);
+        assertThat(notify(payload, metaSignature(APP_SECRET, payload)).status()).isEqualTo(200);
         await().atMost(PATIENCE).until(() -> callbacksMentioning(MESSAGE_RECEIVE, "wamid.TEXT-" + uid).size() == 1);
     }
 
     @Test
     void aRedeliveredNotificationMakesNoSecondMessageNorCallback() {
         String uid = UUID.randomUUID().toString();
-        String payload = fixture("text.json").replace("${uid}", uid);
+        String payload = fixture("whatsapp/text.json").replace("${uid}", uid);
 
-        var first = notify(payload, sign(payload));
-        var again = notify(payload, sign(payload));
+        var first = notify(payload, metaSignature(APP_SECRET, payload));
+        var again = notify(payload, metaSignature(APP_SECRET, payload));
 
         assertThat(again.status()).isEqualTo(200);
         assertThat(first.status()).isEqualTo(200);
@@ -114,9 +116,9 @@ class WhatsAppChannelTest extends ChannelTestSupport {
     @Test
     void everyMessageKindOfOneNotificationBecomesItsMeheryCallback() {
         String uid = UUID.randomUUID().toString();
-        String payload = fixture("every-kind.json").replace("${uid}", uid);
+        String payload = fixture("whatsapp/every-kind.json").replace("${uid}", uid);
 
-        assertThat(notify(payload, sign(payload)).status()).isEqualTo(200);
+        assertThat(notify(payload, metaSignature(APP_SECRET, payload)).status()).isEqualTo(200);
 
         // an action/event names the contact and message, not the provider's message id: Ravi is this test's own
         await().atMost(PATIENCE).until(() -> callbacksMentioning(MESSAGE_RECEIVE, uid).size() == 12
@@ -162,10 +164,10 @@ class WhatsAppChannelTest extends ChannelTestSupport {
     void aReplyPointsAtTheMessageItAnswersAndAnEditChangesTheStoredMessage() {
         String uid = UUID.randomUUID().toString();
         String user = "1" + (System.nanoTime() % 10000000000L);
-        String payload = fixture("reply-and-edit.json").replace("${uid}", uid).replace("16315552222", user);
+        String payload = fixture("whatsapp/reply-and-edit.json").replace("${uid}", uid).replace("16315552222", user);
 
-        assertThat(notify(payload, sign(payload)).status()).isEqualTo(200);
-        assertThat(notify(payload, sign(payload)).status()).as("Meta's redelivery").isEqualTo(200);
+        assertThat(notify(payload, metaSignature(APP_SECRET, payload)).status()).isEqualTo(200);
+        assertThat(notify(payload, metaSignature(APP_SECRET, payload)).status()).as("Meta's redelivery").isEqualTo(200);
 
         await().atMost(PATIENCE).until(() -> callbacksMentioning(MESSAGE_RECEIVE, uid).size() == 3);
         String sessionId = callbacksMentioning(MESSAGE_RECEIVE, uid).get(0).at("/messages/0/session/sessionId")
@@ -181,6 +183,21 @@ class WhatsAppChannelTest extends ChannelTestSupport {
         assertThat(reply.get("messageIdRef").asText()).isEqualTo(asked.get("messageId").asText());
         assertThat(callbacksMentioning(MESSAGE_RECEIVE, uid)).anySatisfy(c -> assertThat(
                 c.at("/messages/0/originalMessage/edit/original_message_id").asText()).isEqualTo("wamid.ASK-" + uid));
+    }
+
+    @Test
+    void partsWhatsAppHasNoFieldForAreRefusedNamedNotDropped() {
+        String to = "\"channelId\":\"wa-whatsapp\",\"to\":{\"phone\":\"+16315554444\"}";
+        var captionedAudio = api.post("/api/v1/message/send", "wa-key", "{" + to + ",\"type\":\"audio\","
+                + "\"audio\":{\"link\":\"https://cdn.example.com/a.mp3\",\"caption\":\"listen\"}}");
+        var namedImage = api.post("/api/v1/message/send", "wa-key", "{" + to + ",\"type\":\"image\","
+                + "\"image\":{\"link\":\"https://cdn.example.com/a.png\",\"filename\":\"a.png\"}}");
+
+        assertThat(captionedAudio.status()).isEqualTo(400);
+        assertThat(captionedAudio.errorCode()).isEqualTo("UNSUPPORTED_FIELD");
+        assertThat(captionedAudio.errorFields()).containsExactly("audio.caption");
+        assertThat(namedImage.status()).isEqualTo(400);
+        assertThat(namedImage.errorFields()).containsExactly("image.filename");
     }
 
     @Test
@@ -206,16 +223,16 @@ class WhatsAppChannelTest extends ChannelTestSupport {
                         {"messaging_product":"whatsapp","recipient_type":"individual","to":"+16315553333",
                          "type":"text","text":{"preview_url":false,"body":"Your order ships today"}}""")));
 
-        String receipts = fixture("statuses.json").replace("${wamid}", wamid);
-        assertThat(notify(receipts, sign(receipts)).status()).isEqualTo(200);
+        String receipts = fixture("whatsapp/statuses.json").replace("${wamid}", wamid);
+        assertThat(notify(receipts, metaSignature(APP_SECRET, receipts)).status()).isEqualTo(200);
         JsonNode message = latest(sessionId);
         assertThat(message.get("status").asText()).as("read is the furthest, though sent came late")
                 .isEqualTo("read");
         assertThat(message.get("stamps").get("delivered").asLong()).isEqualTo(1732441400000L);
         assertThat(message.get("stamps").get("read").asLong()).isEqualTo(1732441410000L);
 
-        String failed = fixture("failed-status.json").replace("${wamid}", wamid);
-        assertThat(notify(failed, sign(failed)).status()).isEqualTo(200);
+        String failed = fixture("whatsapp/failed-status.json").replace("${wamid}", wamid);
+        assertThat(notify(failed, metaSignature(APP_SECRET, failed)).status()).isEqualTo(200);
         assertThat(latest(sessionId).get("status").asText()).isEqualTo("failed");
         assertThat(latest(sessionId).get("logs").get(0).asText()).contains("131047", "24 hours");
     }
@@ -256,6 +273,42 @@ class WhatsAppChannelTest extends ChannelTestSupport {
     }
 
     @Test
+    void aTemplateSendFillsHeaderBodyAndButtonsInItsLanguageAsMetaDefinesThem() {
+        PROVIDERS.stubFor(post(urlEqualTo(MESSAGES_PATH)).atPriority(10).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody("{\"messages\":[{\"id\":\"wamid.TPL\"}]}")));
+        String send = """
+                {"channelId":"wa-whatsapp","to":{"phone":"+16315557777"},"type":"template","template":{
+                 "id":"shipping_update","data":{"language":"de",
+                  "header":{"type":"document","link":"https://cdn.example.com/label.pdf","filename":"label.pdf"},
+                  "body":{"customer":"Anna","day":"Montag"},
+                  "buttons":[{"type":"quick_reply","payload":"STOP"},{"type":"url","index":2,"text":"track/77"}]}}}""";
+
+        var reply = api.post("/api/v1/message/send", "wa-key", send);
+
+        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+        await().atMost(PATIENCE).untilAsserted(() -> PROVIDERS.verify(postRequestedFor(urlEqualTo(MESSAGES_PATH))
+                .withRequestBody(equalToJson("""
+                        {"type":"template","template":{"name":"shipping_update","language":{"code":"de"},"components":[
+                         {"type":"header","parameters":[{"type":"document","document":{
+                           "link":"https://cdn.example.com/label.pdf","filename":"label.pdf"}}]},
+                         {"type":"body","parameters":[{"type":"text","text":"Anna","parameter_name":"customer"},
+                           {"type":"text","text":"Montag","parameter_name":"day"}]},
+                         {"type":"button","index":"0","sub_type":"quick_reply","parameters":[
+                           {"type":"payload","payload":"STOP"}]},
+                         {"type":"button","index":"2","sub_type":"url","parameters":[{"type":"text","text":"track/77"}]}
+                        ]}}""", true, true))));
+
+        var badHeader = api.post("/api/v1/message/send", "wa-key", send.replace("\"type\":\"document\"",
+                "\"type\":\"sticker\""));
+        var badButton = api.post("/api/v1/message/send", "wa-key", send.replace("\"payload\":\"STOP\"",
+                "\"text\":\"STOP\""));
+        assertThat(badHeader.status()).isEqualTo(400);
+        assertThat(badHeader.errorFields()).containsExactly("template.data.header.type");
+        assertThat(badButton.status()).isEqualTo(400);
+        assertThat(badButton.errorFields()).containsExactly("template.data.buttons[0].payload");
+    }
+
+    @Test
     void aProviderErrorIsRetriedWhenTransientAndFailsTheMessageWhenNot() {
         PROVIDERS.stubFor(post(urlEqualTo(MESSAGES_PATH)).withRequestBody(matchingJsonPath("$.text.body",
                 equalTo("flaky graph"))).inScenario("graph").whenScenarioStateIs(Scenario.STARTED)
@@ -293,12 +346,12 @@ class WhatsAppChannelTest extends ChannelTestSupport {
                 "{\"url\":\"" + fileUrl + "\",\"mime_type\":\"image/png\",\"sha256\":\"" + sha256 + "\"}")));
         PROVIDERS.stubFor(get(urlEqualTo("/whatsapp-cdn/" + uid)).withHeader("Authorization",
                 equalTo("Bearer wa-access-token")).willReturn(aResponse().withStatus(200).withBody(photo)));
-        String payload = fixture("text.json").replace("${uid}", uid).replace(
+        String payload = fixture("whatsapp/text.json").replace("${uid}", uid).replace(
                 "\"text\":{\"body\":\"Hi, is my order on its way? \\u00e9t\\u00e9\"},\"type\":\"text\"",
                 "\"type\":\"image\",\"image\":{\"id\":\"media-" + uid + "\",\"mime_type\":\"image/png\","
                         + "\"sha256\":\"" + sha256 + "\"}");
 
-        assertThat(notify(payload, sign(payload)).status()).isEqualTo(200);
+        assertThat(notify(payload, metaSignature(APP_SECRET, payload)).status()).isEqualTo(200);
         await().atMost(PATIENCE).until(() -> callbacksMentioning(MESSAGE_RECEIVE, "media-" + uid).size() == 1);
         String link = callbacksMentioning(MESSAGE_RECEIVE, "media-" + uid).get(0).at("/messages/0/image/link").asText();
         String path = link.substring(link.indexOf("/api/v1/media/"));
@@ -326,22 +379,4 @@ class WhatsAppChannelTest extends ChannelTestSupport {
         return api.send(request);
     }
 
-    /** Meta's signature, computed here independently of the gateway's check. */
-    static String sign(String payload) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(APP_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return "sha256=" + HexFormat.of().formatHex(mac.doFinal(payload.getBytes(StandardCharsets.UTF_8)));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static String fixture(String name) {
-        try (InputStream in = WhatsAppChannelTest.class.getResourceAsStream("/fixtures/whatsapp/" + name)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

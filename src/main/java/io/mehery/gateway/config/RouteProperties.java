@@ -1,0 +1,47 @@
+package io.mehery.gateway.config;
+
+/**
+ * The exchange properties that the routes in {@code routes/*.yaml} and the beans they call share, named once. A
+ * route spells a name out ({@code ${exchangeProperty.outboundDispatch}}); a bean uses the constant;
+ * RoutePropertiesTest fails when a route names a property that is not declared here.
+ */
+public final class RouteProperties {
+
+    /** The tenant whose x-api-key authenticated the request. */
+    public static final String TENANT = "meheryTenant";
+    /** The request's path, for the envelope. */
+    public static final String PATH = "meheryPath";
+    /** Problems worth the caller's knowing that did not refuse the request (the envelope's {@code warnings}). */
+    public static final String WARNINGS = "meheryWarnings";
+    /** A map for the envelope's {@code meta} (a replay's count, say). */
+    public static final String META = "meheryMeta";
+    /** A route's answer, kept while the route does more work before answering. */
+    public static final String ANSWER = "answer";
+
+    /** The outbound queue's message being sent: an {@code OutboundDispatch}. */
+    public static final String DISPATCH = "outboundDispatch";
+    /** How many times the broker has handed this dispatch over (JMSXDeliveryCount). */
+    public static final String DELIVERY_COUNT = "outboundDeliveryCount";
+    /** The JSON pointer(s) at which a provider's answer holds its message id (send-to-provider's parameter). */
+    public static final String PROVIDER_MESSAGE_ID_POINTER = "providerMessageIdPointer";
+    /** The JSON pointer at which a provider's error answer holds the reason. */
+    public static final String PROVIDER_ERROR_POINTER = "providerErrorPointer";
+    /** A caption the provider takes only as a text of its own, sent once the file is accepted. */
+    public static final String FOLLOWING_TEXT = "followingText";
+    /** Set once the provider accepted the message (2xx). */
+    public static final String PROVIDER_ACCEPTED = "providerAccepted";
+    /** The SMTP endpoint URI of the e-mail channel a mail is sent through. */
+    public static final String SMTP_URL = "smtpUrl";
+    /** The e-mail channel whose mailbox a polled mail came from. */
+    public static final String MAILBOX_CHANNEL = "mailboxChannelId";
+
+    /** The tenant delivery queue a callback order goes to. */
+    public static final String TENANT_QUEUE = "tenantQueue";
+    /** The callback attempt being made. */
+    public static final String CALLBACK_ATTEMPT = "callbackAttempt";
+    /** A dead-letter replay: the deliveries replayed and their orders. */
+    public static final String REPLAY = "replay";
+
+    private RouteProperties() {
+    }
+}
