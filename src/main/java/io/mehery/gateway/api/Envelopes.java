@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mehery.gateway.config.RouteProperties;
+import io.mehery.gateway.conversation.Refusal;
 import io.mehery.gateway.web.TraceIds;
 
 /**
@@ -119,6 +120,9 @@ public class Envelopes {
         for (Throwable cause = caught; cause != null; cause = cause.getCause()) {
             if (cause instanceof ApiException api) {
                 return api;
+            }
+            if (cause instanceof Refusal refusal) {
+                return ApiException.badRequest(refusal.code(), refusal.field(), refusal.description());
             }
             if (cause instanceof JsonParseException parse) {
                 return ApiException.badRequest("INVALID_JSON", "body",

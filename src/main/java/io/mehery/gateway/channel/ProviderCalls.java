@@ -15,10 +15,10 @@ import org.springframework.stereotype.Component;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.mehery.gateway.api.ApiException;
 import io.mehery.gateway.api.Envelopes;
 import io.mehery.gateway.config.RouteProperties;
 import io.mehery.gateway.conversation.OutboundDispatch;
+import io.mehery.gateway.conversation.Refusal;
 import io.mehery.gateway.store.GroupCommit;
 import io.mehery.gateway.store.MessageStatus;
 import io.mehery.gateway.store.MessageStore;
@@ -156,8 +156,8 @@ public class ProviderCalls {
     }
 
     private static String describe(Throwable failure) {
-        if (failure instanceof ApiException refusal) {
-            return refusal.problems().get(0).description();
+        if (failure instanceof Refusal refusal) {
+            return refusal.description();
         }
         return failure.getClass().getSimpleName() + (failure.getMessage() == null ? "" : ": " + failure.getMessage());
     }

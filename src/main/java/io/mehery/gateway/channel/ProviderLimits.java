@@ -2,10 +2,10 @@ package io.mehery.gateway.channel;
 
 import java.util.Set;
 
-import io.mehery.gateway.api.ApiException;
 import io.mehery.gateway.api.model.Media;
 import io.mehery.gateway.api.model.MessageSendRequest;
 import io.mehery.gateway.config.ChannelType;
+import io.mehery.gateway.conversation.Refusal;
 
 /**
  * What a channel's provider has no field for in a message/send: refused when the send is accepted, with the
@@ -21,7 +21,7 @@ public interface ProviderLimits {
 
     static void refuseIf(boolean uncarried, String field, String why) {
         if (uncarried) {
-            throw ApiException.badRequest("UNSUPPORTED_FIELD", field, why);
+            throw new Refusal("UNSUPPORTED_FIELD", field, why);
         }
     }
 

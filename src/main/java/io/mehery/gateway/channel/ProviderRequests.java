@@ -1,29 +1,12 @@
 package io.mehery.gateway.channel;
 
-import java.nio.charset.StandardCharsets;
-
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.mehery.gateway.api.ApiException;
-
-/** What every channel does with a provider's HTTP: read its JSON notifications, and POST to its API. */
+/** What every channel does to call its provider's HTTP API. */
 public final class ProviderRequests {
 
     private ProviderRequests() {
-    }
-
-    /** A provider's notification as JSON; 400 naming the body when it is not. */
-    public static JsonNode parse(ObjectMapper json, byte[] body) {
-        try {
-            return json.readTree(new String(body, StandardCharsets.UTF_8));
-        } catch (JsonProcessingException e) {
-            throw ApiException.badRequest("MALFORMED_JSON", "body", "The notification is not JSON");
-        }
     }
 
     /** Makes the message the provider request that the {@code provider:} endpoint sends. */

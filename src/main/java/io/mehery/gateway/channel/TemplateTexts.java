@@ -6,9 +6,9 @@ import java.util.regex.Pattern;
 
 import org.springframework.stereotype.Component;
 
-import io.mehery.gateway.api.ApiException;
 import io.mehery.gateway.api.model.Template;
 import io.mehery.gateway.config.MeheryProperties;
+import io.mehery.gateway.conversation.Refusal;
 
 /**
  * Templates on channels that have none of their own: {@code mehery.templates.<id>} is the text, its
@@ -29,7 +29,7 @@ public class TemplateTexts {
     public String textOf(String templateId) {
         String text = templates.get(templateId);
         if (text == null) {
-            throw ApiException.badRequest("UNKNOWN_TEMPLATE", "template.id", "No template '" + templateId
+            throw new Refusal("UNKNOWN_TEMPLATE", "template.id", "No template '" + templateId
                     + "' is configured (mehery.templates." + templateId + ")");
         }
         return text;

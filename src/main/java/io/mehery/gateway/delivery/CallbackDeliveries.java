@@ -18,10 +18,10 @@ import org.springframework.stereotype.Component;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.mehery.gateway.api.ApiException;
 import io.mehery.gateway.api.model.ContactProfileUpdate;
 import io.mehery.gateway.config.MeheryProperties;
 import io.mehery.gateway.config.RouteProperties;
+import io.mehery.gateway.conversation.Refusal;
 import io.mehery.gateway.store.ContactStore;
 import io.mehery.gateway.store.DeliveryAttemptRecord;
 import io.mehery.gateway.store.DeliveryRecord;
@@ -125,9 +125,9 @@ public class CallbackDeliveries {
                 webhook.get() + kind.path(), payload, signedHeaders(d, payload, now), now);
         try {
             WebhookTargets.check(attempt.url(), properties.webhooks().allowPrivateTargets());
-        } catch (ApiException refused) {
+        } catch (Refusal refused) {
             return DeliveryStep.onlyOrders(finish(attempt, null, "webhook target refused: "
-                    + refused.problems().get(0).description(), null, null));
+                    + refused.description(), null, null));
         }
         return new DeliveryStep(attempt, List.of());
     }

@@ -14,6 +14,7 @@ import io.mehery.gateway.api.model.ConfigValue;
 import io.mehery.gateway.api.model.WebhookRequest;
 import io.mehery.gateway.config.MeheryProperties;
 import io.mehery.gateway.config.RouteProperties;
+import io.mehery.gateway.conversation.Refusal;
 import io.mehery.gateway.store.GroupCommit;
 import io.mehery.gateway.store.WebhookStore;
 
@@ -58,8 +59,8 @@ public class ClientWebhooks {
         } else {
             try {
                 WebhookTargets.check(stored.url(), properties.webhooks().allowPrivateTargets());
-            } catch (ApiException refused) {
-                disabledBecause = "Callbacks to it are refused: " + refused.problems().get(0).description();
+            } catch (Refusal refused) {
+                disabledBecause = "Callbacks to it are refused: " + refused.description();
             }
         }
         Map<String, Object> value = new LinkedHashMap<>();

@@ -14,7 +14,8 @@ import java.util.Set;
 import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.SystemDefaultDnsResolver;
 
-import io.mehery.gateway.api.ApiException;
+import io.mehery.gateway.conversation.Refusal;
+
 
 /**
  * Which URLs the gateway will call back. Every address a host resolves to must be public, so that a tenant cannot
@@ -199,7 +200,7 @@ public final class WebhookTargets {
         }
     }
 
-    private static ApiException invalid(String why) {
-        return ApiException.badRequest("INVALID_WEBHOOK_URL", "url", "The webhook URL " + why);
+    private static Refusal invalid(String why) {
+        return new Refusal("INVALID_WEBHOOK_URL", "url", "The webhook URL " + why);
     }
 }

@@ -103,7 +103,7 @@ class OutboundFailureTest extends GatewayTestSupport {
         doThrow(broken).when(telegramOutbound).toRequest(any(Exchange.class));
         doThrow(broken).when(messengerOutbound).toRequest(any(Exchange.class));
         doThrow(broken).when(twilioOutbound).toRequest(any(Exchange.class));
-        doThrow(broken).when(emailOutbound).toMail(any(Exchange.class));
+        doThrow(broken).when(emailOutbound).toRequest(any(Exchange.class));
         doThrow(broken).when(sandboxOutbound).send(any(OutboundDispatch.class));
     }
 

@@ -12,23 +12,23 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import io.mehery.gateway.api.ApiException;
+import io.mehery.gateway.conversation.Refusal;
 
 class WebhookTargetsTest {
 
     @Test
     void privateTargetsPassOnlyWhenAllowed() {
         assertThatThrownBy(() -> WebhookTargets.check("http://127.0.0.1:9000/hooks", false))
-                .isInstanceOf(ApiException.class);
+                .isInstanceOf(Refusal.class);
         assertThat(WebhookTargets.check("http://127.0.0.1:9000/hooks/", true))
                 .hasToString("http://127.0.0.1:9000/hooks");
     }
 
     @Test
     void schemeAndShapeAreCheckedEvenWhenPrivateTargetsAreAllowed() {
-        assertThatThrownBy(() -> WebhookTargets.check("file:///etc/passwd", true)).isInstanceOf(ApiException.class);
+        assertThatThrownBy(() -> WebhookTargets.check("file:///etc/passwd", true)).isInstanceOf(Refusal.class);
         assertThatThrownBy(() -> WebhookTargets.check("http://u:p@127.0.0.1/", true))
-                .isInstanceOf(ApiException.class);
+                .isInstanceOf(Refusal.class);
     }
 
     @ParameterizedTest
@@ -47,7 +47,7 @@ class WebhookTargetsTest {
         assertThat(WebhookTargets.isPrivate(InetAddress.getByName(address))).as(address).isTrue();
         String host = address.contains(":") ? "[" + address + "]" : address;
         assertThatThrownBy(() -> WebhookTargets.check("http://" + host + "/hooks", false))
-                .isInstanceOf(ApiException.class);
+                .isInstanceOf(Refusal.class);
     }
 
     @Test

@@ -13,7 +13,6 @@ import org.apache.camel.ExchangeProperty;
 import org.apache.camel.attachment.AttachmentMessage;
 import org.springframework.stereotype.Component;
 
-import io.mehery.gateway.api.ApiException;
 import io.mehery.gateway.api.model.Media;
 import io.mehery.gateway.api.model.MessageSendRequest;
 import io.mehery.gateway.channel.ProviderCalls;
@@ -22,6 +21,7 @@ import io.mehery.gateway.config.MeheryProperties;
 import io.mehery.gateway.config.MeheryProperties.Channel;
 import io.mehery.gateway.config.RouteProperties;
 import io.mehery.gateway.conversation.OutboundDispatch;
+import io.mehery.gateway.conversation.Refusal;
 import io.mehery.gateway.delivery.WebhookTargets;
 
 import jakarta.mail.AuthenticationFailedException;
@@ -55,7 +55,7 @@ public class EmailOutbound {
         this.maxAttachment = properties.http().maxMedia().toBytes();
     }
 
-    public void toMail(Exchange exchange) {
+    public void toRequest(Exchange exchange) {
         OutboundDispatch dispatch = exchange.getProperty(RouteProperties.DISPATCH, OutboundDispatch.class);
         Channel channel = properties.channels().get(dispatch.channelId());
         MessageSendRequest request = dispatch.message();
@@ -87,7 +87,7 @@ public class EmailOutbound {
             return;
         }
         boolean permanent = causedBy(failure, AuthenticationFailedException.class)
-                || causedBy(failure, SendFailedException.class) || causedBy(failure, ApiException.class);
+                || causedBy(failure, SendFailedException.class) || causedBy(failure, Refusal.class);
         providerCalls.failed(dispatch, deliveryCount, "SMTP: " + failure.getMessage(), !permanent);
     }
 

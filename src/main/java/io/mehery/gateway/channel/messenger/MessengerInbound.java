@@ -7,11 +7,8 @@ import org.apache.camel.Header;
 import org.springframework.stereotype.Component;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mehery.gateway.api.ApiException;
-import io.mehery.gateway.channel.ProviderRequests;
-import io.mehery.gateway.channel.meta.MetaWebhooks;
 import io.mehery.gateway.config.ChannelType;
 import io.mehery.gateway.config.MeheryProperties.Channel;
 import io.mehery.gateway.conversation.Accepted;
@@ -22,8 +19,8 @@ import io.mehery.gateway.store.GroupCommit;
 import io.mehery.gateway.store.MessageStatus;
 
 /**
- * The Messenger Platform webhook of a Facebook Page or Instagram account: Meta's handshake, then signed batches of
- * {@code entry[].messaging[]} events. The user's address is the page-scoped id (PSID/IGSID). The page's own
+ * The store step of a Facebook Page's or Instagram account's Messenger Platform webhook (the handshake and the
+ * signature are Meta's, in MetaWebhooks): batches of {@code entry[].messaging[]} events. The user's address is the page-scoped id (PSID/IGSID). The page's own
  * messages come back as echoes and are not inbound; delivery and read events are receipts.
  */
 @Component("messengerInbound")
@@ -33,32 +30,22 @@ public class MessengerInbound {
     private final InboundMessages inbound;
     private final ProviderReceipts receipts;
     private final GroupCommit commits;
-    private final ObjectMapper json;
 
     public MessengerInbound(Channels channels, InboundMessages inbound, ProviderReceipts receipts,
-            GroupCommit commits, ObjectMapper json) {
+            GroupCommit commits) {
         this.channels = channels;
         this.inbound = inbound;
         this.receipts = receipts;
         this.commits = commits;
-        this.json = json;
     }
 
-    public String verify(@Header("channelType") ChannelType type, @Header("channelId") String channelId,
-            @Header("hub.mode") String mode, @Header("hub.verify_token") String verifyToken,
-            @Header("hub.challenge") String challenge) {
-        return MetaWebhooks.challenge(channels.ofType(channelId, type), mode, verifyToken, challenge);
-    }
-
-    public Accepted receive(@Header("channelType") ChannelType type, @Header("channelId") String channelId,
-            @Header("X-Hub-Signature-256") String signature, @Body byte[] rawBody) {
+    /** The batch's messages and receipts, stored in one write of the group commit: all, or none. */
+    public Accepted store(@Header("channelType") ChannelType type, @Header("channelId") String channelId,
+            @Body JsonNode batch) {
         Channel channel = channels.ofType(channelId, type);
-        MetaWebhooks.verifySignature(channel, rawBody, signature);
-        JsonNode batch = ProviderRequests.parse(json, rawBody);
         return commits.write(() -> store(channelId, channel, batch));
     }
 
-    /** The batch's messages and receipts in one write of the group commit: all of them, or (on a failure) none. */
     private Accepted store(String channelId, Channel channel, JsonNode batch) {
         int messages = 0;
         int receiptCount = 0;

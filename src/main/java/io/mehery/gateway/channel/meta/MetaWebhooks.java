@@ -9,23 +9,45 @@ import java.util.List;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
+import org.apache.camel.Body;
+import org.apache.camel.Header;
+import org.springframework.stereotype.Component;
+
 import io.mehery.gateway.api.ApiException;
 import io.mehery.gateway.api.Problem;
+import io.mehery.gateway.config.ChannelType;
 import io.mehery.gateway.config.MeheryProperties.Channel;
+import io.mehery.gateway.security.Channels;
 
 /**
- * What Meta's webhooks (WhatsApp, Messenger, Instagram) have in common: the subscription handshake and the
- * {@code X-Hub-Signature-256} over the raw body, both checked in constant time.
+ * What Meta's webhooks (WhatsApp, Messenger, Instagram) have in common: the subscription handshake (the
+ * meta-handshake route template) and the {@code X-Hub-Signature-256} over the raw body (the verify step of their
+ * receive-from-provider routes), both checked in constant time.
  */
-public final class MetaWebhooks {
+@Component("metaWebhooks")
+public class MetaWebhooks {
 
     private static final String SIGNATURE_PREFIX = "sha256=";
 
-    private MetaWebhooks() {
+    private final Channels channels;
+
+    public MetaWebhooks(Channels channels) {
+        this.channels = channels;
+    }
+
+    public String handshake(@Header("channelType") ChannelType type, @Header("channelId") String channelId,
+            @Header("hub.mode") String mode, @Header("hub.verify_token") String verifyToken,
+            @Header("hub.challenge") String challenge) {
+        return challenge(channels.ofType(channelId, type), mode, verifyToken, challenge);
+    }
+
+    public void verify(@Header("channelType") ChannelType type, @Header("channelId") String channelId,
+            @Header("X-Hub-Signature-256") String signature, @Body byte[] rawBody) {
+        verifySignature(channels.ofType(channelId, type), rawBody, signature);
     }
 
     /** The challenge to echo when the handshake names the channel's verify token; 403 otherwise. */
-    public static String challenge(Channel channel, String mode, String verifyToken, String challenge) {
+    static String challenge(Channel channel, String mode, String verifyToken, String challenge) {
         if (!"subscribe".equals(mode) || channel.verifyToken() == null || verifyToken == null
                 || !MessageDigest.isEqual(channel.verifyToken().getBytes(StandardCharsets.UTF_8),
                         verifyToken.getBytes(StandardCharsets.UTF_8))) {

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
+import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;
 import org.springframework.stereotype.Component;
@@ -48,13 +49,25 @@ public class TwilioInbound {
         this.clock = clock;
     }
 
-    /** Reads the form as it arrived: the HTTP layer has parsed it already, and the signature covers the original. */
-    public Accepted receive(@Header("channelId") String channelId, @Header("X-Twilio-Signature") String signature,
+    /**
+     * The verify step: the X-Twilio-Signature over the channel's public URL and the form as it arrived (the HTTP
+     * layer has parsed it already; the signature covers the original); 401 otherwise.
+     */
+    public void verify(@Header("channelId") String channelId, @Header("X-Twilio-Signature") String signature,
             @Header(Exchange.HTTP_SERVLET_REQUEST) HttpServletRequest request) {
         Channel channel = channels.ofType(channelId, ChannelType.SMS);
+        TwilioSignatures.verify(channel.authToken(), channel.publicUrl(), parse(request), signature);
+    }
+
+    /** The parse step: the form's parameters, decoded from the raw body. */
+    public Map<String, String> parse(@Header(Exchange.HTTP_SERVLET_REQUEST) HttpServletRequest request) {
         byte[] raw = request == null ? null : (byte[]) request.getAttribute(HttpEdgeFilter.RAW_BODY);
-        Map<String, String> parameters = parse(raw == null ? "" : new String(raw, StandardCharsets.UTF_8));
-        TwilioSignatures.verify(channel.authToken(), channel.publicUrl(), parameters, signature);
+        return decode(raw == null ? "" : new String(raw, StandardCharsets.UTF_8));
+    }
+
+    /** The store step: a status callback moves its message; an inbound SMS or MMS is stored with its callbacks. */
+    public Accepted store(@Header("channelId") String channelId, @Body Map<String, String> parameters) {
+        Channel channel = channels.ofType(channelId, ChannelType.SMS);
         String sid = parameters.get("MessageSid");
         ApiException.require(sid != null, "MessageSid");
         String status = parameters.get("MessageStatus");
@@ -94,7 +107,7 @@ public class TwilioInbound {
         };
     }
 
-    static Map<String, String> parse(String form) {
+    static Map<String, String> decode(String form) {
         Map<String, String> parameters = new LinkedHashMap<>();
         if (form == null || form.isEmpty()) {
             return parameters;

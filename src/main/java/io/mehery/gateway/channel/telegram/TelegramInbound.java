@@ -9,11 +9,9 @@ import org.apache.camel.Header;
 import org.springframework.stereotype.Component;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mehery.gateway.api.ApiException;
 import io.mehery.gateway.api.Problem;
-import io.mehery.gateway.channel.ProviderRequests;
 import io.mehery.gateway.config.ChannelType;
 import io.mehery.gateway.config.MeheryProperties.Channel;
 import io.mehery.gateway.conversation.Accepted;
@@ -31,23 +29,26 @@ public class TelegramInbound {
 
     private final Channels channels;
     private final InboundMessages inbound;
-    private final ObjectMapper json;
 
-    public TelegramInbound(Channels channels, InboundMessages inbound, ObjectMapper json) {
+    public TelegramInbound(Channels channels, InboundMessages inbound) {
         this.channels = channels;
         this.inbound = inbound;
-        this.json = json;
     }
 
-    public Accepted receive(@Header("channelId") String channelId,
-            @Header("X-Telegram-Bot-Api-Secret-Token") String secretToken, @Body byte[] body) {
+    /** The verify step: the update carries the channel's secret token (compared in constant time); 401 otherwise. */
+    public void verify(@Header("channelId") String channelId,
+            @Header("X-Telegram-Bot-Api-Secret-Token") String secretToken) {
         Channel channel = channels.ofType(channelId, ChannelType.TELEGRAM);
         if (channel.secretToken() == null || secretToken == null || !MessageDigest.isEqual(
                 channel.secretToken().getBytes(StandardCharsets.UTF_8), secretToken.getBytes(StandardCharsets.UTF_8))) {
             throw new ApiException(401, List.of(Problem.of("INVALID_SECRET_TOKEN", "X-Telegram-Bot-Api-Secret-Token",
                     "The update does not carry this channel's secret token")));
         }
-        JsonNode update = ProviderRequests.parse(json, body);
+    }
+
+    /** The store step: a message, an edit or a button press, stored with its callbacks. */
+    public Accepted store(@Header("channelId") String channelId, @Body JsonNode update) {
+        Channel channel = channels.ofType(channelId, ChannelType.TELEGRAM);
         JsonNode query = update.path("callback_query");
         if (!query.isMissingNode()) {
             // a button under one of the bot's messages: the choice, in reply to that message

@@ -9,11 +9,8 @@ import org.apache.camel.Header;
 import org.springframework.stereotype.Component;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mehery.gateway.api.ApiException;
-import io.mehery.gateway.channel.ProviderRequests;
-import io.mehery.gateway.channel.meta.MetaWebhooks;
 import io.mehery.gateway.config.ChannelType;
 import io.mehery.gateway.config.MeheryProperties.Channel;
 import io.mehery.gateway.conversation.Accepted;
@@ -24,8 +21,9 @@ import io.mehery.gateway.store.GroupCommit;
 import io.mehery.gateway.store.MessageStatus;
 
 /**
- * The WhatsApp Cloud API webhook of a channel: the handshake, then signed notifications, each holding entries of
- * changes with messages (stored, and queued for the client) and statuses (receipts of what the gateway sent).
+ * The store step of a WhatsApp Cloud API channel's webhook (the handshake and the signature are Meta's, in
+ * MetaWebhooks): each notification holds entries of changes with messages (stored, with their callbacks) and
+ * statuses (receipts of what the gateway sent).
  */
 @Component("whatsAppInbound")
 public class WhatsAppInbound {
@@ -34,33 +32,20 @@ public class WhatsAppInbound {
     private final InboundMessages inbound;
     private final ProviderReceipts receipts;
     private final GroupCommit commits;
-    private final ObjectMapper json;
     private final Clock clock;
 
     public WhatsAppInbound(Channels channels, InboundMessages inbound, ProviderReceipts receipts, GroupCommit commits,
-            ObjectMapper json, Clock clock) {
+            Clock clock) {
         this.channels = channels;
         this.inbound = inbound;
         this.receipts = receipts;
         this.commits = commits;
-        this.json = json;
         this.clock = clock;
     }
 
-    public String verify(@Header("channelId") String channelId, @Header("hub.mode") String mode,
-            @Header("hub.verify_token") String verifyToken, @Header("hub.challenge") String challenge) {
-        return MetaWebhooks.challenge(channels.ofType(channelId, ChannelType.WHATSAPP), mode, verifyToken, challenge);
-    }
-
-    /**
-     * Checks the signature over the raw bytes before anything reads them; stores the notification's messages and
-     * receipts in one write of the group commit: all of them, or (on a failure) none.
-     */
-    public Accepted receive(@Header("channelId") String channelId,
-            @Header("X-Hub-Signature-256") String signature, @Body byte[] rawBody) {
+    /** The notification's messages and receipts, stored in one write of the group commit: all, or none. */
+    public Accepted store(@Header("channelId") String channelId, @Body JsonNode notification) {
         Channel channel = channels.ofType(channelId, ChannelType.WHATSAPP);
-        MetaWebhooks.verifySignature(channel, rawBody, signature);
-        JsonNode notification = ProviderRequests.parse(json, rawBody);
         return commits.write(() -> store(channelId, channel, notification));
     }
 

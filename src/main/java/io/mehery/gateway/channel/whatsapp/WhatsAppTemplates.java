@@ -11,8 +11,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.mehery.gateway.api.ApiException;
 import io.mehery.gateway.api.model.Template;
+import io.mehery.gateway.conversation.Refusal;
 
 /**
  * A template send as Meta defines it: {@code template.id} is the approved template's name, and {@code data} says
@@ -155,7 +155,7 @@ final class WhatsAppTemplates {
 
     private static void require(boolean valid, String field, String expected) {
         if (!valid) {
-            throw ApiException.badRequest("INVALID_FIELD", field, "'" + field + "' must be " + expected);
+            throw new Refusal("INVALID_FIELD", field, "'" + field + "' must be " + expected);
         }
     }
 }

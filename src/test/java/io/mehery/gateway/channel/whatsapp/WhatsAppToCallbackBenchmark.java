@@ -5,6 +5,7 @@ import static org.mockito.Mockito.when;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -22,7 +23,7 @@ import org.openjdk.jmh.annotations.State;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.mehery.gateway.channel.ProviderRequests;
+import io.mehery.gateway.channel.ProviderJson;
 import io.mehery.gateway.config.ChannelType;
 import io.mehery.gateway.channel.meta.MetaWebhooks;
 import io.mehery.gateway.config.MeheryProperties;
@@ -95,7 +96,7 @@ public class WhatsAppToCallbackBenchmark {
     @Benchmark
     public String providerJsonToCallbackJson() throws Exception {
         MetaWebhooks.verifySignature(channel, body, signature);
-        JsonNode message = ProviderRequests.parse(json, body).at("/entry/0/changes/0/value/messages/0");
+        JsonNode message = new ProviderJson(json).parse(body).at("/entry/0/changes/0/value/messages/0");
         MeheryMessage mehery = WhatsAppMessages.of(message);
         stored = new MessageRecord("m1", "bench", "wa", "s1", "c1", MessageRecord.Direction.INBOUND, mehery.type(),
                 "RECEIVED", mehery.text(), json.writeValueAsString(mehery.part()), false,
