@@ -11,7 +11,6 @@ import org.springframework.stereotype.Component;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.mehery.gateway.api.ApiRequestGate;
 import io.mehery.gateway.api.Problem;
 import io.mehery.gateway.api.model.DataEvent;
 import io.mehery.gateway.config.RouteProperties;

@@ -63,6 +63,9 @@ public record MeheryMessage(
 
     /** The message replies to the one the provider knows as {@code providerMessageId} (ignored when null). */
     public MeheryMessage replyingTo(String providerMessageId) {
+        if (providerMessageId == null) {
+            return this;
+        }
         return new MeheryMessage(type, part, text, actionCode, providerMessageId, originalMessage, file);
     }
 

@@ -21,7 +21,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mehery.gateway.api.ApiException;
-import io.mehery.gateway.api.ApiRequestGate;
 import io.mehery.gateway.api.model.ContactCard;
 import io.mehery.gateway.api.model.Media;
 import io.mehery.gateway.api.model.MessageSendRequest;

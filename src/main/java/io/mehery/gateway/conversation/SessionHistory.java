@@ -12,7 +12,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mehery.gateway.api.ApiException;
-import io.mehery.gateway.api.ApiRequestGate;
 import io.mehery.gateway.api.model.Location;
 import io.mehery.gateway.api.model.Media;
 import io.mehery.gateway.api.model.SessionMessage;

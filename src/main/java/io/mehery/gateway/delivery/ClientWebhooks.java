@@ -9,7 +9,6 @@ import org.apache.camel.ExchangeProperty;
 import org.springframework.stereotype.Component;
 
 import io.mehery.gateway.api.ApiException;
-import io.mehery.gateway.api.ApiRequestGate;
 import io.mehery.gateway.api.model.ConfigValue;
 import io.mehery.gateway.api.model.WebhookRequest;
 import io.mehery.gateway.config.MeheryProperties;

@@ -1,6 +1,7 @@
 package io.mehery.gateway.media;
 
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -18,23 +19,24 @@ import io.mehery.gateway.store.MessageRecord;
 @Component
 public class MediaLinks {
 
-    static final Set<ChannelType> SERVED = EnumSet.of(ChannelType.WHATSAPP, ChannelType.TELEGRAM, ChannelType.SMS,
-            ChannelType.FACEBOOK, ChannelType.INSTAGRAM, ChannelType.EMAIL);
     private static final Set<String> MEDIA_TYPES = Set.of("image", "audio", "voice", "video", "document");
 
     private final MeheryProperties properties;
+    private final Set<ChannelType> served = EnumSet.noneOf(ChannelType.class);
     private final String base;
 
-    public MediaLinks(MeheryProperties properties) {
+    /** @param fetchers the channels whose files the gateway fetches, each with its own MediaFetcher */
+    public MediaLinks(MeheryProperties properties, List<MediaFetcher> fetchers) {
         this.properties = properties;
+        fetchers.forEach(fetcher -> served.addAll(fetcher.channelTypes()));
         this.base = properties.http().publicUrl().replaceAll("/+$", "") + "/api/v1/media/";
     }
 
     public Optional<String> of(MessageRecord message) {
         var channel = properties.channels().get(message.channelId());
-        boolean served = channel != null && SERVED.contains(channel.type()) && isMedia(message.type())
+        boolean fetched = channel != null && served.contains(channel.type()) && isMedia(message.type())
                 && message.content() != null;
-        return served ? Optional.of(base + message.id()) : Optional.empty();
+        return fetched ? Optional.of(base + message.id()) : Optional.empty();
     }
 
     public static boolean isMedia(String type) {

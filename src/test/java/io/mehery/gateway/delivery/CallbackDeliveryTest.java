@@ -16,7 +16,6 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
-import io.mehery.gateway.Api;
 import io.mehery.gateway.GatewayTestSupport;
 import io.mehery.gateway.WebhookReceiver;
 

@@ -6,7 +6,6 @@ import org.apache.camel.Header;
 import org.springframework.stereotype.Component;
 
 import io.mehery.gateway.api.ApiException;
-import io.mehery.gateway.api.ApiRequestGate;
 import io.mehery.gateway.api.model.SandboxMessage;
 import io.mehery.gateway.config.ChannelType;
 import io.mehery.gateway.config.MeheryProperties.Channel;

@@ -1,6 +1,7 @@
 package io.mehery.gateway.channel.messenger;
 
 import java.util.Map;
+import java.util.Set;
 
 import org.apache.camel.Body;
 import org.apache.camel.Header;
@@ -14,6 +15,9 @@ import io.mehery.gateway.config.MeheryProperties.Channel;
 import io.mehery.gateway.conversation.Accepted;
 import io.mehery.gateway.conversation.InboundMessages;
 import io.mehery.gateway.conversation.ProviderReceipts;
+import io.mehery.gateway.media.MediaFetcher;
+import io.mehery.gateway.media.ProviderFile;
+import io.mehery.gateway.media.ProviderFiles;
 import io.mehery.gateway.security.Channels;
 import io.mehery.gateway.store.GroupCommit;
 import io.mehery.gateway.store.MessageStatus;
@@ -24,15 +28,17 @@ import io.mehery.gateway.store.MessageStatus;
  * messages come back as echoes and are not inbound; delivery and read events are receipts.
  */
 @Component("messengerInbound")
-public class MessengerInbound {
+public class MessengerInbound implements MediaFetcher {
 
     private final Channels channels;
+    private final ProviderFiles files;
     private final InboundMessages inbound;
     private final ProviderReceipts receipts;
     private final GroupCommit commits;
 
     public MessengerInbound(Channels channels, InboundMessages inbound, ProviderReceipts receipts,
-            GroupCommit commits) {
+            GroupCommit commits, ProviderFiles files) {
+        this.files = files;
         this.channels = channels;
         this.inbound = inbound;
         this.receipts = receipts;
@@ -79,4 +85,14 @@ public class MessengerInbound {
         return Accepted.of(Map.of("messages", messages, "receipts", receiptCount));
     }
 
+    @Override
+    public Set<ChannelType> channelTypes() {
+        return Set.of(ChannelType.FACEBOOK, ChannelType.INSTAGRAM);
+    }
+
+    /** A Messenger or Instagram attachment: its CDN URL, which carries its own signature. */
+    @Override
+    public ProviderFile fetch(Channel channel, String messageId, JsonNode part) {
+        return files.get(part.path("link").asText(), null);
+    }
 }

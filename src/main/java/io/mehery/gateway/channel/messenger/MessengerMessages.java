@@ -37,7 +37,7 @@ final class MessengerMessages {
             String kind = event.has("reaction") ? "reaction" : "event";
             String id = event.at("/reaction/mid").asText(null);
             return List.of(new Part(id == null ? null : kind + ":" + id + ":" + event.path("timestamp").asText(),
-                    MeheryMessage.system(event, "a " + kind)));
+                    MeheryMessage.system(event, "a " + kind).replyingTo(id)));
         }
         String mid = message.path("mid").asText(null);
         String repliedTo = message.at("/reply_to/mid").asText(null);

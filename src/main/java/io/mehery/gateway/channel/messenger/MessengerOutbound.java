@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.mehery.gateway.api.model.MessageSendRequest;
-import io.mehery.gateway.channel.ProviderCalls;
 import io.mehery.gateway.channel.ProviderLimits;
 import io.mehery.gateway.channel.ProviderRequests;
 import io.mehery.gateway.channel.TemplateTexts;

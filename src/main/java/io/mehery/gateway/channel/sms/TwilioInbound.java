@@ -3,14 +3,18 @@ package io.mehery.gateway.channel.sms;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;
 import org.springframework.stereotype.Component;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 import io.mehery.gateway.api.ApiException;
 import io.mehery.gateway.api.model.Media;
@@ -20,6 +24,9 @@ import io.mehery.gateway.conversation.Accepted;
 import io.mehery.gateway.conversation.InboundMessages;
 import io.mehery.gateway.conversation.MeheryMessage;
 import io.mehery.gateway.conversation.ProviderReceipts;
+import io.mehery.gateway.media.MediaFetcher;
+import io.mehery.gateway.media.ProviderFile;
+import io.mehery.gateway.media.ProviderFiles;
 import io.mehery.gateway.security.Channels;
 import io.mehery.gateway.store.GroupCommit;
 import io.mehery.gateway.store.MessageStatus;
@@ -32,16 +39,18 @@ import jakarta.servlet.http.HttpServletRequest;
  * the channel's {@code public-url} as each send's StatusCallback). Both come signed as form posts.
  */
 @Component("twilioInbound")
-public class TwilioInbound {
+public class TwilioInbound implements MediaFetcher {
 
     private final Channels channels;
+    private final ProviderFiles files;
     private final InboundMessages inbound;
     private final GroupCommit commits;
     private final ProviderReceipts receipts;
     private final Clock clock;
 
     public TwilioInbound(Channels channels, InboundMessages inbound, ProviderReceipts receipts, GroupCommit commits,
-            Clock clock) {
+            Clock clock, ProviderFiles files) {
+        this.files = files;
         this.commits = commits;
         this.channels = channels;
         this.inbound = inbound;
@@ -118,5 +127,17 @@ public class TwilioInbound {
             parameters.put(name, eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
         }
         return parameters;
+    }
+
+    @Override
+    public Set<ChannelType> channelTypes() {
+        return Set.of(ChannelType.SMS);
+    }
+
+    /** An MMS file: its MediaUrl with the account's basic auth (Twilio redirects it to its storage). */
+    @Override
+    public ProviderFile fetch(Channel channel, String messageId, JsonNode part) {
+        return files.get(part.path("link").asText(), "Basic " + Base64.getEncoder().encodeToString(
+                (channel.accountSid() + ":" + channel.authToken()).getBytes(StandardCharsets.UTF_8)));
     }
 }

@@ -12,7 +12,6 @@ import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
 import io.mehery.gateway.api.model.MessageSendRequest;
-import io.mehery.gateway.channel.ProviderCalls;
 import io.mehery.gateway.channel.ProviderLimits;
 import io.mehery.gateway.channel.ProviderRequests;
 import io.mehery.gateway.channel.TemplateTexts;

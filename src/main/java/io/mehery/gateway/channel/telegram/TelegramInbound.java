@@ -3,6 +3,7 @@ package io.mehery.gateway.channel.telegram;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
+import java.util.Set;
 
 import org.apache.camel.Body;
 import org.apache.camel.Header;
@@ -17,6 +18,9 @@ import io.mehery.gateway.config.MeheryProperties.Channel;
 import io.mehery.gateway.conversation.Accepted;
 import io.mehery.gateway.conversation.InboundMessages;
 import io.mehery.gateway.conversation.MeheryMessage;
+import io.mehery.gateway.media.MediaFetcher;
+import io.mehery.gateway.media.ProviderFile;
+import io.mehery.gateway.media.ProviderFiles;
 import io.mehery.gateway.security.Channels;
 
 /**
@@ -25,12 +29,14 @@ import io.mehery.gateway.security.Channels;
  * Telegram sends again is known by its id; an edit (which keeps the message id) by its {@code update_id}.
  */
 @Component("telegramInbound")
-public class TelegramInbound {
+public class TelegramInbound implements MediaFetcher {
 
     private final Channels channels;
+    private final ProviderFiles files;
     private final InboundMessages inbound;
 
-    public TelegramInbound(Channels channels, InboundMessages inbound) {
+    public TelegramInbound(Channels channels, InboundMessages inbound, ProviderFiles files) {
+        this.files = files;
         this.channels = channels;
         this.inbound = inbound;
     }
@@ -81,4 +87,17 @@ public class TelegramInbound {
         return name.isEmpty() ? from.path("username").asText(null) : name;
     }
 
+    @Override
+    public Set<ChannelType> channelTypes() {
+        return Set.of(ChannelType.TELEGRAM);
+    }
+
+    /** A Telegram file: getFile gives the file's path, downloaded from the bot's file URL. */
+    @Override
+    public ProviderFile fetch(Channel channel, String messageId, JsonNode part) {
+        JsonNode file = files.getJson(channel.baseUrl() + "/bot" + channel.botToken() + "/getFile?file_id="
+                + part.path("id").asText(), null);
+        return files.get(channel.baseUrl() + "/file/bot" + channel.botToken() + "/"
+                + file.at("/result/file_path").asText(), null);
+    }
 }

@@ -10,7 +10,6 @@ import io.mehery.gateway.api.model.ContactCard;
 import io.mehery.gateway.api.model.Location;
 import io.mehery.gateway.api.model.Media;
 import io.mehery.gateway.api.model.MessageSendRequest;
-import io.mehery.gateway.channel.ProviderCalls;
 import io.mehery.gateway.channel.ProviderLimits;
 import io.mehery.gateway.channel.ProviderRequests;
 import io.mehery.gateway.channel.TemplateTexts;

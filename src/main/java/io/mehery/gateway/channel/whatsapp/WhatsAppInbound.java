@@ -3,6 +3,7 @@ package io.mehery.gateway.channel.whatsapp;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 import org.apache.camel.Body;
 import org.apache.camel.Header;
@@ -16,6 +17,9 @@ import io.mehery.gateway.config.MeheryProperties.Channel;
 import io.mehery.gateway.conversation.Accepted;
 import io.mehery.gateway.conversation.InboundMessages;
 import io.mehery.gateway.conversation.ProviderReceipts;
+import io.mehery.gateway.media.MediaFetcher;
+import io.mehery.gateway.media.ProviderFile;
+import io.mehery.gateway.media.ProviderFiles;
 import io.mehery.gateway.security.Channels;
 import io.mehery.gateway.store.GroupCommit;
 import io.mehery.gateway.store.MessageStatus;
@@ -26,16 +30,18 @@ import io.mehery.gateway.store.MessageStatus;
  * statuses (receipts of what the gateway sent).
  */
 @Component("whatsAppInbound")
-public class WhatsAppInbound {
+public class WhatsAppInbound implements MediaFetcher {
 
     private final Channels channels;
+    private final ProviderFiles files;
     private final InboundMessages inbound;
     private final ProviderReceipts receipts;
     private final GroupCommit commits;
     private final Clock clock;
 
     public WhatsAppInbound(Channels channels, InboundMessages inbound, ProviderReceipts receipts, GroupCommit commits,
-            Clock clock) {
+            Clock clock, ProviderFiles files) {
+        this.files = files;
         this.channels = channels;
         this.inbound = inbound;
         this.receipts = receipts;
@@ -101,4 +107,16 @@ public class WhatsAppInbound {
                 + (details.isEmpty() ? "" : ": " + details);
     }
 
+    @Override
+    public Set<ChannelType> channelTypes() {
+        return Set.of(ChannelType.WHATSAPP);
+    }
+
+    /** A WhatsApp file: the Graph API gives the media id's short-lived URL, fetched with the same access token. */
+    @Override
+    public ProviderFile fetch(Channel channel, String messageId, JsonNode part) {
+        String bearer = "Bearer " + channel.accessToken();
+        JsonNode located = files.getJson(channel.baseUrl() + "/" + part.path("id").asText(), bearer);
+        return files.get(located.path("url").asText(), bearer);
+    }
 }

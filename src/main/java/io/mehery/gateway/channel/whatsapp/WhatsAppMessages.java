@@ -36,7 +36,8 @@ final class WhatsAppMessages {
             case "button" -> MeheryMessage.text(message.at("/button/text").asText())
                     .withAction(message.at("/button/payload").asText(null)).modifiedFrom(message);
             case "reaction" -> MeheryMessage.system(message, "reacted " + message.at("/reaction/emoji").asText("")
-                    + " to " + message.at("/reaction/message_id").asText());
+                    + " to " + message.at("/reaction/message_id").asText())
+                    .replyingTo(message.at("/reaction/message_id").asText(null));
             case "contacts" -> MeheryMessage.system(message, "shared " + contactNames(message.path("contacts")));
             default -> MeheryMessage.system(message, kind.isEmpty() ? "a message of no type"
                     : "a message of type " + kind);

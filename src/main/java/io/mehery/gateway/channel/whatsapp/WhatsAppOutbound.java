@@ -14,7 +14,6 @@ import io.mehery.gateway.api.model.Location;
 import io.mehery.gateway.api.model.Media;
 import io.mehery.gateway.api.model.MessageSendRequest;
 import io.mehery.gateway.api.model.MessageType;
-import io.mehery.gateway.channel.ProviderCalls;
 import io.mehery.gateway.channel.ProviderLimits;
 import io.mehery.gateway.channel.ProviderRequests;
 import io.mehery.gateway.config.ChannelType;

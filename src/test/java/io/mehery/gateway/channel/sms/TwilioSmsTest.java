@@ -3,6 +3,8 @@ package io.mehery.gateway.channel.sms;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
@@ -17,14 +19,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-
 import org.junit.jupiter.api.Test;
+
+import com.github.tomakehurst.wiremock.client.BasicCredentials;
 
 import io.mehery.gateway.Api;
 import io.mehery.gateway.channel.ChannelTestSupport;
@@ -62,6 +62,30 @@ class TwilioSmsTest extends ChannelTestSupport {
         assertThat(callbacksMentioning(MESSAGE_RECEIVE, mms).get(0).at("/messages/0/type").asText()).isEqualTo("image");
         assertThat(callbacksMentioning(MESSAGE_RECEIVE, mms).get(0).at("/messages/0/image/mime_type").asText()).isEqualTo("image/jpeg");
         assertThat(callbacksMentioning(MESSAGE_RECEIVE, sms).stream().filter(c -> c.toString().contains("Cancel"))).isEmpty();
+    }
+
+    @Test
+    void anMmsFileIsFetchedWithTheAccountsCredentialsThroughTwiliosRedirect() {
+        String mms = "MM" + UUID.randomUUID().toString().replace("-", "");
+        String media = "/2010-04-01/Accounts/AC/Messages/" + mms + "/Media/ME1";
+        PROVIDERS.stubFor(get(urlEqualTo(media)).willReturn(
+                aResponse().withStatus(307).withHeader("Location", "/storage/" + mms + ".jpg")));
+        PROVIDERS.stubFor(get(urlEqualTo("/storage/" + mms + ".jpg"))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "image/jpeg").withBody("JPEG")));
+        Map<String, String> picture = form("MessageSid", mms, "From", "+15557654322", "To", "+15550003333",
+                "Body", "the receipt", "NumMedia", "1", "MediaUrl0", "http://127.0.0.1:" + PROVIDERS.port() + media,
+                "MediaContentType0", "image/jpeg");
+
+        assertThat(twilio(picture, twilioSignature("tw-auth-token", PUBLIC_URL, picture)).status()).isEqualTo(200);
+
+        await().atMost(PATIENCE).until(() -> callbacksMentioning(MESSAGE_RECEIVE, mms).size() == 1);
+        String link = callbacksMentioning(MESSAGE_RECEIVE, mms).get(0).at("/messages/0/image/link").asText();
+        var file = api.get(link.substring(link.indexOf("/api/v1/media/")), TENANT_KEY);
+        assertThat(file.status()).isEqualTo(200);
+        assertThat(file.body()).isEqualTo("JPEG");
+        PROVIDERS.verify(getRequestedFor(urlEqualTo(media))
+                .withBasicAuth(new BasicCredentials(
+                        "AC0123456789abcdef0123456789abcdef", "tw-auth-token")));
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.mehery.gateway.channel.telegram;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -193,6 +194,29 @@ class TelegramChannelTest extends ChannelTestSupport {
                             containing(
                                     "EMAIL;TYPE=WORK:ola@example.no"))));
         });
+    }
+
+    @Test
+    void aReceivedFileIsFetchedThroughGetFile() {
+        long chat = 720000000L + UPDATE_IDS.incrementAndGet() % 1000000;
+        String fileId = "doc-" + chat;
+        PROVIDERS.stubFor(get(urlEqualTo(BOT + "/getFile?file_id="
+                + fileId)).willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                .withBody("{\"ok\":true,\"result\":{\"file_id\":\"" + fileId + "\",\"file_path\":\"documents/"
+                        + fileId + ".pdf\"}}")));
+        PROVIDERS.stubFor(get(urlEqualTo("/file" + BOT
+                + "/documents/" + fileId + ".pdf")).willReturn(aResponse().withStatus(200).withBody("%PDF label")));
+        accepted("{\"update_id\":" + UPDATE_IDS.incrementAndGet() + ",\"message\":{\"message_id\":5,\"from\":{\"id\":"
+                + chat + ",\"first_name\":\"Lea\"},\"chat\":{\"id\":" + chat + ",\"type\":\"private\"},\"date\":1,"
+                + "\"document\":{\"file_id\":\"" + fileId + "\",\"file_unique_id\":\"u\",\"mime_type\":\"application/pdf\"}}}");
+
+        await().atMost(PATIENCE).until(() -> callbacksMentioning(MESSAGE_RECEIVE, fileId).size() == 1);
+        String link = callbacksMentioning(MESSAGE_RECEIVE, fileId).get(0).at("/messages/0/document/link").asText();
+        var file = api.get(link.substring(link.indexOf("/api/v1/media/")), TENANT_KEY);
+        assertThat(file.status()).isEqualTo(200);
+        assertThat(file.body()).isEqualTo("%PDF label");
+        assertThat(file.response().headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/pdf"));
     }
 
     private void accepted(String json) {

@@ -90,7 +90,7 @@ public class WhatsAppToCallbackBenchmark {
             public Optional<MessageRecord> find(String id) {
                 return Optional.of(stored);
             }
-        }, json, new MediaLinks(properties));
+        }, json, new MediaLinks(properties, List.of(new WhatsAppInbound(null, null, null, null, null, null))));
     }
 
     @Benchmark
