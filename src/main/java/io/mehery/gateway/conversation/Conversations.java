@@ -55,7 +55,8 @@ public class Conversations {
         if (renamed) {
             contacts.renameOnChannel(contact.id(), name, now);
         }
-        String sessionId = sessions.continueOrOpen(contact, now, properties.sessions().idleTimeout());
+        String sessionId = draft.thread() != null && sessions.resume(draft.thread(), contact, now) ? draft.thread()
+                : sessions.continueOrOpen(contact, now, properties.sessions().idleTimeout());
         String sender = draft.direction() == MessageRecord.Direction.INBOUND ? address : channel.lane();
         MessageRecord message = new MessageRecord(UUID.randomUUID().toString(), channel.tenant(), channelId,
                 sessionId, contact.id(), draft.direction(), draft.type(), draft.status(), draft.text(),
@@ -64,7 +65,10 @@ public class Conversations {
         return new Appended(message, contact, found.created(), renamed);
     }
 
-    /** A message before it is placed in a conversation. */
+    /**
+     * A message before it is placed in a conversation; {@code thread} is the session it belongs to by reference
+     * (an e-mail reply's), when it has one.
+     */
     public record Draft(
             MessageRecord.Direction direction,
             String type,
@@ -73,7 +77,14 @@ public class Conversations {
             String content,
             boolean masked,
             String messageIdExt,
-            MessageRecord.Context context) {
+            MessageRecord.Context context,
+            String thread) {
+
+        /** A message of no thread of its own: it joins the contact's open session, or opens one. */
+        public Draft(MessageRecord.Direction direction, String type, String status, String text, String content,
+                boolean masked, String messageIdExt, MessageRecord.Context context) {
+            this(direction, type, status, text, content, masked, messageIdExt, context, null);
+        }
     }
 
     public record Appended(MessageRecord message, ContactRecord contact, boolean contactCreated,

@@ -59,12 +59,16 @@ public class InboundMessages {
     public Accepted receive(String channelId, Channel channel, String from, String name, String messageIdExt,
             MeheryMessage message) {
         return commits.write(() -> {
-            String replyId = message.replyIdExt() == null ? null
-                    : messages.idOfExternal(channel.tenant(), channelId, message.replyIdExt()).orElse(null);
+            Optional<MessageStore.Reference> repliedTo = message.replyIdExt() == null ? Optional.empty()
+                    : messages.referenceOf(channel.tenant(), channelId, message.replyIdExt());
+            // mail threads by its references: a reply joins the conversation it answers, however old
+            String thread = channel.type().addressesByEmail()
+                    ? repliedTo.map(MessageStore.Reference::sessionId).orElse(null) : null;
             var draft = new Conversations.Draft(MessageRecord.Direction.INBOUND, message.type(),
                     MessageStatus.RECEIVED.name(), message.text(), jsonOf(message.part()), false, messageIdExt,
-                    new MessageRecord.Context(message.actionCode(), message.replyIdExt(), replyId,
-                            jsonOf(message.originalMessage())));
+                    new MessageRecord.Context(message.actionCode(), message.replyIdExt(),
+                            repliedTo.map(MessageStore.Reference::messageId).orElse(null),
+                            jsonOf(message.originalMessage())), thread);
             Conversations.Appended appended;
             try {
                 appended = conversations.append(channelId, channel, from, name, draft, c -> { });

@@ -53,10 +53,15 @@ public class MessageStore {
                 messageIdExt).stream().findFirst();
     }
 
-    /** The gateway id of the message the provider knows as {@code messageIdExt} on the channel, either direction. */
-    public Optional<String> idOfExternal(String tenantId, String channelId, String messageIdExt) {
-        return jdbc.queryForList("SELECT id FROM message WHERE tenant_id = ? AND channel_id = ? AND message_id_ext = ?",
-                String.class, tenantId, channelId, messageIdExt).stream().findFirst();
+    /** The message the provider knows as {@code messageIdExt} on the channel, either direction: its id and session. */
+    public Optional<Reference> referenceOf(String tenantId, String channelId, String messageIdExt) {
+        return jdbc.query("SELECT id, session_id FROM message WHERE tenant_id = ? AND channel_id = ?"
+                + " AND message_id_ext = ?", (rs, n) -> new Reference(rs.getString(1), rs.getString(2)), tenantId,
+                channelId, messageIdExt).stream().findFirst();
+    }
+
+    /** A stored message another one refers to. */
+    public record Reference(String messageId, String sessionId) {
     }
 
     /**

@@ -34,6 +34,15 @@ public class SessionStore {
         return id;
     }
 
+    /**
+     * Continues the contact's session {@code sessionId}, however long it was idle: true when it is the contact's.
+     * (An e-mail reply belongs to the thread it answers, not to whichever session is open.)
+     */
+    public boolean resume(String sessionId, ContactRecord contact, long now) {
+        return jdbc.update("UPDATE chat_session SET last_activity_at = CASE WHEN last_activity_at < ? THEN ?"
+                + " ELSE last_activity_at END WHERE id = ? AND contact_id = ?", now, now, sessionId, contact.id()) == 1;
+    }
+
     public boolean belongsTo(String sessionId, String tenantId) {
         return !jdbc.queryForList("SELECT id FROM chat_session WHERE id = ? AND tenant_id = ?", String.class,
                 sessionId, tenantId).isEmpty();

@@ -39,9 +39,9 @@ import jakarta.mail.internet.InternetAddress;
 
 /**
  * A mail fetched from an e-mail channel's mailbox: the sender's address is the contact, their display name its
- * name; the mail's Message-ID keeps a mailbox polled twice from storing it twice; it is also what a reply names in
- * In-Reply-To, which links the reply to the message it answers. Replies land in the sender's
- * session as long as it is open (mehery.sessions.idle-timeout), which threads a conversation by mail.
+ * name; the mail's Message-ID keeps a mailbox polled twice from storing it twice. A reply names the message it
+ * answers in In-Reply-To (or References) and joins that message's session, however long it was idle; other mail
+ * joins the sender's open session (mehery.sessions.idle-timeout).
  */
 @Component("emailInbound")
 public class EmailInbound implements MediaFetcher {

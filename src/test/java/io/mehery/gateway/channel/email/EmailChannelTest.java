@@ -7,10 +7,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.icegreen.greenmail.util.GreenMailUtil;
@@ -27,6 +30,9 @@ import jakarta.mail.internet.MimeMultipart;
 
 /** The e-mail channel against a real mail server (GreenMail): sends over SMTP, replies fetched over IMAP. */
 class EmailChannelTest extends ChannelTestSupport {
+
+    @Autowired
+    private JdbcTemplate jdbc;
 
     @Test
     void aSendIsMailedAndTheReplyComesBackIntoTheSameSession() throws Exception {
@@ -54,7 +60,7 @@ class EmailChannelTest extends ChannelTestSupport {
         reply.setHeader("In-Reply-To", mailed.getMessageID());
         reply.setText("Not solved, the printer still jams.");
         reply.saveChanges();
-        MAIL.getManagers().getUserManager().getUser("support@example.com").deliver(reply);
+        deliver(reply);
 
         await().atMost(PATIENCE).until(() -> callbacksMentioning(MESSAGE_RECEIVE, user).size() == 1);
         JsonNode callback = callbacksMentioning(MESSAGE_RECEIVE, user).get(0);
@@ -65,6 +71,49 @@ class EmailChannelTest extends ChannelTestSupport {
         assertThat(callback.at("/contacts/0/profile/email").asText()).isEqualTo(user);
         assertThat(api.get("/api/v1/session/messages?sessionId=" + sessionId, "wa-key").json().get("results"))
                 .hasSize(2);
+    }
+
+    @Test
+    void aReplyJoinsTheThreadItAnswersEvenAfterItsSessionWentIdle() throws Exception {
+        String user = "thread-" + UUID.randomUUID().toString().substring(0, 8) + "@example.org";
+        var sent = api.post("/api/v1/message/send", TENANT_KEY, """
+                {"channelId":"mail-support","to":{"email":"%s"},"type":"text","text":{"body":"Your quote #12"}}"""
+                .formatted(user));
+        String quoteSession = sent.data().get("sessionId").asText();
+        await().atMost(PATIENCE).until(() -> latest(quoteSession).get("status").asText().equals("sent"));
+        String quoteId = latest(quoteSession).get("messageIdExt").asText();
+        // two days pass: the quote's session is idle, and the user's next unrelated mail opens a new one
+        jdbc.update("UPDATE chat_session SET last_activity_at = last_activity_at - ? WHERE id = ?",
+                Duration.ofDays(2).toMillis(), quoteSession);
+        deliver(mailFrom(user, "Another question", null));
+        await().atMost(PATIENCE).until(() -> callbacksMentioning(MESSAGE_RECEIVE, user).size() == 1);
+        String newSession = callbacksMentioning(MESSAGE_RECEIVE, user).get(0).at("/messages/0/session/sessionId")
+                .asText();
+
+        deliver(mailFrom(user, "Re: Your quote #12", quoteId));
+
+        await().atMost(PATIENCE).until(() -> callbacksMentioning(MESSAGE_RECEIVE, user).size() == 2);
+        assertThat(newSession).isNotEqualTo(quoteSession);
+        assertThat(callbacksMentioning(MESSAGE_RECEIVE, user)).filteredOn(c -> c.toString().contains("Re: Your quote"))
+                .singleElement().satisfies(c -> assertThat(c.at("/messages/0/session/sessionId").asText())
+                        .isEqualTo(quoteSession));
+    }
+
+    private static MimeMessage mailFrom(String user, String subject, String inReplyTo) throws Exception {
+        MimeMessage mail = new MimeMessage(Session.getInstance(new java.util.Properties()));
+        mail.setFrom(new InternetAddress(user));
+        mail.setRecipients(Message.RecipientType.TO, "support@example.com");
+        mail.setSubject(subject);
+        if (inReplyTo != null) {
+            mail.setHeader("In-Reply-To", inReplyTo);
+        }
+        mail.setText("Thanks.");
+        mail.saveChanges();
+        return mail;
+    }
+
+    private static void deliver(MimeMessage mail) {
+        MAIL.getManagers().getUserManager().getUser("support@example.com").deliver(mail);
     }
 
     @Test
@@ -83,7 +132,7 @@ class EmailChannelTest extends ChannelTestSupport {
         mail.setContent(new MimeMultipart(text, file));
         mail.saveChanges();
 
-        MAIL.getManagers().getUserManager().getUser("support@example.com").deliver(mail);
+        deliver(mail);
 
         await().atMost(PATIENCE).until(() -> callbacksMentioning(MESSAGE_RECEIVE, user).size() == 2);
         JsonNode document = callbacksMentioning(MESSAGE_RECEIVE, user).stream()
