@@ -29,6 +29,8 @@ import io.mehery.gateway.config.RouteProperties;
 import io.mehery.gateway.security.Tenants;
 import io.swagger.v3.oas.models.OpenAPI;
 
+import jakarta.servlet.http.HttpServletRequest;
+
 /**
  * Admits a request to the contract-first REST routes, in the order a caller expects: first who is calling (the
  * {@code x-api-key} of every operation whose contract asks for one, resolving the tenant), then whether the
@@ -70,8 +72,7 @@ public class ApiRequestGate implements RestClientRequestValidator {
             return null;
         }
         if (found == ContractOperations.Found.KEYED) {
-            String apiKey = exchange.getMessage().getHeader(API_KEY_HEADER, String.class);
-            var tenant = tenants.authenticate(apiKey);
+            var tenant = authenticatedTenant(exchange);
             if (tenant.isEmpty()) {
                 return refuse(exchange, ApiException.unauthorized(), path);
             }
@@ -86,6 +87,16 @@ public class ApiRequestGate implements RestClientRequestValidator {
             return refuse(exchange, toApiException(report), path);
         }
         return null;
+    }
+
+    /** The tenant the HTTP edge authenticated for this request; the key checked here if nothing at the edge did. */
+    private Optional<String> authenticatedTenant(Exchange exchange) {
+        HttpServletRequest request = exchange.getMessage().getHeader(Exchange.HTTP_SERVLET_REQUEST,
+                HttpServletRequest.class);
+        if (request != null && request.getAttribute(Tenants.AUTHENTICATED) instanceof String tenant) {
+            return Optional.of(tenant);
+        }
+        return tenants.authenticate(exchange.getMessage().getHeader(API_KEY_HEADER, String.class));
     }
 
     private ValidationError refuse(Exchange exchange, ApiException failure, String path) {

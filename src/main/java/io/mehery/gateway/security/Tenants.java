@@ -24,6 +24,9 @@ public class Tenants {
      * Compares the digest of the presented key with every tenant's, always all of them, so neither the key's
      * length nor which tenant it belongs to changes the time taken.
      */
+    /** The request attribute in which the HTTP edge leaves the tenant whose x-api-key it authenticated. */
+    public static final String AUTHENTICATED = "mehery.authenticatedTenant";
+
     public Optional<String> authenticate(String apiKey) {
         if (apiKey == null || apiKey.isEmpty()) {
             return Optional.empty();

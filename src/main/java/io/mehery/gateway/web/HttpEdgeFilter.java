@@ -13,6 +13,7 @@ import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.regex.Pattern;
 
@@ -169,10 +170,12 @@ public class HttpEdgeFilter extends OncePerRequestFilter {
                             + " retry after the time in Retry-After"))),
                     Long.toString(Math.max(1, held.get().toSeconds() + 1)));
         }
-        if (tenants.authenticate(request.getHeader(ApiRequestGate.API_KEY_HEADER)).isEmpty()) {
+        Optional<String> tenant = tenants.authenticate(request.getHeader(ApiRequestGate.API_KEY_HEADER));
+        if (tenant.isEmpty()) {
             failures.failed(source);
             throw new Refusal(ApiException.unauthorized(), null);
         }
+        request.setAttribute(Tenants.AUTHENTICATED, tenant.get());
     }
 
     /** A provider's webhook names its channel: it must be configured, and of the provider's type. */
