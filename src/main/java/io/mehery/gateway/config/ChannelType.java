@@ -4,7 +4,9 @@ import io.mehery.gateway.api.model.MessageType;
 
 /** The kinds of channel the gateway speaks; the names are the spec's contactType values. */
 public enum ChannelType {
-    WHATSAPP, TELEGRAM, FACEBOOK, INSTAGRAM, SMS, EMAIL, DUMMY;
+    WHATSAPP, TELEGRAM, FACEBOOK, INSTAGRAM, SMS, EMAIL, DUMMY,
+    /** No transport: sends are kept as notes (status recorded) and nothing leaves the gateway. */
+    EMPTY;
 
     /** EMAIL addresses users by e-mail; every other channel by the address carried in {@code to.phone}. */
     public boolean addressesByEmail() {
@@ -27,6 +29,11 @@ public enum ChannelType {
             case SMS, EMAIL -> type != MessageType.LOCATION && type != MessageType.CONTACTS && type != MessageType.SYSTEM;
             default -> type != MessageType.SYSTEM;
         };
+    }
+
+    /** Whether sends on channels of this kind leave the gateway (through its outbound route). */
+    public boolean hasTransport() {
+        return this != EMPTY;
     }
 
     /**

@@ -46,7 +46,8 @@ import io.mehery.gateway.store.Outbox;
  * Accepts a message/send request: checks it against its type and channel, then, in one transaction of the group
  * commit, honours the contact's consent, stores it (masked if asked) as {@code accepted} and puts the real content
  * in the outbox for the channel's outbound route; a user the gateway did not know becomes a contact the client
- * learns of by contact/info, as it would had the user written first.
+ * learns of by contact/info, as it would had the user written first. Consent changes, and every send on a channel
+ * without transport (EMPTY), are stored as {@code recorded} and leave nothing in the outbox.
  */
 @Component("outboundMessages")
 public class OutboundMessages {
@@ -103,7 +104,8 @@ public class OutboundMessages {
         JsonNode content = contentOf(request);
         boolean masked = request.masked();
         String text = textOf(request);
-        MessageStatus status = type.isConsent() ? MessageStatus.RECORDED : MessageStatus.ACCEPTED;
+        boolean leaves = !type.isConsent() && channel.type().hasTransport();
+        MessageStatus status = leaves ? MessageStatus.ACCEPTED : MessageStatus.RECORDED;
         var draft = new Conversations.Draft(MessageRecord.Direction.OUTBOUND, type.json(), status.name(),
                 masked ? Masking.mask(text) : text,
                 content == null ? null : (masked ? Masking.mask(content) : content).toString(), masked, null,
@@ -122,7 +124,7 @@ public class OutboundMessages {
                 contacts.recordConsent(appended.contact().id(),
                         type == MessageType.OPTIN ? ContactRecord.Consent.OPTIN : ContactRecord.Consent.OPTOUT,
                         clock.millis());
-            } else {
+            } else if (leaves) {
                 outbox.add(outboundQueue, new OutboundDispatch(message.id(), tenantId, request.channelId(),
                         channel.type(), message.sessionId(), message.contactId(), request), null);
             }
@@ -202,7 +204,7 @@ public class OutboundMessages {
             case CONTACTS -> ApiException.require(request.contacts() != null && !request.contacts().isEmpty(), part);
             case TEMPLATE -> {
                 ApiException.require(request.template() != null && request.template().id() != null, part + ".id");
-                if (!channel.type().hasOwnTemplates()) {
+                if (!channel.type().hasOwnTemplates() && channel.type().hasTransport()) {
                     templates.textOf(request.template().id()); // refused at accept, not in the channel's route
                 }
             }
@@ -223,7 +225,7 @@ public class OutboundMessages {
         if (limits != null) {
             limits.refuseWhatIsNotCarried(request);
         }
-        if (camel.getRoute(OutboundDispatch.routeIdFor(channel.type())) == null) {
+        if (channel.type().hasTransport() && camel.getRoute(OutboundDispatch.routeIdFor(channel.type())) == null) {
             throw ApiException.badRequest("UNSUPPORTED_CHANNEL", "channelId",
                     "This gateway has no outbound route for " + channel.type() + " channels");
         }
