@@ -168,9 +168,11 @@ class TelegramChannelTest extends ChannelTestSupport {
         String to = "\"channelId\":\"tg-telegram\",\"to\":{\"phone\":\"555000222\"}";
 
         var venue = api.post("/api/v1/message/send", "wa-key", "{" + to + ",\"type\":\"location\",\"location\":"
-                + "{\"latitude\":\"59.91\",\"longitude\":\"10.75\",\"name\":\"Oslo S\",\"address\":\"Jernbanetorget 1\"}}");
+                + "{\"latitude\":\"59.91\",\"longitude\":\"10.75\",\"name\":\"Oslo S\","
+                + "\"address\":\"Jernbanetorget 1\"}}");
         var card = api.post("/api/v1/message/send", "wa-key", "{" + to + ",\"type\":\"contacts\",\"contacts\":[{"
-                + "\"name\":{\"formatted_name\":\"Ola Nordmann\",\"first_name\":\"Ola\",\"last_name\":\"Nordmann\"},\"phones\":[{\"phone\":\"+4790000000\"}],"
+                + "\"name\":{\"formatted_name\":\"Ola Nordmann\",\"first_name\":\"Ola\",\"last_name\":\"Nordmann\"},"
+                + "\"phones\":[{\"phone\":\"+4790000000\"}],"
                 + "\"emails\":[{\"email\":\"ola@example.no\",\"type\":\"WORK\"}]}]}");
         var twoCards = api.post("/api/v1/message/send", "wa-key", "{" + to + ",\"type\":\"contacts\",\"contacts\":["
                 + "{\"name\":{\"formatted_name\":\"A\"},\"phones\":[{\"phone\":\"+1\"}]},"
@@ -185,6 +187,11 @@ class TelegramChannelTest extends ChannelTestSupport {
         assertThat(twoCards.errorFields()).containsExactly("contacts[1]");
         assertThat(named.status()).isEqualTo(400);
         assertThat(named.errorFields()).containsExactly("document.filename");
+        // the keys WhatsApp reads as template components are ordinary placeholders here
+        var placeholders = api.post("/api/v1/message/send", "wa-key", "{" + to + ",\"type\":\"template\","
+                + "\"template\":{\"id\":\"order_update\",\"data\":{\"1\":\"Ivan\",\"body\":\"x\","
+                + "\"header\":\"y\"}}}");
+        assertThat(placeholders.status()).as(placeholders.body()).isEqualTo(200);
         await().atMost(PATIENCE).untilAsserted(() -> {
             PROVIDERS.verify(postRequestedFor(urlEqualTo(BOT + "/sendVenue")).withRequestBody(equalToJson(
                     "{\"chat_id\":\"555000222\",\"latitude\":59.91,\"longitude\":10.75,\"title\":\"Oslo S\","
@@ -208,7 +215,8 @@ class TelegramChannelTest extends ChannelTestSupport {
                 + "/documents/" + fileId + ".pdf")).willReturn(aResponse().withStatus(200).withBody("%PDF label")));
         accepted("{\"update_id\":" + UPDATE_IDS.incrementAndGet() + ",\"message\":{\"message_id\":5,\"from\":{\"id\":"
                 + chat + ",\"first_name\":\"Lea\"},\"chat\":{\"id\":" + chat + ",\"type\":\"private\"},\"date\":1,"
-                + "\"document\":{\"file_id\":\"" + fileId + "\",\"file_unique_id\":\"u\",\"mime_type\":\"application/pdf\"}}}");
+                + "\"document\":{\"file_id\":\"" + fileId + "\",\"file_unique_id\":\"u\","
+                + "\"mime_type\":\"application/pdf\"}}}");
 
         await().atMost(PATIENCE).until(() -> callbacksMentioning(MESSAGE_RECEIVE, fileId).size() == 1);
         String link = callbacksMentioning(MESSAGE_RECEIVE, fileId).get(0).at("/messages/0/document/link").asText();
