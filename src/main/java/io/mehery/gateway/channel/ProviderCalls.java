@@ -59,19 +59,15 @@ public class ProviderCalls {
             @ExchangeProperty(RouteProperties.DELIVERY_COUNT) Integer deliveryCount,
             @ExchangeProperty(RouteProperties.PROVIDER_MESSAGE_ID_POINTER) String idPointer,
             @ExchangeProperty(RouteProperties.PROVIDER_ERROR_POINTER) String errorPointer, Exchange exchange) {
-        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        Integer status = failure == null ? exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class)
-                : null;
-        String answer = failure == null ? exchange.getMessage().getBody(String.class) : null;
-        long now = clock.millis();
-        if (status != null && status / 100 == 2) {
-            sent(dispatch, messageId(answer, idPointer), now);
+        Call call = Call.of(exchange);
+        if (call.accepted()) {
+            sent(dispatch, messageId(call.answer(), idPointer), clock.millis());
             exchange.setProperty(RouteProperties.PROVIDER_ACCEPTED, true);
             return;
         }
-        String reason = failure != null ? failure.getClass().getSimpleName() + ": " + failure.getMessage()
-                : "HTTP " + status + describe(answer, errorPointer);
-        failed(dispatch, deliveryCount, reason, status == null || status >= 500 || status == 429 || status == 408);
+        Integer status = call.status();
+        failed(dispatch, deliveryCount, reason(call, errorPointer),
+                status == null || status >= 500 || status == 429 || status == 408);
     }
 
     /** The exchange now carries the follow-up text as its dispatch, for the channel's own mapping to send. */
@@ -87,14 +83,11 @@ public class ProviderCalls {
      */
     public void followingOutcome(@ExchangeProperty(RouteProperties.DISPATCH) OutboundDispatch dispatch,
             @ExchangeProperty(RouteProperties.PROVIDER_ERROR_POINTER) String errorPointer, Exchange exchange) {
-        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        Integer status = failure == null ? exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class)
-                : null;
-        if (status != null && status / 100 == 2) {
+        Call call = Call.of(exchange);
+        if (call.accepted()) {
             return;
         }
-        String reason = failure != null ? failure.getClass().getSimpleName() + ": " + failure.getMessage()
-                : "HTTP " + status + describe(exchange.getMessage().getBody(String.class), errorPointer);
+        String reason = reason(call, errorPointer);
         LOG.warn("The caption of outbound message {}, sent as a following text, failed: {}", dispatch.messageId(),
                 reason);
         commits.run(() -> messages.note(dispatch.messageId(), "The caption, sent as a following text, failed: "
@@ -160,6 +153,26 @@ public class ProviderCalls {
             return refusal.description();
         }
         return failure.getClass().getSimpleName() + (failure.getMessage() == null ? "" : ": " + failure.getMessage());
+    }
+
+    /** A provider call as the route left it: the exception it ended with, or the provider's status and answer. */
+    private record Call(Throwable failure, Integer status, String answer) {
+
+        static Call of(Exchange exchange) {
+            Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+            return failure != null ? new Call(failure, null, null) : new Call(null,
+                    exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class),
+                    exchange.getMessage().getBody(String.class));
+        }
+
+        boolean accepted() {
+            return status != null && status / 100 == 2;
+        }
+    }
+
+    private String reason(Call call, String errorPointer) {
+        return call.failure() != null ? call.failure().getClass().getSimpleName() + ": " + call.failure().getMessage()
+                : "HTTP " + call.status() + describe(call.answer(), errorPointer);
     }
 
     private String messageId(String answer, String pointers) {

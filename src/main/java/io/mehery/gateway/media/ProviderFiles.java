@@ -1,6 +1,7 @@
 package io.mehery.gateway.media;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
@@ -39,7 +40,7 @@ public class ProviderFiles {
     }
 
     public ProviderFile get(String url, String authorization) {
-        URI at = URI.create(url);
+        URI at = absolute(null, url);
         String credentials = authorization;
         for (int redirects = 0; ; redirects++) {
             String target = at.toString();
@@ -57,7 +58,7 @@ public class ProviderFiles {
             int status = answer.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
             String location = answer.getMessage().getHeader("Location", String.class);
             if (status / 100 == 3 && location != null && redirects < MAX_REDIRECTS) {
-                URI next = at.resolve(location);
+                URI next = absolute(at, location);
                 if (!"https".equals(next.getScheme()) && !next.getScheme().equals(at.getScheme())) {
                     throw unavailable("The provider redirected the file to a scheme it does not trust");
                 }
@@ -77,6 +78,20 @@ public class ProviderFiles {
             return new ProviderFile(bytes == null ? new byte[0] : bytes, answer.getMessage()
                     .getHeader(Exchange.CONTENT_TYPE, "application/octet-stream", String.class));
         }
+    }
+
+    /** The file's URL (a redirect's resolved against the URL it came from); 502 when it is none. */
+    private static URI absolute(URI from, String link) {
+        URI uri;
+        try {
+            uri = link == null ? null : from == null ? new URI(link) : from.resolve(link);
+        } catch (URISyntaxException | IllegalArgumentException notUrl) {
+            uri = null;
+        }
+        if (uri == null || uri.getScheme() == null || uri.getHost() == null) {
+            throw unavailable("The provider's link to the file is not a URL");
+        }
+        return uri;
     }
 
     /** A provider's JSON answer (a media lookup before the file itself). */

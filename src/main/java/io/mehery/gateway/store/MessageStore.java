@@ -107,8 +107,7 @@ public class MessageStore {
 
     /** Something worth the reader's knowing that did not change the message's status (shown in its logs). */
     public void note(String messageId, String note) {
-        jdbc.update("UPDATE message SET failure = ? WHERE id = ?",
-                note.length() <= 2000 ? note : note.substring(0, 2000), messageId);
+        jdbc.update("UPDATE message SET failure = ? WHERE id = ?", bounded(note), messageId);
     }
 
     /** The provider refused or could not deliver the message: FAILED, with its reason. */
@@ -125,13 +124,17 @@ public class MessageStore {
     }
 
     private boolean failWhere(String condition, String messageId, String failure, long at) {
-        String reason = failure == null || failure.length() <= 2000 ? failure : failure.substring(0, 2000);
         boolean failed = jdbc.update("UPDATE message SET status = ?, failure = ? WHERE id = ?" + condition,
-                MessageStatus.FAILED.name(), reason, messageId) == 1;
+                MessageStatus.FAILED.name(), bounded(failure), messageId) == 1;
         if (failed) {
             stamp(messageId, MessageStatus.FAILED.name(), at);
         }
         return failed;
+    }
+
+    /** What fits the failure column (2,000 characters): its log line. */
+    private static String bounded(String text) {
+        return text == null || text.length() <= 2000 ? text : text.substring(0, 2000);
     }
 
     /** Stamps a status the message reached without making it the current one: a receipt that arrived late. */

@@ -52,7 +52,8 @@ public class EmailInbound implements MediaFetcher {
     private final GroupCommit commits;
     private final long maxMedia;
 
-    public EmailInbound(Channels channels, InboundMessages inbound, GroupCommit commits, MeheryProperties properties, MediaFileStore storedFiles) {
+    public EmailInbound(Channels channels, InboundMessages inbound, GroupCommit commits, MeheryProperties properties,
+            MediaFileStore storedFiles) {
         this.storedFiles = storedFiles;
         this.channels = channels;
         this.inbound = inbound;

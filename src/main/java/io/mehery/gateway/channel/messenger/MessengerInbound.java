@@ -24,8 +24,9 @@ import io.mehery.gateway.store.MessageStatus;
 
 /**
  * The store step of a Facebook Page's or Instagram account's Messenger Platform webhook (the handshake and the
- * signature are Meta's, in MetaWebhooks): batches of {@code entry[].messaging[]} events. The user's address is the page-scoped id (PSID/IGSID). The page's own
- * messages come back as echoes and are not inbound; delivery and read events are receipts.
+ * signature are Meta's, in MetaWebhooks): batches of {@code entry[].messaging[]} events. The user's address is the
+ * page-scoped id (PSID/IGSID). The page's own messages come back as echoes and are not inbound; delivery and read
+ * events are receipts.
  */
 @Component("messengerInbound")
 public class MessengerInbound implements MediaFetcher {

@@ -66,10 +66,6 @@ public class MessengerOutbound implements ProviderLimits {
         if (request.media() != null && request.media().caption() != null) {
             exchange.setProperty(RouteProperties.FOLLOWING_TEXT, request.media().caption());
         }
-        post(exchange, channel, body);
-    }
-
-    private static void post(Exchange exchange, Channel channel, ObjectNode body) {
         ProviderRequests.post(exchange.getMessage(), channel.baseUrl() + "/me/messages", "application/json",
                 "Bearer " + channel.accessToken(), body.toString());
     }

@@ -3,7 +3,6 @@ package io.mehery.gateway.channel.sms;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -98,9 +97,10 @@ public class TwilioInbound implements MediaFetcher {
             Accepted first = null;
             for (int i = 0; parameters.containsKey("MediaUrl" + i); i++) {
                 String mime = parameters.getOrDefault("MediaContentType" + i, "application/octet-stream");
+                String caption = i == 0 && !body.isEmpty() ? body : null;
                 Accepted accepted = inbound.receive(channelId, channel, from, null, i == 0 ? sid : sid + "#" + (i + 1),
-                        MeheryMessage.media(MeheryMessage.mediaTypeOf(mime), new Media(i == 0 && !body.isEmpty() ? body : null, null,
-                                sid + "/" + i, parameters.get("MediaUrl" + i), mime, null)));
+                        MeheryMessage.media(MeheryMessage.mediaTypeOf(mime), new Media(caption, null, sid + "/" + i,
+                                parameters.get("MediaUrl" + i), mime, null)));
                 first = first == null ? accepted : first;
             }
             return first;
@@ -137,7 +137,6 @@ public class TwilioInbound implements MediaFetcher {
     /** An MMS file: its MediaUrl with the account's basic auth (Twilio redirects it to its storage). */
     @Override
     public ProviderFile fetch(Channel channel, String messageId, JsonNode part) {
-        return files.get(part.path("link").asText(), "Basic " + Base64.getEncoder().encodeToString(
-                (channel.accountSid() + ":" + channel.authToken()).getBytes(StandardCharsets.UTF_8)));
+        return files.get(part.path("link").asText(), TwilioOutbound.accountAuthorization(channel));
     }
 }

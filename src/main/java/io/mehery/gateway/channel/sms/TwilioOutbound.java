@@ -74,9 +74,14 @@ public class TwilioOutbound implements ProviderLimits {
         }
         ProviderRequests.post(exchange.getMessage(), channel.baseUrl() + "/2010-04-01/Accounts/"
                 + channel.accountSid() + "/Messages.json", "application/x-www-form-urlencoded",
-                "Basic " + Base64.getEncoder().encodeToString(
-                        (channel.accountSid() + ":" + channel.authToken()).getBytes(StandardCharsets.UTF_8)),
+                accountAuthorization(channel),
                 form.entrySet().stream().map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
                 + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&")));
+    }
+
+    /** The account's basic auth (account SID and auth token), for Twilio's API and its media URLs. */
+    static String accountAuthorization(Channel channel) {
+        return "Basic " + Base64.getEncoder().encodeToString(
+                (channel.accountSid() + ":" + channel.authToken()).getBytes(StandardCharsets.UTF_8));
     }
 }

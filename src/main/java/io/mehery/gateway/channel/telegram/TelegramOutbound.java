@@ -67,8 +67,13 @@ public class TelegramOutbound implements ProviderLimits {
             case CONTACTS -> contact(body, request.contacts().get(0));
             default -> throw new IllegalArgumentException("Telegram does not carry " + request.type().json());
         };
-        ProviderRequests.post(exchange.getMessage(), channel.baseUrl() + "/bot" + channel.botToken() + "/" + method,
-                "application/json", null, body.toString());
+        ProviderRequests.post(exchange.getMessage(), botApi(channel) + "/" + method, "application/json", null,
+                body.toString());
+    }
+
+    /** The Bot API root of the channel's bot: {@code {base-url}/bot{bot-token}}. */
+    static String botApi(Channel channel) {
+        return channel.baseUrl() + "/bot" + channel.botToken();
     }
 
     private static String text(ObjectNode body, String text) {

@@ -87,6 +87,24 @@ class MessengerChannelTest extends ChannelTestSupport {
     }
 
     @Test
+    void anAttachmentWhoseLinkIsNoUrlIsUnavailableNotAnError() {
+        String psid = "28" + (System.nanoTime() % 100000000000L);
+        String events = "{\"object\":\"page\",\"entry\":[{\"id\":\"112233445566\",\"time\":1,\"messaging\":["
+                + "{\"sender\":{\"id\":\"" + psid + "\"},\"recipient\":{\"id\":\"112233445566\"},\"timestamp\":2,"
+                + "\"message\":{\"mid\":\"m_bad_" + psid + "\",\"attachments\":[{\"type\":\"image\","
+                + "\"payload\":{\"url\":\"http:// not a url\"}}]}}]}]}";
+
+        assertThat(notify("facebook/fb-page", events, metaSignature("fb-app-secret", events)).status()).isEqualTo(200);
+
+        await().atMost(PATIENCE).until(() -> callbacksMentioning(MESSAGE_RECEIVE, "m_bad_" + psid).size() == 1);
+        String link = callbacksMentioning(MESSAGE_RECEIVE, "m_bad_" + psid).get(0).at("/messages/0/image/link")
+                .asText();
+        var file = api.get(link.substring(link.indexOf("/api/v1/media/")), "wa-key");
+        assertThat(file.status()).isEqualTo(502);
+        assertThat(file.errorCode()).isEqualTo("MEDIA_UNAVAILABLE");
+    }
+
+    @Test
     void attachmentsLocationsAndReactionsMapToTheirMeheryTypes() {
         String psid = "27" + (System.nanoTime() % 100000000000L);
         String uid = UUID.randomUUID().toString();
