@@ -5,6 +5,8 @@ import io.mehery.gateway.api.model.MessageType;
 /** The kinds of channel the gateway speaks; the names are the spec's contactType values. */
 public enum ChannelType {
     WHATSAPP, TELEGRAM, FACEBOOK, INSTAGRAM, SMS, EMAIL, DUMMY,
+    /** A chat widget on the business's own site; its users are the site's visitors. */
+    WEBSITE,
     /** No transport: sends are kept as notes (status recorded) and nothing leaves the gateway. */
     EMPTY;
 
@@ -15,7 +17,8 @@ public enum ChannelType {
 
     /**
      * Whether a message of this type can be sent on channels of this kind. Consent types are recorded, never
-     * sent; Messenger, Instagram, SMS and e-mail carry no location or contact cards, Instagram no documents.
+     * sent; Messenger, Instagram, SMS and e-mail carry no location or contact cards, Instagram no documents, the
+     * website widget no contact cards.
      */
     public boolean carries(MessageType type) {
         if (type.isConsent()) {
@@ -26,6 +29,7 @@ public enum ChannelType {
                     && type != MessageType.SYSTEM;
             case INSTAGRAM -> type != MessageType.LOCATION && type != MessageType.CONTACTS
                     && type != MessageType.DOCUMENT && type != MessageType.SYSTEM;
+            case WEBSITE -> type != MessageType.CONTACTS && type != MessageType.SYSTEM;
             case SMS, EMAIL -> type != MessageType.LOCATION && type != MessageType.CONTACTS && type != MessageType.SYSTEM;
             default -> type != MessageType.SYSTEM;
         };

@@ -3,6 +3,7 @@ package io.mehery.gateway.config;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -14,6 +15,8 @@ import io.mehery.gateway.security.Tenants;
 @Configuration
 @EnableConfigurationProperties(MeheryProperties.class)
 public class GatewayConfiguration {
+
+    private static final Pattern WEB_ORIGIN = Pattern.compile("https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?/?");
 
     /** Refuses to start with no tenant, or on a configuration that would let one tenant act as another. */
     @Bean
@@ -57,8 +60,25 @@ public class GatewayConfiguration {
                 throw new InvalidConfiguration("mehery.channels." + id + ".tenant names no configured tenant: "
                         + channel.tenant());
             }
+            if (channel.type() == ChannelType.WEBSITE) {
+                requireWebsiteSettings(id, channel);
+            }
         });
         return new Tenants(properties.tenants());
+    }
+
+    /** A website channel signs its visitors' tokens with its identity secret, and names the sites it serves. */
+    private static void requireWebsiteSettings(String id, MeheryProperties.Channel channel) {
+        if (channel.identitySecret() == null || channel.identitySecret().length() < 16) {
+            throw new InvalidConfiguration("mehery.channels." + id + ".identity-secret is required for a WEBSITE"
+                    + " channel, at least 16 characters: it signs the visitor tokens and proves signed-in users");
+        }
+        for (String origin : channel.allowedOrigins()) {
+            if (!WEB_ORIGIN.matcher(origin).matches()) {
+                throw new InvalidConfiguration("mehery.channels." + id + ".allowed-origins: '" + origin + "' is not"
+                        + " an origin (scheme://host[:port], as a browser sends it in Origin)");
+            }
+        }
     }
 
     @Bean

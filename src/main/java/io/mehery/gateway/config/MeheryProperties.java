@@ -21,6 +21,7 @@ public record MeheryProperties(
         @DefaultValue Delivery delivery,
         @DefaultValue Store store,
         @DefaultValue Admin admin,
+        @DefaultValue Webchat webchat,
         Map<String, String> templates) {
 
     public MeheryProperties {
@@ -55,7 +56,14 @@ public record MeheryProperties(
             String publicUrl,
             String smtpUrl,
             String imapUrl,
-            @DefaultValue("en_US") String templateLanguage) {
+            @DefaultValue("en_US") String templateLanguage,
+            List<String> allowedOrigins,
+            String identitySecret) {
+
+        public Channel {
+            allowedOrigins = allowedOrigins == null ? List.of() : List.copyOf(allowedOrigins);
+        }
+
         @Override
         public String toString() {
             return "Channel[tenant=" + tenant + ", type=" + type + ", lane=" + lane + ", secrets hidden]";
@@ -67,6 +75,27 @@ public record MeheryProperties(
         @Override
         public String toString() {
             return "Admin[secrets hidden]";
+        }
+    }
+
+    /**
+     * The website channels' chat widget: a visitor token lasts {@code tokenTtl} (renewed at each visit); a visitor
+     * sends at most {@code messagesPerMinute} messages and files, each file no larger than {@code maxUpload} and of
+     * one of {@code uploadTypes}; a widget whose WebSocket is blocked asks for news every {@code pollInterval}.
+     */
+    public record Webchat(
+            @DefaultValue("30d") Duration tokenTtl,
+            @DefaultValue("5MB") DataSize maxUpload,
+            @DefaultValue({"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain"})
+            List<String> uploadTypes,
+            @DefaultValue("30") int messagesPerMinute,
+            @DefaultValue("3s") Duration pollInterval) {
+
+        public Webchat {
+            uploadTypes = List.copyOf(uploadTypes);
+            if (messagesPerMinute < 1) {
+                throw new IllegalArgumentException("mehery.webchat.messages-per-minute must be at least 1");
+            }
         }
     }
 

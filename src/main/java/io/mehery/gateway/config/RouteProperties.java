@@ -35,6 +35,9 @@ public final class RouteProperties {
     /** The e-mail channel whose mailbox a polled mail came from. */
     public static final String MAILBOX_CHANNEL = "mailboxChannelId";
 
+    /** The website visitor a widget's request speaks for: a {@code VisitorTokens.Visitor}. */
+    public static final String VISITOR = "webchatVisitor";
+
     /** The tenant delivery queue a callback order goes to. */
     public static final String TENANT_QUEUE = "tenantQueue";
     /** The callback attempt being made. */

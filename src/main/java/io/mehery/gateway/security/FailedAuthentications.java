@@ -2,9 +2,7 @@ package io.mehery.gateway.security;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +28,7 @@ public class FailedAuthentications {
     private final int limit;
     private final long windowMillis;
     private final Clock clock;
-    private final Map<String, Window> bySource = new ConcurrentHashMap<>();
+    private final FixedWindowCounts bySource;
     private final Counter failures;
     private final Counter throttled;
 
@@ -38,6 +36,7 @@ public class FailedAuthentications {
         this.limit = properties.http().authFailureLimit();
         this.windowMillis = properties.http().authFailureWindow().toMillis();
         this.clock = clock;
+        this.bySource = new FixedWindowCounts(windowMillis, MAX_SOURCES, clock);
         this.failures = Counter.builder("mehery.http.auth.failures")
                 .description("Requests refused for a missing or wrong x-api-key").register(meters);
         this.throttled = Counter.builder("mehery.http.auth.throttled")
@@ -47,38 +46,19 @@ public class FailedAuthentications {
 
     /** How long the source is still held, if it is. */
     public Optional<Duration> heldFor(String source) {
-        Window window = bySource.get(source);
-        long now = clock.millis();
-        if (window == null || window.endsAt(windowMillis) <= now || window.failures() < limit) {
-            return Optional.empty();
-        }
-        throttled.increment();
-        return Optional.of(Duration.ofMillis(window.endsAt(windowMillis) - now));
+        Optional<FixedWindowCounts.Window> window = bySource.current(source).filter(w -> w.count() >= limit);
+        window.ifPresent(held -> throttled.increment());
+        return window.map(held -> Duration.ofMillis(held.endsAt() - clock.millis()));
     }
 
     public void failed(String source) {
         failures.increment();
-        long now = clock.millis();
-        if (bySource.size() >= MAX_SOURCES) {
-            bySource.values().removeIf(w -> w.endsAt(windowMillis) <= now);
-        }
-        Window window = bySource.compute(source,
-                (s, w) -> w == null || w.endsAt(windowMillis) <= now ? new Window(now, 1) : w.plusOne());
-        if (window.failures() == 1) {
+        FixedWindowCounts.Window window = bySource.add(source);
+        if (window.count() == 1) {
             LOG.info("Failed authentication from {}", source);
-        } else if (window.failures() == limit) {
+        } else if (window.count() == limit) {
             LOG.warn("{} failed authentication {} times within {}: its keyed requests are answered 429 until {} ms"
-                    + " from now", source, limit, Duration.ofMillis(windowMillis), window.endsAt(windowMillis) - now);
-        }
-    }
-
-    private record Window(long startedAt, int failures) {
-        long endsAt(long windowMillis) {
-            return startedAt + windowMillis;
-        }
-
-        Window plusOne() {
-            return new Window(startedAt, failures + 1);
+                    + " from now", source, limit, Duration.ofMillis(windowMillis), window.endsAt() - clock.millis());
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.mehery.gateway.store;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +23,8 @@ public class MessageStore {
             MessageRecord.Direction.valueOf(rs.getString(6)), rs.getString(7), rs.getString(8), rs.getString(9),
             rs.getString(10), rs.getBoolean(11), rs.getString(12), rs.getString(13), rs.getLong(14), rs.getString(19),
             new MessageRecord.Context(rs.getString(15), rs.getString(16), rs.getString(17), rs.getString(18)));
+
+    private static final RowMapper<Sequenced> SEQUENCED = (rs, n) -> new Sequenced(rs.getLong(20), ROW.mapRow(rs, n));
 
     /** The stamp of a message's last edit, beside those of its statuses. */
     public static final String EDITED = "EDITED";
@@ -153,6 +157,30 @@ public class MessageStore {
     public List<MessageRecord> inSession(String sessionId) {
         return jdbc.query("SELECT " + SELECTED + " FROM message WHERE session_id = ? ORDER BY created_at, seq",
                 ROW, sessionId);
+    }
+
+    /** A message with its place in the order messages were stored. */
+    public record Sequenced(long seq, MessageRecord message) {
+    }
+
+    /**
+     * The contact's messages of both directions in the order they were stored: those after {@code afterSeq}, or
+     * the last {@code limit} when it is null. Stored in order: the group commit writes one batch at a time.
+     */
+    public List<Sequenced> ofContact(String contactId, Long afterSeq, int limit) {
+        if (afterSeq != null) {
+            return jdbc.query("SELECT " + SELECTED + ", seq FROM message WHERE contact_id = ? AND seq > ?"
+                    + " ORDER BY seq LIMIT ?", SEQUENCED, contactId, afterSeq, limit);
+        }
+        List<Sequenced> newest = new ArrayList<>(jdbc.query("SELECT " + SELECTED + ", seq FROM message"
+                + " WHERE contact_id = ? ORDER BY seq DESC LIMIT ?", SEQUENCED, contactId, limit));
+        Collections.reverse(newest);
+        return newest;
+    }
+
+    public Optional<Sequenced> findSequenced(String messageId) {
+        return jdbc.query("SELECT " + SELECTED + ", seq FROM message WHERE id = ?", SEQUENCED, messageId).stream()
+                .findFirst();
     }
 
     /** Status stamps of every message in the session: message id to (status to epoch millis). */

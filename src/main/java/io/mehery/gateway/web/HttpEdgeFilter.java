@@ -56,7 +56,7 @@ import io.mehery.gateway.security.Tenants;
  * (else 503 at once). A request refused with its body unread has its connection closed, not drained.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE)
+@Order(Ordered.HIGHEST_PRECEDENCE + 1)
 public class HttpEdgeFilter extends OncePerRequestFilter {
 
     /**
@@ -70,8 +70,13 @@ public class HttpEdgeFilter extends OncePerRequestFilter {
     /** routes/bench-ceiling.yaml: the stack's own ceiling, served only when bench/run.py turns it on. */
     private static final String BENCH_CEILING = "/bench/ceiling";
     private static final Pattern BAD_PERCENT_ENCODING = Pattern.compile("%(?![0-9A-Fa-f]{2})");
+    /** A chat widget's live socket: served by Spring's WebSocket support, not by the contract's routes. */
+    private static final Pattern WEBCHAT_SOCKET = Pattern.compile("/webhooks/website/[^/]+/live");
+    /** A website visitor's file: as large as mehery.webchat.max-upload allows. */
+    private static final Pattern WEBCHAT_UPLOAD = Pattern.compile("/webhooks/website/[^/]+/files");
 
     private final long maxBody;
+    private final long maxUpload;
     private final long bodyTimeoutNanos;
     private final Semaphore unauthenticatedBodies;
     private final Envelopes envelopes;
@@ -86,6 +91,7 @@ public class HttpEdgeFilter extends OncePerRequestFilter {
             Tenants tenants, FailedAuthentications failures, Channels channels, OperatorKey operator,
             @Value("${mehery.bench.ceiling-route:false}") boolean benchCeiling) {
         this.maxBody = properties.http().maxBody().toBytes();
+        this.maxUpload = Math.max(maxBody, properties.webchat().maxUpload().toBytes());
         this.bodyTimeoutNanos = properties.http().bodyTimeout().toNanos();
         this.unauthenticatedBodies = new Semaphore(properties.http().maxUnauthenticated());
         this.envelopes = envelopes;
@@ -105,8 +111,9 @@ public class HttpEdgeFilter extends OncePerRequestFilter {
         response.setHeader(TraceIds.HEADER, traceId);
         try {
             ContractOperations.Found found = admit(request);
-            if (request.getContentLengthLong() > maxBody) {
-                throw tooLarge();
+            long bodyLimit = WEBCHAT_UPLOAD.matcher(pathOf(request)).matches() ? maxUpload : maxBody;
+            if (request.getContentLengthLong() > bodyLimit) {
+                throw tooLarge(bodyLimit);
             }
             boolean unauthenticated = found == ContractOperations.Found.OPEN && hasBody(request);
             if (unauthenticated && !unauthenticatedBodies.tryAcquire()) {
@@ -115,7 +122,7 @@ public class HttpEdgeFilter extends OncePerRequestFilter {
             }
             byte[] body;
             try {
-                body = readBody(request);
+                body = readBody(request, bodyLimit);
             } finally {
                 if (unauthenticated) {
                     unauthenticatedBodies.release();
@@ -142,6 +149,10 @@ public class HttpEdgeFilter extends OncePerRequestFilter {
                     "The query string has a '%' that is not followed by two hex digits"), null);
         }
         if (isActuator(path) || (benchCeiling && path.equals(BENCH_CEILING))) {
+            return ContractOperations.Found.OPEN;
+        }
+        if (WEBCHAT_SOCKET.matcher(path).matches() && "websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
+            requireConfiguredChannel(path);
             return ContractOperations.Found.OPEN;
         }
         ContractOperations.Found found = contract.find(request.getMethod(), path);
@@ -178,21 +189,25 @@ public class HttpEdgeFilter extends OncePerRequestFilter {
         request.setAttribute(Tenants.AUTHENTICATED, tenant.get());
     }
 
-    /** A provider's webhook names its channel: it must be configured, and of the provider's type. */
+    /**
+     * A provider's webhook names its channel: it must be configured, and of the provider's type; so must the
+     * website channel of a chat widget's page ({@code /webchat/<channelId>/...}).
+     */
     private void requireConfiguredChannel(String path) {
         String[] segments = path.split("/");
-        if (segments.length != 4 || !segments[1].equals("webhooks")) {
-            return;
-        }
         try {
-            channels.ofType(segments[3], ChannelType.valueOf(segments[2].toUpperCase(Locale.ROOT)));
+            if (segments.length >= 4 && segments[1].equals("webhooks")) {
+                channels.ofType(segments[3], ChannelType.valueOf(segments[2].toUpperCase(Locale.ROOT)));
+            } else if (segments.length >= 3 && segments[1].equals("webchat")) {
+                channels.ofType(segments[2], ChannelType.WEBSITE);
+            }
         } catch (ApiException notConfigured) {
             throw new Refusal(notConfigured, null);
         }
     }
 
     /** The body, whole within the body timeout; a socket that stalls is given up by the server's read timeout. */
-    private byte[] readBody(HttpServletRequest request) {
+    private byte[] readBody(HttpServletRequest request, long bodyLimit) {
         long deadline = System.nanoTime() + bodyTimeoutNanos;
         ByteArrayOutputStream body = new ByteArrayOutputStream((int) Math.max(0, request.getContentLengthLong()));
         byte[] chunk = new byte[8192];
@@ -200,8 +215,8 @@ public class HttpEdgeFilter extends OncePerRequestFilter {
             InputStream in = request.getInputStream();
             for (int read = in.read(chunk); read != -1; read = in.read(chunk)) {
                 body.write(chunk, 0, read);
-                if (body.size() > maxBody) {
-                    throw tooLarge();
+                if (body.size() > bodyLimit) {
+                    throw tooLarge(bodyLimit);
                 }
                 if (System.nanoTime() - deadline > 0) {
                     throw bodyTooSlow();
@@ -259,9 +274,9 @@ public class HttpEdgeFilter extends OncePerRequestFilter {
         return method.matches("[A-Z]{1,16}") ? method : "this method";
     }
 
-    private Refusal tooLarge() {
+    private static Refusal tooLarge(long bodyLimit) {
         return new Refusal(new ApiException(413, List.of(Problem.of("PAYLOAD_TOO_LARGE", "body",
-                "The body is larger than the gateway accepts (" + maxBody + " bytes)"))), null);
+                "The body is larger than the gateway accepts (" + bodyLimit + " bytes)"))), null);
     }
 
     private static Refusal bodyTooSlow() {

@@ -33,7 +33,7 @@ public final class TraceIds {
      * needs to be unique, not secret: it comes from the thread's own generator, not from the shared, locked
      * SecureRandom of {@code UUID.randomUUID()}, which every refused connection of a flood would queue on.
      */
-    static String adopt(String incoming) {
+    public static String adopt(String incoming) {
         if (incoming != null && SAFE.matcher(incoming).matches()) {
             return incoming;
         }

@@ -6,7 +6,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
-import java.util.Set;
 
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
@@ -16,7 +15,6 @@ import org.apache.camel.attachment.Attachment;
 import org.apache.camel.attachment.AttachmentMessage;
 import org.springframework.stereotype.Component;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
 import io.mehery.gateway.api.model.Media;
@@ -27,12 +25,8 @@ import io.mehery.gateway.config.RouteProperties;
 import io.mehery.gateway.conversation.Accepted;
 import io.mehery.gateway.conversation.InboundMessages;
 import io.mehery.gateway.conversation.MeheryMessage;
-import io.mehery.gateway.media.MediaFetcher;
-import io.mehery.gateway.media.ProviderFile;
-import io.mehery.gateway.media.ProviderFiles;
 import io.mehery.gateway.security.Channels;
 import io.mehery.gateway.store.GroupCommit;
-import io.mehery.gateway.store.MediaFileStore;
 
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
@@ -44,17 +38,14 @@ import jakarta.mail.internet.InternetAddress;
  * joins the sender's open session (mehery.sessions.idle-timeout).
  */
 @Component("emailInbound")
-public class EmailInbound implements MediaFetcher {
+public class EmailInbound {
 
     private final Channels channels;
-    private final MediaFileStore storedFiles;
     private final InboundMessages inbound;
     private final GroupCommit commits;
     private final long maxMedia;
 
-    public EmailInbound(Channels channels, InboundMessages inbound, GroupCommit commits, MeheryProperties properties,
-            MediaFileStore storedFiles) {
-        this.storedFiles = storedFiles;
+    public EmailInbound(Channels channels, InboundMessages inbound, GroupCommit commits, MeheryProperties properties) {
         this.channels = channels;
         this.inbound = inbound;
         this.commits = commits;
@@ -125,17 +116,5 @@ public class EmailInbound implements MediaFetcher {
         } catch (AddressException e) {
             throw new IllegalArgumentException("a mail without a sender address: " + Map.of("From", from));
         }
-    }
-
-    @Override
-    public Set<ChannelType> channelTypes() {
-        return Set.of(ChannelType.EMAIL);
-    }
-
-    /** An e-mail attachment: the gateway kept it when the mail arrived. */
-    @Override
-    public ProviderFile fetch(Channel channel, String messageId, JsonNode part) {
-        return new ProviderFile(storedFiles.find(messageId).orElseThrow(() -> ProviderFiles.unavailable(
-                "The attachment is no longer kept")), part.path("mime_type").asText("application/octet-stream"));
     }
 }

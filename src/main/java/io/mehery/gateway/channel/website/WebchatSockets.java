@@ -1,0 +1,110 @@
+package io.mehery.gateway.channel.website;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.mehery.gateway.channel.website.VisitorTokens.Visitor;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * The widgets connected to this instance, by visitor (a visitor may have several tabs open). A frame is pushed to
+ * each of them; a socket that cannot take it within {@link #SEND_TIME_LIMIT_MILLIS} or lets
+ * {@link #BUFFER_LIMIT_BYTES} pile up is closed, so one slow phone never holds a send. A visitor connected to another
+ * instance, or to none, reads what it missed from the store (its widget asks at every visit and while polling).
+ */
+@Component
+public class WebchatSockets {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WebchatSockets.class);
+    static final int SEND_TIME_LIMIT_MILLIS = 5_000;
+    static final int BUFFER_LIMIT_BYTES = 512 * 1024;
+
+    private final Map<String, Set<WebSocketSession>> byVisitor = new ConcurrentHashMap<>();
+    private final ObjectMapper json;
+
+    public WebchatSockets(ObjectMapper json, MeterRegistry meters) {
+        this.json = json;
+        Gauge.builder("mehery.webchat.sockets", byVisitor, sockets -> sockets.values().stream()
+                .mapToInt(Set::size).sum()).description("Chat widgets connected live to this instance")
+                .register(meters);
+    }
+
+    /** @return the session to send through from now on: safe for the pushes of several threads at once */
+    WebSocketSession join(Visitor visitor, WebSocketSession session) {
+        WebSocketSession shared = new ConcurrentWebSocketSessionDecorator(session, SEND_TIME_LIMIT_MILLIS,
+                BUFFER_LIMIT_BYTES, ConcurrentWebSocketSessionDecorator.OverflowStrategy.TERMINATE);
+        byVisitor.computeIfAbsent(keyOf(visitor.channelId(), visitor.address()), k -> ConcurrentHashMap.newKeySet())
+                .add(shared);
+        return shared;
+    }
+
+    void leave(Visitor visitor, WebSocketSession session) {
+        byVisitor.computeIfPresent(keyOf(visitor.channelId(), visitor.address()), (key, sessions) -> {
+            sessions.removeIf(s -> s.getId().equals(session.getId()));
+            return sessions.isEmpty() ? null : sessions;
+        });
+    }
+
+    /** Sends the frame, as JSON, to every widget the visitor has open here; true when one took it. */
+    public boolean push(String channelId, String address, Object frame) {
+        Set<WebSocketSession> sessions = byVisitor.get(keyOf(channelId, address));
+        if (sessions == null) {
+            return false;
+        }
+        TextMessage message = new TextMessage(toJson(frame));
+        boolean taken = false;
+        for (WebSocketSession session : sessions) {
+            try {
+                session.sendMessage(message);
+                taken = true;
+            } catch (IOException | IllegalStateException gone) {
+                LOG.info("A chat widget's socket could not take a message ({}); it reads it at its next visit",
+                        gone.getClass().getSimpleName());
+                close(session);
+            }
+        }
+        return taken;
+    }
+
+    void send(WebSocketSession session, Object frame) {
+        try {
+            session.sendMessage(new TextMessage(toJson(frame)));
+        } catch (IOException | IllegalStateException gone) {
+            close(session);
+        }
+    }
+
+    private static void close(WebSocketSession session) {
+        try {
+            session.close(CloseStatus.SESSION_NOT_RELIABLE);
+        } catch (IOException alreadyGone) {
+            // closed either way
+        }
+    }
+
+    private String toJson(Object frame) {
+        try {
+            return json.writeValueAsString(frame);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("A widget frame could not be written as JSON", e);
+        }
+    }
+
+    private static String keyOf(String channelId, String address) {
+        return channelId + "\n" + address;
+    }
+}
