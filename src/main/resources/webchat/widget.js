@@ -31,7 +31,8 @@
   style.textContent = [
     ':host{all:initial}',
     '*{box-sizing:border-box;font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}',
-    '.bubble{position:fixed;right:20px;bottom:20px;width:60px;height:60px;border-radius:50%;border:0;',
+    '.bubble{position:fixed;right:20px;bottom:20px;width:60px;height:60px;border-radius:50%;border:0;display:flex;',
+    'align-items:center;justify-content:center;',
     'background:#1f5eff;color:#fff;font-size:26px;cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.25);z-index:2147483000}',
     '.bubble:focus-visible,button:focus-visible,textarea:focus-visible,.log:focus-visible{outline:3px solid #ffbf47;outline-offset:2px}',
     '.badge{position:absolute;top:-4px;right:-4px;min-width:22px;height:22px;border-radius:11px;background:#d4351c;',
@@ -58,7 +59,8 @@
     'form{display:flex;gap:6px;padding:10px;border-top:1px solid #dde2ee;align-items:flex-end}',
     'textarea{flex:1;resize:none;border:1px solid #b1b4b6;border-radius:8px;padding:8px;font-size:14px;max-height:120px}',
     '.attach{display:inline-flex;align-items:center;justify-content:center;width:38px;height:38px;border:1px solid #b1b4b6;',
-    'border-radius:8px;cursor:pointer;font-size:18px}',
+    'border-radius:8px;cursor:pointer;color:#505a5f}',
+    '.attach svg{width:20px;height:20px}',
     '.attach input{position:absolute;width:1px;height:1px;opacity:0}',
     '.send{height:38px;border:0;border-radius:8px;background:#1f5eff;color:#fff;padding:0 14px;cursor:pointer;font-size:14px}',
     '.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}',
@@ -74,8 +76,28 @@
     return node;
   }
 
+  /** An icon drawn as SVG: no emoji font is needed on the visitor's device. */
+  function icon(path) {
+    var svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+    svg.setAttribute('viewBox', '0 0 24 24');
+    svg.setAttribute('width', '26');
+    svg.setAttribute('height', '26');
+    svg.setAttribute('aria-hidden', 'true');
+    svg.setAttribute('focusable', 'false');
+    var shape = document.createElementNS('http://www.w3.org/2000/svg', 'path');
+    shape.setAttribute('d', path);
+    shape.setAttribute('fill', 'currentColor');
+    svg.appendChild(shape);
+    return svg;
+  }
+  var CHAT = 'M20 2H4c-1.1 0-2 .9-2 2v18l4-4h14c1.1 0 2-.9 2-2V4c0-1.1-.9-2-2-2z';
+  var CLIP = 'M16.5 6v11.5c0 2.21-1.79 4-4 4s-4-1.79-4-4V5c0-1.38 1.12-2.5 2.5-2.5s2.5 1.12 2.5 2.5v10.5c0 .55-.45 1-1'
+    + ' 1s-1-.45-1-1V6H10v9.5c0 1.38 1.12 2.5 2.5 2.5s2.5-1.12 2.5-2.5V5c0-2.21-1.79-4-4-4S7 2.79 7 5v12.5c0 3.04'
+    + ' 2.46 5.5 5.5 5.5s5.5-2.46 5.5-5.5V6h-1.5z';
+
   var bubble = el('button', { type: 'button', 'class': 'bubble', 'aria-controls': 'mehery-panel',
-    'aria-expanded': 'false', 'aria-label': 'Open chat' }, '\uD83D\uDCAC');
+    'aria-expanded': 'false', 'aria-label': 'Open chat' });
+  bubble.appendChild(icon(CHAT));
   var badge = el('span', { 'class': 'badge', 'aria-hidden': 'true', hidden: '' });
   bubble.appendChild(badge);
   var panel = el('section', { id: 'mehery-panel', 'class': 'panel', role: 'dialog', 'aria-labelledby': 'mehery-title',
@@ -91,7 +113,7 @@
   var inputLabel = el('label', { 'for': 'mehery-input', 'class': 'visually-hidden' }, 'Message');
   var attach = el('label', { 'class': 'attach', title: 'Attach a file' });
   var file = el('input', { type: 'file', 'aria-label': 'Attach a file' });
-  attach.appendChild(el('span', { 'aria-hidden': 'true' }, '\uD83D\uDCCE'));
+  attach.appendChild(icon(CLIP));
   attach.appendChild(file);
   var send = el('button', { type: 'submit', 'class': 'send' }, 'Send');
   [inputLabel, input, attach, send].forEach(function (node) { form.appendChild(node); });
@@ -301,7 +323,7 @@
 
   function placeOf(location) {
     var label = location.name || location.address || (location.latitude + ', ' + location.longitude);
-    var link = el('a', { target: '_blank', rel: 'noopener noreferrer' }, '\uD83D\uDCCD ' + label);
+    var link = el('a', { target: '_blank', rel: 'noopener noreferrer' }, 'Map: ' + label);
     link.href = 'https://www.openstreetmap.org/?mlat=' + encodeURIComponent(location.latitude) + '&mlon='
       + encodeURIComponent(location.longitude);
     return link;
@@ -410,7 +432,7 @@
     file.value = '';
     if (!chosen) { return; }
     var clientId = newClientId();
-    pendingItem(clientId, '\uD83D\uDCCE ' + chosen.name);
+    pendingItem(clientId, 'File: ' + chosen.name);
     var query = '/files?clientId=' + clientId + '&filename=' + encodeURIComponent(chosen.name);
     authorised(function () {
       return request('POST', query, chosen, { 'Content-Type': chosen.type || 'application/octet-stream' });
