@@ -87,6 +87,7 @@ public abstract class GatewayTestSupport {
         registry.add("mehery.channels.mail-support.imap-url",
                 () -> "imap://127.0.0.1:" + MAIL.getImap().getPort() + mailbox + "&delay=300&initialDelay=300");
         registry.add("mehery.channels.tw-sms.base-url", () -> "http://127.0.0.1:" + PROVIDERS.port());
+        registry.add("mehery.channels.x-dm.base-url", () -> "http://127.0.0.1:" + PROVIDERS.port() + "/x");
         registry.add("mehery.channels.fb-page.base-url", () -> "http://127.0.0.1:" + PROVIDERS.port() + "/fb/v21.0");
         registry.add("mehery.channels.ig-account.base-url", () -> "http://127.0.0.1:" + PROVIDERS.port() + "/ig/v21.0");
         registry.add("mehery.analytics.sink-uri",

@@ -1,12 +1,14 @@
 package io.mehery.gateway.channel;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -33,6 +35,10 @@ import io.mehery.gateway.store.MessageStore;
 public class ProviderCalls {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProviderCalls.class);
+    /** A rate limit's reset further away than this is taken as this (X's windows are 15 minutes). */
+    static final Duration LONGEST_RATE_LIMIT_WAIT = Duration.ofHours(1);
+    /** Clocks differ: a call at the very second of the reset could meet the old window. */
+    private static final long RATE_LIMIT_MARGIN_MILLIS = 1_000;
 
     private final MessageStore messages;
     private final GroupCommit commits;
@@ -66,8 +72,35 @@ public class ProviderCalls {
             return;
         }
         Integer status = call.status();
+        Long retryAt = status != null && status == 429 ? retryAtOf(exchange.getMessage(), clock.millis()) : null;
+        if (retryAt != null) {
+            // the provider said when: the dispatch waits for it in the queue, not on the queue's back-off
+            commits.run(() -> messages.endDispatch(dispatch.messageId()));
+            exchange.setProperty(RouteProperties.RETRY_AT, retryAt);
+            LOG.info("Outbound message {} is rate limited by its provider; sent again in {} ms", dispatch.messageId(),
+                    retryAt - clock.millis());
+            return;
+        }
         failed(dispatch, deliveryCount, reason(call, errorPointer),
                 status == null || status >= 500 || status == 429 || status == 408);
+    }
+
+    /**
+     * When a 429 says to come back: X's {@code x-rate-limit-reset} (epoch seconds) or {@code Retry-After} (seconds),
+     * at most {@link #LONGEST_RATE_LIMIT_WAIT} away; null when it says neither.
+     */
+    static Long retryAtOf(Message answer, long now) {
+        Long reset = answer.getHeader("x-rate-limit-reset", Long.class);
+        Long retryAfter = answer.getHeader("Retry-After", Long.class);
+        long at;
+        if (reset != null) {
+            at = reset * 1000 + RATE_LIMIT_MARGIN_MILLIS;
+        } else if (retryAfter != null) {
+            at = now + retryAfter * 1000;
+        } else {
+            return null;
+        }
+        return Math.min(Math.max(at, now), now + LONGEST_RATE_LIMIT_WAIT.toMillis());
     }
 
     /** The exchange now carries the follow-up text as its dispatch, for the channel's own mapping to send. */

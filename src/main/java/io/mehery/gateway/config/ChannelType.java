@@ -7,6 +7,8 @@ public enum ChannelType {
     WHATSAPP, TELEGRAM, FACEBOOK, INSTAGRAM, SMS, EMAIL, DUMMY,
     /** A chat widget on the business's own site; its users are the site's visitors. */
     WEBSITE,
+    /** X (Twitter) direct messages to the business's account. */
+    TWITTER,
     /** No transport: sends are kept as notes (status recorded) and nothing leaves the gateway. */
     EMPTY;
 
@@ -18,7 +20,7 @@ public enum ChannelType {
     /**
      * Whether a message of this type can be sent on channels of this kind. Consent types are recorded, never
      * sent; Messenger, Instagram, SMS and e-mail carry no location or contact cards, Instagram no documents, the
-     * website widget no contact cards.
+     * website widget no contact cards; X direct messages carry text and one image (a video needs X's chunked upload).
      */
     public boolean carries(MessageType type) {
         if (type.isConsent()) {
@@ -30,6 +32,7 @@ public enum ChannelType {
             case INSTAGRAM -> type != MessageType.LOCATION && type != MessageType.CONTACTS
                     && type != MessageType.DOCUMENT && type != MessageType.SYSTEM;
             case WEBSITE -> type != MessageType.CONTACTS && type != MessageType.SYSTEM;
+            case TWITTER -> type == MessageType.TEXT || type == MessageType.TEMPLATE || type == MessageType.IMAGE;
             case SMS, EMAIL -> type != MessageType.LOCATION && type != MessageType.CONTACTS && type != MessageType.SYSTEM;
             default -> type != MessageType.SYSTEM;
         };

@@ -2,6 +2,8 @@ package io.mehery.gateway.config;
 
 import java.time.Clock;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -63,6 +65,9 @@ public class GatewayConfiguration {
             if (channel.type() == ChannelType.WEBSITE) {
                 requireWebsiteSettings(id, channel);
             }
+            if (channel.type() == ChannelType.TWITTER) {
+                requireTwitterSettings(id, channel);
+            }
         });
         return new Tenants(properties.tenants());
     }
@@ -79,6 +84,23 @@ public class GatewayConfiguration {
                         + " an origin (scheme://host[:port], as a browser sends it in Origin)");
             }
         }
+    }
+
+    /** X signs its webhooks with the consumer secret, and takes DMs on the account's user tokens. */
+    private static void requireTwitterSettings(String id, MeheryProperties.Channel channel) {
+        Map<String, String> required = new LinkedHashMap<>();
+        required.put("consumer-key", channel.consumerKey());
+        required.put("consumer-secret", channel.consumerSecret());
+        required.put("access-token", channel.accessToken());
+        required.put("access-token-secret", channel.accessTokenSecret());
+        required.put("lane", channel.lane());
+        required.put("base-url", channel.baseUrl());
+        required.forEach((key, value) -> {
+            if (value == null || value.isBlank()) {
+                throw new InvalidConfiguration("mehery.channels." + id + "." + key + " is required for a TWITTER"
+                        + " channel (lane: the account's user id; base-url: https://api.x.com)");
+            }
+        });
     }
 
     @Bean

@@ -58,7 +58,10 @@ public record MeheryProperties(
             String imapUrl,
             @DefaultValue("en_US") String templateLanguage,
             List<String> allowedOrigins,
-            String identitySecret) {
+            String identitySecret,
+            String consumerKey,
+            String consumerSecret,
+            String accessTokenSecret) {
 
         public Channel {
             allowedOrigins = allowedOrigins == null ? List.of() : List.copyOf(allowedOrigins);

@@ -30,6 +30,8 @@ public final class RouteProperties {
     public static final String FOLLOWING_TEXT = "followingText";
     /** Set once the provider accepted the message (2xx). */
     public static final String PROVIDER_ACCEPTED = "providerAccepted";
+    /** When a provider that limited the rate takes calls again (epoch millis): the dispatch waits until then. */
+    public static final String RETRY_AT = "providerRetryAt";
     /** The SMTP endpoint URI of the e-mail channel a mail is sent through. */
     public static final String SMTP_URL = "smtpUrl";
     /** The e-mail channel whose mailbox a polled mail came from. */

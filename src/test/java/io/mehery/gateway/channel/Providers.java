@@ -37,6 +37,17 @@ public final class Providers {
         return Base64.getEncoder().encodeToString(hmac("HmacSHA1", authToken, data.toString()));
     }
 
+    /** X's x-twitter-webhooks-signature (and CRC response token): sha256= and the base64 HMAC-SHA256. */
+    public static String xSignature(String consumerSecret, String payload) {
+        return "sha256=" + Base64.getEncoder().encodeToString(hmac("HmacSHA256", consumerSecret, payload));
+    }
+
+    public static Api.Reply x(Api api, String path, String consumerSecret, String payload) {
+        return api.send(api.request(path, null).header("Content-Type", "application/json")
+                .header("x-twitter-webhooks-signature", xSignature(consumerSecret, payload))
+                .POST(HttpRequest.BodyPublishers.ofString(payload)));
+    }
+
     public static Api.Reply meta(Api api, String path, String appSecret, String payload) {
         return api.send(api.request(path, null).header("Content-Type", "application/json")
                 .header("X-Hub-Signature-256", metaSignature(appSecret, payload))

@@ -118,6 +118,22 @@ class CallbackContractTest extends ChannelTestSupport {
         expected.merge(MESSAGE_RECEIVE, 5, Integer::sum);
         expected.merge(ACTION_EVENT, 1, Integer::sum);
 
+        for (String[] dm : new String[][] {{"twitter/dm-text.json", "t"}, {"twitter/dm-photo.json", "p"}}) {
+            assertAccepted(Providers.x(api, "/webhooks/twitter/x-dm", "test-consumer-secret", fixture(dm[0])
+                    .replace("{{eventId}}", dm[1] + uid).replace("{{senderId}}", uid)
+                    .replace("{{text}}", "from X " + uid).replace("{{mediaUrl}}", media + "/x-" + uid + ".jpg")));
+        }
+        expected.merge(MESSAGE_RECEIVE, 2, Integer::sum);
+
+        String visitor = api.post("/webhooks/website/wa-web/visitors", null, "{}").data().get("token").asText();
+        assertAccepted(api.send(api.request("/webhooks/website/wa-web", null).header("Authorization", "Bearer "
+                + visitor).header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers
+                        .ofString("{\"clientId\":\"c" + uid + "\",\"text\":\"from the site " + uid + "\"}"))));
+        assertAccepted(api.send(api.request("/webhooks/website/wa-web/files?clientId=f" + uid + "&caption=" + uid,
+                null).header("Authorization", "Bearer " + visitor).header("Content-Type", "application/pdf")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("%PDF-1.4 " + uid))));
+        expected.merge(MESSAGE_RECEIVE, 2, Integer::sum);
+
         MAIL.getManagers().getUserManager().getUser("support@example.com").deliver(mailWithAttachment(uid));
         expected.merge(MESSAGE_RECEIVE, 2, Integer::sum);
 

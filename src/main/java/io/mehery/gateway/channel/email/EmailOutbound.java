@@ -1,12 +1,6 @@
 package io.mehery.gateway.channel.email;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Clock;
-import java.time.Duration;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
@@ -22,7 +16,7 @@ import io.mehery.gateway.config.MeheryProperties.Channel;
 import io.mehery.gateway.config.RouteProperties;
 import io.mehery.gateway.conversation.OutboundDispatch;
 import io.mehery.gateway.conversation.Refusal;
-import io.mehery.gateway.delivery.WebhookTargets;
+import io.mehery.gateway.media.LinkedFiles;
 
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.activation.DataHandler;
@@ -37,22 +31,19 @@ import jakarta.mail.util.ByteArrayDataSource;
 @Component("emailOutbound")
 public class EmailOutbound {
 
-
     private final MeheryProperties properties;
     private final TemplateTexts templates;
     private final ProviderCalls providerCalls;
     private final Clock clock;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(20))
-            .followRedirects(HttpClient.Redirect.NEVER).build();
-    private final long maxAttachment;
+    private final LinkedFiles linkedFiles;
 
     public EmailOutbound(MeheryProperties properties, TemplateTexts templates, ProviderCalls providerCalls,
-            Clock clock) {
+            Clock clock, LinkedFiles linkedFiles) {
         this.properties = properties;
         this.templates = templates;
         this.providerCalls = providerCalls;
         this.clock = clock;
-        this.maxAttachment = properties.http().maxMedia().toBytes();
+        this.linkedFiles = linkedFiles;
     }
 
     public void toRequest(Exchange exchange) {
@@ -95,37 +86,11 @@ public class EmailOutbound {
         return "<" + dispatch.messageId() + "@mehery.gateway>";
     }
 
-    /**
-     * Fetches the file at the media's link and attaches it; a link inside the network is refused like a webhook.
-     * A link that answers 5xx or 429, or not at all, is tried again later (the outbound queue hands the message over
-     * again); any other answer fails the message.
-     */
+    /** The file at the media's link, attached (see LinkedFiles for which links are fetched, and retried). */
     private void attach(Exchange exchange, Media media) {
-        URI link = URI.create(media.link());
-        WebhookTargets.requirePublicHost(link.getHost(), properties.webhooks().allowPrivateTargets());
-        try {
-            HttpResponse<byte[]> file = http.send(HttpRequest.newBuilder(link).timeout(Duration.ofSeconds(60)).GET()
-                    .build(), HttpResponse.BodyHandlers.ofByteArray());
-            if (file.statusCode() >= 500 || file.statusCode() == 429) {
-                throw new ProviderCalls.ProviderUnavailableException("the attachment at " + link + " answered "
-                        + file.statusCode() + "; fetching it again later");
-            }
-            if (file.statusCode() / 100 != 2 || file.body().length > maxAttachment) {
-                throw new IllegalStateException("the attachment at " + link + " answered " + file.statusCode()
-                        + " with " + file.body().length + " bytes");
-            }
-            String mime = file.headers().firstValue("Content-Type").orElse("application/octet-stream");
-            String name = media.filename() != null ? media.filename()
-                    : link.getPath().substring(link.getPath().lastIndexOf('/') + 1);
-            exchange.getMessage(AttachmentMessage.class).addAttachment(name.isEmpty() ? "attachment" : name,
-                    new DataHandler(new ByteArrayDataSource(file.body(), mime)));
-        } catch (IOException e) {
-            throw new ProviderCalls.ProviderUnavailableException("the attachment at " + link
-                    + " could not be fetched (" + e + "); fetching it again later");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while fetching " + link, e);
-        }
+        LinkedFiles.LinkedFile linked = linkedFiles.fetch(media);
+        exchange.getMessage(AttachmentMessage.class).addAttachment(linked.name(), new DataHandler(
+                new ByteArrayDataSource(linked.file().bytes(), linked.file().contentType())));
     }
 
     private static String subjectOf(String text) {

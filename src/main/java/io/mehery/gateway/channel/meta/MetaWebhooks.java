@@ -1,13 +1,9 @@
 package io.mehery.gateway.channel.meta;
 
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 import org.apache.camel.Body;
 import org.apache.camel.Header;
@@ -18,6 +14,7 @@ import io.mehery.gateway.api.Problem;
 import io.mehery.gateway.config.ChannelType;
 import io.mehery.gateway.config.MeheryProperties.Channel;
 import io.mehery.gateway.security.Channels;
+import io.mehery.gateway.security.Hmac;
 
 /**
  * What Meta's webhooks (WhatsApp, Messenger, Instagram) have in common: the subscription handshake (the
@@ -71,18 +68,8 @@ public class MetaWebhooks {
         } catch (IllegalArgumentException notHex) {
             throw unsigned("X-Hub-Signature-256 is not a hex digest");
         }
-        if (!MessageDigest.isEqual(hmacSha256(channel.appSecret(), rawBody), given)) {
+        if (!MessageDigest.isEqual(Hmac.sha256(channel.appSecret().getBytes(StandardCharsets.UTF_8), rawBody), given)) {
             throw unsigned("X-Hub-Signature-256 does not match the body");
-        }
-    }
-
-    static byte[] hmacSha256(String secret, byte[] body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return mac.doFinal(body);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
         }
     }
 

@@ -1,18 +1,15 @@
 package io.mehery.gateway.channel.sms;
 
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-
 import io.mehery.gateway.api.ApiException;
 import io.mehery.gateway.api.Problem;
+import io.mehery.gateway.security.Hmac;
 
 /**
  * Twilio's request signature: base64 HMAC-SHA1, keyed by the auth token, of the URL exactly as configured in
@@ -37,13 +34,7 @@ final class TwilioSignatures {
     static String sign(String authToken, String publicUrl, Map<String, String> parameters) {
         StringBuilder signed = new StringBuilder(publicUrl);
         new TreeMap<>(parameters).forEach((name, value) -> signed.append(name).append(value));
-        try {
-            Mac mac = Mac.getInstance("HmacSHA1");
-            mac.init(new SecretKeySpec(authToken.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
-            return Base64.getEncoder().encodeToString(mac.doFinal(signed.toString().getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA1 unavailable", e);
-        }
+        return Base64.getEncoder().encodeToString(Hmac.sha1(authToken, signed.toString()));
     }
 
     private static ApiException refused(String why) {

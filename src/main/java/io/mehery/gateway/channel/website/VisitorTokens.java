@@ -1,7 +1,6 @@
 package io.mehery.gateway.channel.website;
 
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -11,15 +10,13 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-
 import org.springframework.stereotype.Component;
 
 import io.mehery.gateway.api.ApiException;
 import io.mehery.gateway.api.Problem;
 import io.mehery.gateway.config.MeheryProperties;
 import io.mehery.gateway.config.MeheryProperties.Channel;
+import io.mehery.gateway.security.Hmac;
 
 /**
  * Who a widget speaks for. Every request of the widget carries a visitor token the gateway issued: the channel, the
@@ -71,7 +68,7 @@ public class VisitorTokens {
         if (name != null && (name.length() > 200 || name.indexOf('\n') >= 0)) {
             throw ApiException.badRequest("INVALID_FIELD", "name", "name is at most 200 characters on one line");
         }
-        byte[] expected = HexFormat.of().formatHex(hmac(channel.identitySecret().getBytes(StandardCharsets.UTF_8),
+        byte[] expected = HexFormat.of().formatHex(Hmac.sha256(channel.identitySecret().getBytes(StandardCharsets.UTF_8),
                 userId.getBytes(StandardCharsets.UTF_8))).getBytes(StandardCharsets.US_ASCII);
         if (userHash == null || !MessageDigest.isEqual(expected,
                 userHash.toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.US_ASCII))) {
@@ -98,7 +95,7 @@ public class VisitorTokens {
         try {
             byte[] payload = BASE64URL_DECODER.decode(token.substring(0, dot));
             byte[] signature = BASE64URL_DECODER.decode(token.substring(dot + 1));
-            if (!MessageDigest.isEqual(signature, hmac(tokenKey(channel), payload))) {
+            if (!MessageDigest.isEqual(signature, Hmac.sha256(tokenKey(channel), payload))) {
                 return Optional.empty();
             }
             String[] fields = new String(payload, StandardCharsets.UTF_8).split("\n", -1);
@@ -128,24 +125,14 @@ public class VisitorTokens {
                 visitor.identified() ? "1" : "0", visitor.name() == null ? "" : visitor.name())
                 .getBytes(StandardCharsets.UTF_8);
         String token = BASE64URL.encodeToString(payload) + "." + BASE64URL.encodeToString(
-                hmac(tokenKey(channel), payload));
+                Hmac.sha256(tokenKey(channel), payload));
         return new Issued(visitor, token, expiresAt);
     }
 
     /** A key of its own for tokens, so that no user hash a site computed can pass for a token's signature. */
     private static byte[] tokenKey(Channel channel) {
-        return hmac(channel.identitySecret().getBytes(StandardCharsets.UTF_8),
+        return Hmac.sha256(channel.identitySecret().getBytes(StandardCharsets.UTF_8),
                 TOKEN_KEY_PURPOSE.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static byte[] hmac(byte[] key, byte[] data) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(data);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is not available", e);
-        }
     }
 
     static ApiException refused(String code, String field, String description) {
