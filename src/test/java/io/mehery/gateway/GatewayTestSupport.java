@@ -21,6 +21,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.bean.override.mockito.MockitoSpyBean;
 
 import io.mehery.gateway.channel.dummy.SandboxOutbound;
+import io.mehery.gateway.channel.push.PushKeys;
 import io.mehery.gateway.channel.email.EmailOutbound;
 import io.mehery.gateway.channel.messenger.MessengerOutbound;
 import io.mehery.gateway.channel.sms.TwilioOutbound;
@@ -42,6 +43,9 @@ public abstract class GatewayTestSupport {
     protected static final WireMockServer PROVIDERS = startProviders();
     /** The mail server of the test e-mail channel: SMTP for its sends, IMAP for its mailbox. */
     protected static final GreenMail MAIL = startMail();
+    private static final Path SERVICE_ACCOUNT_FILE = PushKeys.serviceAccountFile("http://127.0.0.1:" + PROVIDERS.port()
+            + "/oauth2/token");
+    private static final Path APNS_KEY_FILE = PushKeys.apnsKeyFile();
 
     @LocalServerPort
     int port;
@@ -88,6 +92,10 @@ public abstract class GatewayTestSupport {
                 () -> "imap://127.0.0.1:" + MAIL.getImap().getPort() + mailbox + "&delay=300&initialDelay=300");
         registry.add("mehery.channels.tw-sms.base-url", () -> "http://127.0.0.1:" + PROVIDERS.port());
         registry.add("mehery.channels.x-dm.base-url", () -> "http://127.0.0.1:" + PROVIDERS.port() + "/x");
+        registry.add("mehery.channels.app-fcm.base-url", () -> "http://127.0.0.1:" + PROVIDERS.port() + "/fcm");
+        registry.add("mehery.channels.app-fcm.service-account-file", SERVICE_ACCOUNT_FILE::toString);
+        registry.add("mehery.channels.app-apns.base-url", () -> "http://127.0.0.1:" + PROVIDERS.port() + "/apns");
+        registry.add("mehery.channels.app-apns.private-key-file", APNS_KEY_FILE::toString);
         registry.add("mehery.channels.fb-page.base-url", () -> "http://127.0.0.1:" + PROVIDERS.port() + "/fb/v21.0");
         registry.add("mehery.channels.ig-account.base-url", () -> "http://127.0.0.1:" + PROVIDERS.port() + "/ig/v21.0");
         registry.add("mehery.analytics.sink-uri",

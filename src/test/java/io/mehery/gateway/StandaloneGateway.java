@@ -7,6 +7,8 @@ import java.util.List;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import io.mehery.gateway.channel.push.PushKeys;
+
 /**
  * A gateway of its own, outside the shared test context: for tests that stop and restart it on one data dir, or
  * that need the configuration as it ships (application.yaml and the test profile, without the shared overrides).
@@ -20,7 +22,9 @@ public final class StandaloneGateway implements AutoCloseable {
     }
 
     public static StandaloneGateway start(Path dataDir, String... arguments) {
-        return startWithProfiles(List.of("test", "demo"), dataDir, arguments);
+        List<String> withKeys = new ArrayList<>(PushKeys.arguments("http://127.0.0.1:9/oauth2/token"));
+        withKeys.addAll(List.of(arguments));
+        return startWithProfiles(List.of("test", "demo"), dataDir, withKeys.toArray(String[]::new));
     }
 
     public static StandaloneGateway startWithProfiles(List<String> profiles, Path dataDir, String... arguments) {

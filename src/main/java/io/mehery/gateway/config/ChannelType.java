@@ -9,6 +9,8 @@ public enum ChannelType {
     WEBSITE,
     /** X (Twitter) direct messages to the business's account. */
     TWITTER,
+    /** Notifications to the business's app on its users' devices (Firebase Cloud Messaging or APNs). */
+    PUSH,
     /** No transport: sends are kept as notes (status recorded) and nothing leaves the gateway. */
     EMPTY;
 
@@ -20,7 +22,7 @@ public enum ChannelType {
     /**
      * Whether a message of this type can be sent on channels of this kind. Consent types are recorded, never
      * sent; Messenger, Instagram, SMS and e-mail carry no location or contact cards, Instagram no documents, the
-     * website widget no contact cards; X direct messages carry text and one image (a video needs X's chunked upload).
+     * website widget no contact cards; X direct messages and push notifications carry text and one image (a video needs X's chunked upload).
      */
     public boolean carries(MessageType type) {
         if (type.isConsent()) {
@@ -32,7 +34,8 @@ public enum ChannelType {
             case INSTAGRAM -> type != MessageType.LOCATION && type != MessageType.CONTACTS
                     && type != MessageType.DOCUMENT && type != MessageType.SYSTEM;
             case WEBSITE -> type != MessageType.CONTACTS && type != MessageType.SYSTEM;
-            case TWITTER -> type == MessageType.TEXT || type == MessageType.TEMPLATE || type == MessageType.IMAGE;
+            case TWITTER, PUSH -> type == MessageType.TEXT || type == MessageType.TEMPLATE
+                    || type == MessageType.IMAGE;
             case SMS, EMAIL -> type != MessageType.LOCATION && type != MessageType.CONTACTS && type != MessageType.SYSTEM;
             default -> type != MessageType.SYSTEM;
         };

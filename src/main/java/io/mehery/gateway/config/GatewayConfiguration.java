@@ -1,5 +1,7 @@
 package io.mehery.gateway.config;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -68,6 +70,9 @@ public class GatewayConfiguration {
             if (channel.type() == ChannelType.TWITTER) {
                 requireTwitterSettings(id, channel);
             }
+            if (channel.type() == ChannelType.PUSH) {
+                requirePushSettings(id, channel);
+            }
         });
         return new Tenants(properties.tenants());
     }
@@ -88,17 +93,50 @@ public class GatewayConfiguration {
 
     /** X signs its webhooks with the consumer secret, and takes DMs on the account's user tokens. */
     private static void requireTwitterSettings(String id, MeheryProperties.Channel channel) {
-        Map<String, String> required = new LinkedHashMap<>();
+        Map<String, Object> required = new LinkedHashMap<>();
         required.put("consumer-key", channel.consumerKey());
         required.put("consumer-secret", channel.consumerSecret());
         required.put("access-token", channel.accessToken());
         required.put("access-token-secret", channel.accessTokenSecret());
         required.put("lane", channel.lane());
         required.put("base-url", channel.baseUrl());
+        requireAll(id, "a TWITTER channel (lane: the account's user id; base-url: https://api.x.com)", required);
+    }
+
+    /** A push channel names its provider and that provider's credentials, and the key its app calls with. */
+    private static void requirePushSettings(String id, MeheryProperties.Channel channel) {
+        Map<String, Object> required = new LinkedHashMap<>();
+        required.put("app-key", channel.appKey());
+        required.put("base-url", channel.baseUrl());
+        required.put("lane", channel.lane());
+        if ("fcm".equals(channel.provider())) {
+            required.put("project-id", channel.projectId());
+            required.put("service-account-file", channel.serviceAccountFile());
+        } else if ("apns".equals(channel.provider())) {
+            required.put("team-id", channel.teamId());
+            required.put("key-id", channel.keyId());
+            required.put("private-key-file", channel.privateKeyFile());
+            required.put("topic", channel.topic());
+        } else {
+            throw new InvalidConfiguration("mehery.channels." + id + ".provider is fcm or apns for a PUSH channel");
+        }
+        requireAll(id, "a PUSH channel of provider " + channel.provider() + " (see README, \"Push notifications\")",
+                required);
+        if (channel.appKey().length() < 16) {
+            throw new InvalidConfiguration("mehery.channels." + id + ".app-key must be at least 16 characters");
+        }
+        for (Path file : new Path[] {channel.serviceAccountFile(), channel.privateKeyFile()}) {
+            if (file != null && !Files.isReadable(file)) {
+                throw new InvalidConfiguration("mehery.channels." + id + ": the key file " + file
+                        + " cannot be read");
+            }
+        }
+    }
+
+    private static void requireAll(String id, String what, Map<String, Object> required) {
         required.forEach((key, value) -> {
-            if (value == null || value.isBlank()) {
-                throw new InvalidConfiguration("mehery.channels." + id + "." + key + " is required for a TWITTER"
-                        + " channel (lane: the account's user id; base-url: https://api.x.com)");
+            if (value == null || value.toString().isBlank()) {
+                throw new InvalidConfiguration("mehery.channels." + id + "." + key + " is required for " + what);
             }
         });
     }

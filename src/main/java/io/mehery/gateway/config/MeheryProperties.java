@@ -61,7 +61,15 @@ public record MeheryProperties(
             String identitySecret,
             String consumerKey,
             String consumerSecret,
-            String accessTokenSecret) {
+            String accessTokenSecret,
+            String provider,
+            String appKey,
+            String projectId,
+            Path serviceAccountFile,
+            String teamId,
+            String keyId,
+            Path privateKeyFile,
+            String topic) {
 
         public Channel {
             allowedOrigins = allowedOrigins == null ? List.of() : List.copyOf(allowedOrigins);

@@ -1,0 +1,171 @@
+package io.mehery.gateway.channel.push;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.interfaces.RSAPrivateKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Date;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.springframework.stereotype.Component;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+
+import io.mehery.gateway.channel.ProviderCalls;
+import io.mehery.gateway.channel.ProviderRequests;
+import io.mehery.gateway.config.MeheryProperties.Channel;
+
+/**
+ * Firebase Cloud Messaging, HTTP v1 API: {@code POST {base-url}/v1/projects/{project-id}/messages:send} with an OAuth2
+ * access token of the channel's service account. The token is had as Google documents for service accounts: a JWT
+ * signed (RS256, by nimbus-jose-jwt) with the account's private key, exchanged at the key file's {@code token_uri};
+ * it is kept until five minutes before it expires, and dropped when FCM says 401.
+ */
+@Component
+class FcmSender implements PushSender {
+
+    static final String SCOPE = "https://www.googleapis.com/auth/firebase.messaging";
+    private static final String CALL = "provider://fcm?throwExceptionOnFailure=false";
+    private static final Duration RENEW_BEFORE_EXPIRY = Duration.ofMinutes(5);
+
+    private final ProducerTemplate camel;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final Map<String, AccessToken> tokens = new ConcurrentHashMap<>();
+
+    FcmSender(ProducerTemplate camel, ObjectMapper json, Clock clock) {
+        this.camel = camel;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    private record AccessToken(String value, long renewAt) {
+    }
+
+    @Override
+    public String provider() {
+        return "fcm";
+    }
+
+    @Override
+    public Delivery send(Channel channel, String deviceToken, PushNotification notification) {
+        String access = accessToken(channel);
+        ObjectNode message = json.createObjectNode();
+        ObjectNode fcm = message.putObject("message").put("token", deviceToken);
+        ObjectNode shown = fcm.putObject("notification").put("title", notification.title())
+                .put("body", notification.body());
+        if (notification.imageUrl() != null) {
+            shown.put("image", notification.imageUrl());
+        }
+        fcm.putObject("data").put("meheryMessageId", notification.messageId());
+        String url = channel.baseUrl() + "/v1/projects/" + channel.projectId() + "/messages:send";
+        Exchange answer = camel.request(CALL, exchange -> ProviderRequests.post(exchange.getMessage(), url,
+                "application/json", "Bearer " + access, message.toString()));
+        int status = answer.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+        JsonNode body = read(answer.getMessage().getBody(String.class));
+        if (answer.getException() != null || status == 0 || status == 429 || status >= 500) {
+            return Delivery.of(Outcome.RETRY, "FCM answered " + (status == 0 ? "nothing" : status));
+        }
+        if (status / 100 == 2) {
+            return Delivery.sent(body.path("name").asText(null));
+        }
+        if (status == 401) {
+            tokens.remove(keyOf(channel));
+            return Delivery.of(Outcome.RETRY, "FCM refused the access token; a new one is had for the next try");
+        }
+        for (JsonNode detail : body.at("/error/details")) {
+            if ("UNREGISTERED".equals(detail.path("errorCode").asText())) {
+                return Delivery.of(Outcome.UNREGISTERED, "FCM: the token is no longer registered (UNREGISTERED)");
+            }
+        }
+        return Delivery.of(Outcome.FAILED, "FCM " + status + ": " + body.at("/error/message").asText(""));
+    }
+
+    /** The service account's access token for FCM, had again when it is about to expire. */
+    private String accessToken(Channel channel) {
+        long now = clock.millis();
+        AccessToken held = tokens.get(keyOf(channel));
+        if (held != null && held.renewAt() > now) {
+            return held.value();
+        }
+        synchronized (this) {
+            held = tokens.get(keyOf(channel));
+            if (held == null || held.renewAt() <= clock.millis()) {
+                held = exchange(channel);
+                tokens.put(keyOf(channel), held);
+            }
+            return held.value();
+        }
+    }
+
+    private static String keyOf(Channel channel) {
+        return channel.projectId() + "\n" + channel.serviceAccountFile();
+    }
+
+    private AccessToken exchange(Channel channel) {
+        JsonNode account = serviceAccount(channel);
+        String tokenUri = account.path("token_uri").asText("https://oauth2.googleapis.com/token");
+        long now = clock.millis();
+        String assertion;
+        try {
+            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).type(JOSEObjectType.JWT)
+                    .keyID(account.path("private_key_id").asText(null)).build(), new JWTClaimsSet.Builder()
+                            .issuer(account.path("client_email").asText()).audience(tokenUri)
+                            .claim("scope", SCOPE).issueTime(new Date(now)).expirationTime(new Date(now + 3_600_000))
+                            .build());
+            jwt.sign(new RSASSASigner((RSAPrivateKey) PemKeys.parse(account.path("private_key").asText(), "RSA")));
+            assertion = jwt.serialize();
+        } catch (JOSEException e) {
+            throw new IllegalStateException("The service account's key cannot sign", e);
+        }
+        String form = "grant_type=" + URLEncoder.encode("urn:ietf:params:oauth:grant-type:jwt-bearer",
+                StandardCharsets.UTF_8) + "&assertion=" + assertion;
+        Exchange answer = camel.request(CALL, exchange -> ProviderRequests.post(exchange.getMessage(), tokenUri,
+                "application/x-www-form-urlencoded", null, form));
+        int status = answer.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+        JsonNode token = read(answer.getMessage().getBody(String.class));
+        if (answer.getException() != null || status / 100 != 2 || !token.hasNonNull("access_token")) {
+            if (status == 0 || status == 429 || status >= 500) {
+                throw new ProviderCalls.ProviderUnavailableException("Google's token endpoint answered "
+                        + (status == 0 ? "nothing" : status) + "; FCM is tried again later");
+            }
+            throw new IllegalStateException("Google refused the service account's token request (" + status + "): "
+                    + token.path("error_description").asText(token.path("error").asText("")));
+        }
+        long lifetime = token.path("expires_in").asLong(3600) * 1000;
+        return new AccessToken(token.path("access_token").asText(), now + lifetime
+                - Math.min(RENEW_BEFORE_EXPIRY.toMillis(), lifetime / 2));
+    }
+
+    private JsonNode serviceAccount(Channel channel) {
+        try {
+            return json.readTree(Files.readString(channel.serviceAccountFile(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("The service account file of channel " + channel + " cannot be read", e);
+        }
+    }
+
+    private JsonNode read(String text) {
+        try {
+            return text == null || text.isBlank() ? json.createObjectNode() : json.readTree(text);
+        } catch (IOException notJson) {
+            return json.createObjectNode();
+        }
+    }
+}

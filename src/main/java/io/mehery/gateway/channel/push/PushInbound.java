@@ -1,0 +1,122 @@
+package io.mehery.gateway.channel.push;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.apache.camel.Body;
+import org.apache.camel.Header;
+import org.springframework.stereotype.Component;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.mehery.gateway.api.ApiException;
+import io.mehery.gateway.api.Problem;
+import io.mehery.gateway.config.ChannelType;
+import io.mehery.gateway.config.MeheryProperties.Channel;
+import io.mehery.gateway.conversation.Accepted;
+import io.mehery.gateway.conversation.InboundMessages;
+import io.mehery.gateway.conversation.MeheryMessage;
+import io.mehery.gateway.conversation.ProviderReceipts;
+import io.mehery.gateway.security.Channels;
+import io.mehery.gateway.store.ContactStore;
+import io.mehery.gateway.store.MessageRecord;
+import io.mehery.gateway.store.MessageStatus;
+import io.mehery.gateway.store.MessageStore;
+import io.mehery.gateway.store.PushDeviceStore;
+
+/**
+ * What the business's app tells a push channel, with the channel's {@code app-key} in {@code x-app-key}: the
+ * devices its users are signed in on (POST .../devices), and what they did with a notification (POST .../events):
+ * an open marks the message read; a tap on one of its buttons is the user's message with that action (then
+ * action/event), known by the message and the action so that the app may report it twice.
+ */
+@Component("pushInbound")
+public class PushInbound {
+
+    static final String APP_KEY_HEADER = "x-app-key";
+    private static final Set<String> PLATFORMS = Set.of("android", "ios", "web");
+
+    private final Channels channels;
+    private final PushDeviceStore devices;
+    private final MessageStore messages;
+    private final ContactStore contacts;
+    private final ProviderReceipts receipts;
+    private final InboundMessages inbound;
+    private final Clock clock;
+
+    public PushInbound(Channels channels, PushDeviceStore devices, MessageStore messages, ContactStore contacts,
+            ProviderReceipts receipts, InboundMessages inbound, Clock clock) {
+        this.channels = channels;
+        this.devices = devices;
+        this.messages = messages;
+        this.contacts = contacts;
+        this.receipts = receipts;
+        this.inbound = inbound;
+        this.clock = clock;
+    }
+
+    /** The verify step: the app's key of the channel, compared in constant time; 401 otherwise. */
+    public void verify(@Header("channelId") String channelId, @Header(APP_KEY_HEADER) String appKey) {
+        Channel channel = channels.ofType(channelId, ChannelType.PUSH);
+        if (appKey == null || !MessageDigest.isEqual(channel.appKey().getBytes(StandardCharsets.UTF_8),
+                appKey.getBytes(StandardCharsets.UTF_8))) {
+            throw new ApiException(401, List.of(Problem.of("INVALID_APP_KEY", APP_KEY_HEADER,
+                    "The request needs the app key of this push channel")));
+        }
+    }
+
+    /** {@code {"token", "platform": android | ios | web, "userId"}}: the device now reaches that user. */
+    public Map<String, Object> register(@Header("channelId") String channelId, @Body JsonNode device) {
+        String token = text(device, "token", 4096);
+        String userId = text(device, "userId", 320);
+        String platform = text(device, "platform", 20);
+        if (!PLATFORMS.contains(platform)) {
+            throw ApiException.badRequest("INVALID_FIELD", "platform", "platform is android, ios or web");
+        }
+        devices.register(channelId, token, userId, platform, clock.millis());
+        return Map.of("userId", userId, "platform", platform, "registered", true);
+    }
+
+    /**
+     * The store step of an app event: {@code {"type": "opened" | "action", "messageId", "userId"}}, an action with
+     * its {@code actionCode} (and the button's {@code title}).
+     */
+    public Accepted store(@Header("channelId") String channelId, @Body JsonNode event) {
+        Channel channel = channels.ofType(channelId, ChannelType.PUSH);
+        String type = text(event, "type", 20);
+        String userId = text(event, "userId", 320);
+        String messageId = text(event, "messageId", 36);
+        MessageRecord notified = messages.find(messageId)
+                .filter(m -> m.direction() == MessageRecord.Direction.OUTBOUND && m.channelId().equals(channelId))
+                .filter(m -> contacts.find(m.contactId()).map(c -> c.csid().equals(userId)).orElse(false))
+                .orElseThrow(() -> ApiException.notFound("MESSAGE_NOT_FOUND", "messageId", "No notification '"
+                        + messageId + "' was sent to this user on this channel"));
+        switch (type) {
+            case "opened" -> {
+                boolean applied = notified.messageIdExt() != null && receipts.apply(channel.tenant(), channelId,
+                        notified.messageIdExt(), MessageStatus.READ, clock.millis(), null);
+                return Accepted.of(Map.of("read", applied));
+            }
+            case "action" -> {
+                String code = text(event, "actionCode", 150);
+                String title = event.path("title").asText(code);
+                return inbound.receive(channelId, channel, userId, null, "action:" + messageId + ":" + code,
+                        MeheryMessage.text(title).withAction(code).replyingTo(notified.messageIdExt()));
+            }
+            default -> throw ApiException.badRequest("INVALID_FIELD", "type", "type is opened or action");
+        }
+    }
+
+    private static String text(JsonNode body, String field, int maxLength) {
+        JsonNode value = body.get(field);
+        if (value == null || !value.isTextual() || value.asText().isBlank() || value.asText().length() > maxLength) {
+            throw ApiException.badRequest("INVALID_FIELD", field, field + " is required: 1 to " + maxLength
+                    + " characters");
+        }
+        return value.asText();
+    }
+}
