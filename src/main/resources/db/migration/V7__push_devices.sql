@@ -1,7 +1,7 @@
 -- The devices of a push channel's users: the app registers each with its provider token; a user may have several.
 CREATE TABLE push_device (
     channel_id     VARCHAR(100)  NOT NULL,
-    token          VARCHAR(4096) NOT NULL,
+    token          VARCHAR(1024) NOT NULL,
     user_id        VARCHAR(320)  NOT NULL,
     platform       VARCHAR(20)   NOT NULL,
     registered_at  BIGINT        NOT NULL,

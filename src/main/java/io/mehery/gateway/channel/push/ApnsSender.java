@@ -9,9 +9,7 @@ import java.security.interfaces.ECPrivateKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Date;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
@@ -48,15 +46,13 @@ class ApnsSender implements PushSender {
     private final ObjectMapper json;
     private final Clock clock;
     private final Duration timeout;
-    private final Map<String, ProviderToken> tokens = new ConcurrentHashMap<>();
+    private final RenewedTokens tokens;
 
     ApnsSender(ObjectMapper json, Clock clock, @Value("${mehery.providers.timeout:20s}") Duration timeout) {
         this.json = json;
         this.clock = clock;
         this.timeout = timeout;
-    }
-
-    private record ProviderToken(String value, long renewAt) {
+        this.tokens = new RenewedTokens(clock);
     }
 
     @Override
@@ -77,7 +73,7 @@ class ApnsSender implements PushSender {
         }
         HttpRequest request = HttpRequest.newBuilder(URI.create(channel.baseUrl() + "/3/device/" + deviceToken))
                 .timeout(timeout)
-                .header("authorization", "bearer " + providerToken(channel))
+                .header("authorization", "bearer " + tokens.get(keyOf(channel), () -> providerToken(channel)))
                 .header("apns-topic", channel.topic())
                 .header("apns-push-type", "alert")
                 .header("apns-priority", "10")
@@ -101,7 +97,7 @@ class ApnsSender implements PushSender {
             return Delivery.of(Outcome.UNREGISTERED, "APNs: " + reason);
         }
         if (status == 403 && reason.endsWith("ProviderToken")) {
-            tokens.remove(keyOf(channel));
+            tokens.forget(keyOf(channel));
             return Delivery.of(Outcome.RETRY, "APNs: " + reason + "; a new provider token is made for the next try");
         }
         if (status == 429 || status >= 500) {
@@ -110,19 +106,13 @@ class ApnsSender implements PushSender {
         return Delivery.of(Outcome.FAILED, "APNs " + status + ": " + reason);
     }
 
-    private String providerToken(Channel channel) {
+    private RenewedTokens.Token providerToken(Channel channel) {
         long now = clock.millis();
-        ProviderToken held = tokens.get(keyOf(channel));
-        if (held != null && held.renewAt() > now) {
-            return held.value();
-        }
         try {
             SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(channel.keyId()).build(),
                     new JWTClaimsSet.Builder().issuer(channel.teamId()).issueTime(new Date(now)).build());
             jwt.sign(new ECDSASigner((ECPrivateKey) PemKeys.read(channel.privateKeyFile(), "EC")));
-            ProviderToken made = new ProviderToken(jwt.serialize(), now + TOKEN_LIFETIME.toMillis());
-            tokens.put(keyOf(channel), made);
-            return made.value();
+            return new RenewedTokens.Token(jwt.serialize(), now + TOKEN_LIFETIME.toMillis());
         } catch (JOSEException e) {
             throw new IllegalStateException("The APNs key of the channel cannot sign", e);
         }

@@ -9,8 +9,6 @@ import java.security.interfaces.RSAPrivateKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Date;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -47,15 +45,13 @@ class FcmSender implements PushSender {
     private final ProducerTemplate camel;
     private final ObjectMapper json;
     private final Clock clock;
-    private final Map<String, AccessToken> tokens = new ConcurrentHashMap<>();
+    private final RenewedTokens tokens;
 
     FcmSender(ProducerTemplate camel, ObjectMapper json, Clock clock) {
         this.camel = camel;
         this.json = json;
         this.clock = clock;
-    }
-
-    private record AccessToken(String value, long renewAt) {
+        this.tokens = new RenewedTokens(clock);
     }
 
     @Override
@@ -65,7 +61,7 @@ class FcmSender implements PushSender {
 
     @Override
     public Delivery send(Channel channel, String deviceToken, PushNotification notification) {
-        String access = accessToken(channel);
+        String access = tokens.get(keyOf(channel), () -> exchange(channel));
         ObjectNode message = json.createObjectNode();
         ObjectNode fcm = message.putObject("message").put("token", deviceToken);
         ObjectNode shown = fcm.putObject("notification").put("title", notification.title())
@@ -86,7 +82,7 @@ class FcmSender implements PushSender {
             return Delivery.sent(body.path("name").asText(null));
         }
         if (status == 401) {
-            tokens.remove(keyOf(channel));
+            tokens.forget(keyOf(channel));
             return Delivery.of(Outcome.RETRY, "FCM refused the access token; a new one is had for the next try");
         }
         for (JsonNode detail : body.at("/error/details")) {
@@ -97,28 +93,12 @@ class FcmSender implements PushSender {
         return Delivery.of(Outcome.FAILED, "FCM " + status + ": " + body.at("/error/message").asText(""));
     }
 
-    /** The service account's access token for FCM, had again when it is about to expire. */
-    private String accessToken(Channel channel) {
-        long now = clock.millis();
-        AccessToken held = tokens.get(keyOf(channel));
-        if (held != null && held.renewAt() > now) {
-            return held.value();
-        }
-        synchronized (this) {
-            held = tokens.get(keyOf(channel));
-            if (held == null || held.renewAt() <= clock.millis()) {
-                held = exchange(channel);
-                tokens.put(keyOf(channel), held);
-            }
-            return held.value();
-        }
-    }
-
     private static String keyOf(Channel channel) {
         return channel.projectId() + "\n" + channel.serviceAccountFile();
     }
 
-    private AccessToken exchange(Channel channel) {
+    /** A new access token of the service account, kept until shortly before it expires. */
+    private RenewedTokens.Token exchange(Channel channel) {
         JsonNode account = serviceAccount(channel);
         String tokenUri = account.path("token_uri").asText("https://oauth2.googleapis.com/token");
         long now = clock.millis();
@@ -149,7 +129,7 @@ class FcmSender implements PushSender {
                     + token.path("error_description").asText(token.path("error").asText("")));
         }
         long lifetime = token.path("expires_in").asLong(3600) * 1000;
-        return new AccessToken(token.path("access_token").asText(), now + lifetime
+        return new RenewedTokens.Token(token.path("access_token").asText(), now + lifetime
                 - Math.min(RENEW_BEFORE_EXPIRY.toMillis(), lifetime / 2));
     }
 

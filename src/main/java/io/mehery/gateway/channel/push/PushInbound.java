@@ -71,7 +71,7 @@ public class PushInbound {
 
     /** {@code {"token", "platform": android | ios | web, "userId"}}: the device now reaches that user. */
     public Map<String, Object> register(@Header("channelId") String channelId, @Body JsonNode device) {
-        String token = text(device, "token", 4096);
+        String token = text(device, "token", 1024);
         String userId = text(device, "userId", 320);
         String platform = text(device, "platform", 20);
         if (!PLATFORMS.contains(platform)) {

@@ -12,6 +12,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -125,6 +126,23 @@ class WebchatBrowserTest extends ChannelTestSupport {
         browser.navigate().refresh();
         widget().findElement(By.cssSelector(".bubble")).click();
         await().during(Duration.ofSeconds(2)).atMost(PATIENCE).until(() -> texts(".msg .text").isEmpty());
+    }
+
+    @Test
+    void whereWebSocketIsBlockedTheWidgetSendsOverHttpAndPollsForReplies() {
+        browser.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument",
+                Map.of("source", "window.WebSocket = undefined;"));
+        openDemo();
+        widget().findElement(By.cssSelector(".bubble")).click();
+        String question = "No sockets here " + System.nanoTime();
+        write(question);
+        await().atMost(PATIENCE).until(() -> callbacksMentioning(MESSAGE_RECEIVE, question).size() == 1);
+        String visitorId = callbacksMentioning(MESSAGE_RECEIVE, question).get(0).at("/messages/0/from").asText();
+
+        String answer = "Polled reply " + System.nanoTime();
+        Sent sent = clientSends(visitorId, answer);
+        await().atMost(PATIENCE).until(() -> texts(".from-business .text").contains(answer));
+        await().atMost(PATIENCE).until(() -> statusOf(sent).equals("read"));
     }
 
     @Test
