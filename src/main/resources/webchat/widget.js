@@ -20,7 +20,8 @@
   var title = script.dataset.title || 'Chat with us';
 
   var state = { token: null, visitorId: null, lastSeq: null, socket: null, live: false, pollEvery: 3000,
-    pollTimer: null, retryIn: 1000, open: false, unread: 0, shown: {}, pending: {}, receipts: { delivered: [], read: [] },
+    pollTimer: null, retryIn: 1000, open: false, unread: 0, shown: {}, pending: {}, unsent: {},
+    receipts: { delivered: [], read: [] },
     acknowledged: { delivered: {}, read: {} }, receiptTimer: null };
 
   // ---- the page: a bubble and a panel, in a shadow root ----
@@ -195,7 +196,10 @@
   }
 
   function catchUp() {
-    var query = state.lastSeq === null ? '' : '?after=' + state.lastSeq;
+    // a business message read while still accepted is read again until it is sent, so that it can be acknowledged
+    var after = state.lastSeq;
+    Object.keys(state.unsent).forEach(function (id) { after = Math.min(after, state.unsent[id] - 1); });
+    var query = after === null ? '' : '?after=' + after;
     return authorised(function () { return request('GET', query); }).then(function (conversation) {
       conversation.messages.forEach(render);
     });
@@ -344,7 +348,12 @@
 
   // ---- receipts: delivered when the widget has a message, read when its panel shows it ----
   function acknowledge(message) {
-    if (message.from !== 'business' || message.status === 'accepted') { return; }
+    if (message.from !== 'business') { return; }
+    if (message.status === 'accepted') {
+      state.unsent[message.id] = message.seq;
+      return;
+    }
+    delete state.unsent[message.id];
     queueReceipt('delivered', message);
     if (state.open && document.visibilityState === 'visible') { queueReceipt('read', message); }
   }
