@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
 
 import io.mehery.gateway.api.model.Template;
-import io.mehery.gateway.config.MeheryProperties;
+import io.mehery.gateway.config.LiveConfiguration;
 import io.mehery.gateway.conversation.Refusal;
 
 /**
@@ -19,15 +19,15 @@ public class TemplateTexts {
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([^}\\s]+)\\s*}}");
 
-    private final Map<String, String> templates;
+    private final LiveConfiguration live;
 
-    public TemplateTexts(MeheryProperties properties) {
-        this.templates = properties.templates();
+    public TemplateTexts(LiveConfiguration live) {
+        this.live = live;
     }
 
     /** The template's text; a template no {@code mehery.templates.<id>} holds is refused, naming the key to set. */
     public String textOf(String templateId) {
-        String text = templates.get(templateId);
+        String text = live.templates().get(templateId);
         if (text == null) {
             throw new Refusal("UNKNOWN_TEMPLATE", "template.id", "No template '" + templateId
                     + "' is configured (mehery.templates." + templateId + ")");

@@ -16,7 +16,6 @@ import io.mehery.gateway.api.model.Location;
 import io.mehery.gateway.api.model.Media;
 import io.mehery.gateway.api.model.SessionMessage;
 import io.mehery.gateway.api.model.Tags;
-import io.mehery.gateway.config.MeheryProperties;
 import io.mehery.gateway.config.RouteProperties;
 import io.mehery.gateway.media.MediaLinks;
 import io.mehery.gateway.store.ContactRecord;
@@ -25,6 +24,7 @@ import io.mehery.gateway.store.MessageRecord;
 import io.mehery.gateway.store.MessageStatus;
 import io.mehery.gateway.store.MessageStore;
 import io.mehery.gateway.store.SessionStore;
+import io.mehery.gateway.config.LiveConfiguration;
 
 /** A session's messages of both directions, oldest first, in the spec's session-message model. */
 @Component("sessionHistory")
@@ -33,17 +33,17 @@ public class SessionHistory {
     private final SessionStore sessions;
     private final MessageStore messages;
     private final ContactStore contacts;
-    private final MeheryProperties properties;
+    private final LiveConfiguration live;
     private final ObjectMapper json;
     private final MediaLinks mediaLinks;
 
     public SessionHistory(SessionStore sessions, MessageStore messages, ContactStore contacts,
-            MeheryProperties properties, ObjectMapper json, MediaLinks mediaLinks) {
+            LiveConfiguration live, ObjectMapper json, MediaLinks mediaLinks) {
         this.mediaLinks = mediaLinks;
         this.sessions = sessions;
         this.messages = messages;
         this.contacts = contacts;
-        this.properties = properties;
+        this.live = live;
         this.json = json;
     }
 
@@ -65,7 +65,7 @@ public class SessionHistory {
     }
 
     private SessionMessage.Contact toContact(ContactRecord contact) {
-        var channel = properties.channels().get(contact.channelId());
+        var channel = live.channels().get(contact.channelId());
         String channelType = channel == null ? contact.contactType() : channel.type().name();
         return new SessionMessage.Contact(channelType, contact.id(), contact.contactType(), contact.csid(),
                 contact.email(), contact.lane(), contact.name(), contact.mobile(), contact.profileId());

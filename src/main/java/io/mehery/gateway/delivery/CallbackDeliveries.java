@@ -19,6 +19,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mehery.gateway.api.model.ContactProfileUpdate;
+import io.mehery.gateway.config.LiveConfiguration;
 import io.mehery.gateway.config.MeheryProperties;
 import io.mehery.gateway.config.RouteProperties;
 import io.mehery.gateway.conversation.Refusal;
@@ -49,6 +50,7 @@ public class CallbackDeliveries {
     private final WebhookBreakers breakers;
     private final DeliveryMetrics metrics;
     private final MeheryProperties properties;
+    private final LiveConfiguration live;
     private final RetrySchedule schedule;
     /** How long an attempt can take at most, timeout included: a claim older than this was abandoned. */
     private final Duration claimLease;
@@ -58,7 +60,7 @@ public class CallbackDeliveries {
 
     public CallbackDeliveries(DeliveryStore deliveries, WebhookStore webhooks, ContactStore contacts,
             CallbackPayloads payloads, WebhookBreakers breakers, DeliveryMetrics metrics, MeheryProperties properties,
-            Clock clock, ObjectMapper json, GroupCommit commits) {
+            LiveConfiguration live, Clock clock, ObjectMapper json, GroupCommit commits) {
         this.deliveries = deliveries;
         this.webhooks = webhooks;
         this.contacts = contacts;
@@ -66,6 +68,7 @@ public class CallbackDeliveries {
         this.breakers = breakers;
         this.metrics = metrics;
         this.properties = properties;
+        this.live = live;
         this.schedule = new RetrySchedule(properties.delivery());
         this.claimLease = properties.delivery().timeout().multipliedBy(2).plusSeconds(5);
         this.clock = clock;
@@ -235,7 +238,7 @@ public class CallbackDeliveries {
     }
 
     private Map<String, String> signedHeaders(DeliveryRecord d, String payload, long now) {
-        MeheryProperties.Tenant tenant = properties.tenants().get(d.tenantId());
+        MeheryProperties.Tenant tenant = live.tenants().get(d.tenantId());
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put(Exchange.CONTENT_TYPE, "application/json");
         headers.put("User-Agent", "Mehery-Gateway");

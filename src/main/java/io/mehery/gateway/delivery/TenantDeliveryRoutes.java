@@ -7,8 +7,9 @@ import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
-
+import io.mehery.gateway.config.LiveConfiguration;
 import io.mehery.gateway.config.MeheryProperties;
+
 
 /**
  * One delivery route per tenant, from the {@code deliver-callbacks} template in routes/callback-delivery.yaml, each
@@ -16,17 +17,18 @@ import io.mehery.gateway.config.MeheryProperties;
  * deliveries that waited for a webhook the tenant has since set are sent on their way.
  */
 @Component
-public class TenantDeliveryRoutes implements CamelContextConfiguration {
+public class TenantDeliveryRoutes implements CamelContextConfiguration, LiveConfiguration.Listener {
 
     static final String TEMPLATE = "deliver-callbacks";
     static final String QUEUE_ORDERS = "direct:queue-delivery-orders";
     private static final Logger LOG = LoggerFactory.getLogger(TenantDeliveryRoutes.class);
 
-    private final MeheryProperties properties;
+    private final LiveConfiguration live;
     private final CallbackDeliveries deliveries;
+    private volatile CamelContext camel;
 
-    public TenantDeliveryRoutes(MeheryProperties properties, CallbackDeliveries deliveries) {
-        this.properties = properties;
+    public TenantDeliveryRoutes(LiveConfiguration live, CallbackDeliveries deliveries) {
+        this.live = live;
         this.deliveries = deliveries;
     }
 
@@ -36,21 +38,42 @@ public class TenantDeliveryRoutes implements CamelContextConfiguration {
 
     @Override
     public void afterApplicationStart(CamelContext camelContext) {
-        try (ProducerTemplate producer = camelContext.createProducerTemplate()) {
-            for (String tenantId : properties.tenants().keySet()) {
-                TemplatedRouteBuilder.builder(camelContext, TEMPLATE)
-                        .routeId(TEMPLATE + "-" + tenantId)
-                        .parameter("tenantId", tenantId)
-                        .add();
-                var waiting = deliveries.waiting(tenantId);
-                if (!waiting.isEmpty() && deliveries.hasWebhook(tenantId)) {
-                    producer.sendBody(QUEUE_ORDERS, waiting);
-                    LOG.info("Resumed {} callbacks of tenant {} that waited for its webhook", waiting.size(),
-                            tenantId);
-                }
+        this.camel = camelContext;
+        live.tenants().keySet().forEach(this::start);
+    }
+
+    /** A tenant added on a running gateway gets its route; a removed one's stops (its queue keeps its orders). */
+    @Override
+    public void changed(MeheryProperties previous, MeheryProperties next) {
+        if (camel == null) {
+            return;
+        }
+        next.tenants().keySet().stream().filter(id -> !previous.tenants().containsKey(id)).forEach(this::start);
+        previous.tenants().keySet().stream().filter(id -> !next.tenants().containsKey(id)).forEach(this::stop);
+    }
+
+    private void start(String tenantId) {
+        try (ProducerTemplate producer = camel.createProducerTemplate()) {
+            TemplatedRouteBuilder.builder(camel, TEMPLATE)
+                    .routeId(TEMPLATE + "-" + tenantId)
+                    .parameter("tenantId", tenantId)
+                    .add();
+            var waiting = deliveries.waiting(tenantId);
+            if (!waiting.isEmpty() && deliveries.hasWebhook(tenantId)) {
+                producer.sendBody(QUEUE_ORDERS, waiting);
+                LOG.info("Resumed {} callbacks of tenant {} that waited for its webhook", waiting.size(), tenantId);
             }
         } catch (Exception e) {
-            throw new IllegalStateException("cannot start the callback delivery routes", e);
+            throw new IllegalStateException("cannot start the callback delivery route of tenant " + tenantId, e);
+        }
+    }
+
+    private void stop(String tenantId) {
+        try {
+            camel.getRouteController().stopRoute(TEMPLATE + "-" + tenantId);
+            camel.removeRoute(TEMPLATE + "-" + tenantId);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot stop the callback delivery route of tenant " + tenantId, e);
         }
     }
 }

@@ -21,11 +21,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mehery.gateway.api.ApiException;
 import io.mehery.gateway.config.ChannelType;
-import io.mehery.gateway.config.MeheryProperties;
 import io.mehery.gateway.config.MeheryProperties.Channel;
 import io.mehery.gateway.config.RouteProperties;
 import io.mehery.gateway.store.MessageRecord;
 import io.mehery.gateway.store.MessageStore;
+import io.mehery.gateway.config.LiveConfiguration;
 
 /**
  * GET /api/v1/media/{id}: the file of a received media message, fetched by its channel's MediaFetcher with the
@@ -37,15 +37,15 @@ public class MediaFiles {
 
     private final MessageStore messages;
     private final MediaLinks links;
-    private final MeheryProperties properties;
+    private final LiveConfiguration live;
     private final ObjectMapper json;
     private final Map<ChannelType, MediaFetcher> fetchers = new EnumMap<>(ChannelType.class);
 
-    public MediaFiles(MessageStore messages, MediaLinks links, MeheryProperties properties, ObjectMapper json,
+    public MediaFiles(MessageStore messages, MediaLinks links, LiveConfiguration live, ObjectMapper json,
             List<MediaFetcher> fetchers) {
         this.messages = messages;
         this.links = links;
-        this.properties = properties;
+        this.live = live;
         this.json = json;
         fetchers.forEach(fetcher -> fetcher.channelTypes().forEach(type -> this.fetchers.put(type, fetcher)));
     }
@@ -54,7 +54,7 @@ public class MediaFiles {
             Exchange exchange) {
         MessageRecord message = messages.find(id).filter(m -> m.tenantId().equals(tenantId))
                 .orElseThrow(() -> notFound(id));
-        Channel channel = properties.channels().get(message.channelId());
+        Channel channel = live.channels().get(message.channelId());
         MediaFetcher fetcher = channel == null ? null : fetchers.get(channel.type());
         if (fetcher == null || links.of(message).isEmpty()) {
             // the sandbox's links are its users' own: the gateway does not fetch them for anyone

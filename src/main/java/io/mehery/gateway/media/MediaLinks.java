@@ -10,6 +10,7 @@ import org.springframework.stereotype.Component;
 import io.mehery.gateway.config.ChannelType;
 import io.mehery.gateway.config.MeheryProperties;
 import io.mehery.gateway.store.MessageRecord;
+import io.mehery.gateway.config.LiveConfiguration;
 
 /**
  * The gateway's own link to a received file, {@code GET /api/v1/media/{messageId}}: what callbacks and session
@@ -21,19 +22,19 @@ public class MediaLinks {
 
     private static final Set<String> MEDIA_TYPES = Set.of("image", "audio", "voice", "video", "document");
 
-    private final MeheryProperties properties;
+    private final LiveConfiguration live;
     private final Set<ChannelType> served = EnumSet.noneOf(ChannelType.class);
     private final String base;
 
     /** @param fetchers the channels whose files the gateway fetches, each with its own MediaFetcher */
-    public MediaLinks(MeheryProperties properties, List<MediaFetcher> fetchers) {
-        this.properties = properties;
+    public MediaLinks(MeheryProperties properties, LiveConfiguration live, List<MediaFetcher> fetchers) {
+        this.live = live;
         fetchers.forEach(fetcher -> served.addAll(fetcher.channelTypes()));
         this.base = properties.http().publicUrl().replaceAll("/+$", "") + "/api/v1/media/";
     }
 
     public Optional<String> of(MessageRecord message) {
-        var channel = properties.channels().get(message.channelId());
+        var channel = live.channels().get(message.channelId());
         boolean fetched = channel != null && served.contains(channel.type()) && isMedia(message.type())
                 && message.content() != null;
         return fetched ? Optional.of(base + message.id()) : Optional.empty();

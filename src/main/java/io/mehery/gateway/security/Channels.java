@@ -4,17 +4,17 @@ import org.springframework.stereotype.Component;
 
 import io.mehery.gateway.api.ApiException;
 import io.mehery.gateway.config.ChannelType;
-import io.mehery.gateway.config.MeheryProperties;
 import io.mehery.gateway.config.MeheryProperties.Channel;
+import io.mehery.gateway.config.LiveConfiguration;
 
 /** The configured channels, handed out only to the tenant that owns them. */
 @Component("channels")
 public class Channels {
 
-    private final MeheryProperties properties;
+    private final LiveConfiguration live;
 
-    public Channels(MeheryProperties properties) {
-        this.properties = properties;
+    public Channels(LiveConfiguration live) {
+        this.live = live;
     }
 
     /**
@@ -22,7 +22,7 @@ public class Channels {
      * tenant cannot learn which channel ids exist elsewhere.
      */
     public Channel owned(String tenantId, String channelId, String field) {
-        Channel channel = channelId == null ? null : properties.channels().get(channelId);
+        Channel channel = channelId == null ? null : live.channels().get(channelId);
         if (channel == null || !channel.tenant().equals(tenantId)) {
             throw ApiException.notFound("CHANNEL_NOT_FOUND", field, "No channel '" + channelId + "' for this tenant");
         }
@@ -44,7 +44,7 @@ public class Channels {
      * verification (signature, secret token) then proves the call came from it.
      */
     public Channel ofType(String channelId, ChannelType type) {
-        Channel channel = channelId == null ? null : properties.channels().get(channelId);
+        Channel channel = channelId == null ? null : live.channels().get(channelId);
         if (channel == null || channel.type() != type) {
             throw ApiException.notFound("CHANNEL_NOT_FOUND", "channelId",
                     "No " + type + " channel '" + channelId + "'");

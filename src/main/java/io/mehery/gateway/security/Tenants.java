@@ -7,17 +7,32 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
+import io.mehery.gateway.config.LiveConfiguration;
+import io.mehery.gateway.config.MeheryProperties;
 import io.mehery.gateway.config.MeheryProperties.Tenant;
 
 /** Resolves an {@code x-api-key} to its tenant without letting response times reveal how much of a key matched. */
-public class Tenants {
+public class Tenants implements LiveConfiguration.Listener {
 
-    private final Map<String, byte[]> keyDigests = new LinkedHashMap<>();
-    private final Map<String, Tenant> tenants;
+    /** The tenants and the digests of their keys, replaced whole when the tenants change. */
+    private record Known(Map<String, Tenant> tenants, Map<String, byte[]> keyDigests) {
+
+        static Known of(Map<String, Tenant> tenants) {
+            Map<String, byte[]> digests = new LinkedHashMap<>();
+            tenants.forEach((id, tenant) -> digests.put(id, sha256(tenant.apiKey())));
+            return new Known(Map.copyOf(tenants), digests);
+        }
+    }
+
+    private volatile Known known;
 
     public Tenants(Map<String, Tenant> tenants) {
-        this.tenants = Map.copyOf(tenants);
-        tenants.forEach((id, tenant) -> keyDigests.put(id, sha256(tenant.apiKey())));
+        this.known = Known.of(tenants);
+    }
+
+    @Override
+    public void changed(MeheryProperties previous, MeheryProperties next) {
+        known = Known.of(next.tenants());
     }
 
     /**
@@ -33,7 +48,7 @@ public class Tenants {
         }
         byte[] presented = sha256(apiKey);
         String match = null;
-        for (Map.Entry<String, byte[]> entry : keyDigests.entrySet()) {
+        for (Map.Entry<String, byte[]> entry : known.keyDigests().entrySet()) {
             if (MessageDigest.isEqual(presented, entry.getValue()) && match == null) {
                 match = entry.getKey();
             }
@@ -42,7 +57,7 @@ public class Tenants {
     }
 
     public Optional<Tenant> find(String tenantId) {
-        return Optional.ofNullable(tenants.get(tenantId));
+        return Optional.ofNullable(known.tenants().get(tenantId));
     }
 
     static byte[] sha256(String value) {

@@ -11,12 +11,12 @@ import io.mehery.gateway.api.model.Media;
 import io.mehery.gateway.api.model.MessageSendRequest;
 import io.mehery.gateway.channel.ProviderCalls;
 import io.mehery.gateway.channel.TemplateTexts;
-import io.mehery.gateway.config.MeheryProperties;
 import io.mehery.gateway.config.MeheryProperties.Channel;
 import io.mehery.gateway.config.RouteProperties;
 import io.mehery.gateway.conversation.OutboundDispatch;
 import io.mehery.gateway.conversation.Refusal;
 import io.mehery.gateway.media.LinkedFiles;
+import io.mehery.gateway.config.LiveConfiguration;
 
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.activation.DataHandler;
@@ -31,15 +31,15 @@ import jakarta.mail.util.ByteArrayDataSource;
 @Component("emailOutbound")
 public class EmailOutbound {
 
-    private final MeheryProperties properties;
+    private final LiveConfiguration live;
     private final TemplateTexts templates;
     private final ProviderCalls providerCalls;
     private final Clock clock;
     private final LinkedFiles linkedFiles;
 
-    public EmailOutbound(MeheryProperties properties, TemplateTexts templates, ProviderCalls providerCalls,
+    public EmailOutbound(LiveConfiguration live, TemplateTexts templates, ProviderCalls providerCalls,
             Clock clock, LinkedFiles linkedFiles) {
-        this.properties = properties;
+        this.live = live;
         this.templates = templates;
         this.providerCalls = providerCalls;
         this.clock = clock;
@@ -48,7 +48,7 @@ public class EmailOutbound {
 
     public void toRequest(Exchange exchange) {
         OutboundDispatch dispatch = exchange.getProperty(RouteProperties.DISPATCH, OutboundDispatch.class);
-        Channel channel = properties.channels().get(dispatch.channelId());
+        Channel channel = live.channels().get(dispatch.channelId());
         MessageSendRequest request = dispatch.message();
         String text = switch (request.type()) {
             case TEXT -> request.text().body();

@@ -11,10 +11,10 @@ import io.mehery.gateway.channel.ProviderLimits;
 import io.mehery.gateway.channel.ProviderRequests;
 import io.mehery.gateway.channel.TemplateTexts;
 import io.mehery.gateway.config.ChannelType;
-import io.mehery.gateway.config.MeheryProperties;
 import io.mehery.gateway.config.MeheryProperties.Channel;
 import io.mehery.gateway.config.RouteProperties;
 import io.mehery.gateway.conversation.OutboundDispatch;
+import io.mehery.gateway.config.LiveConfiguration;
 import java.util.Set;
 
 /**
@@ -25,12 +25,12 @@ import java.util.Set;
 @Component("messengerOutbound")
 public class MessengerOutbound implements ProviderLimits {
 
-    private final MeheryProperties properties;
+    private final LiveConfiguration live;
     private final TemplateTexts templates;
     private final ObjectMapper json;
 
-    public MessengerOutbound(MeheryProperties properties, TemplateTexts templates, ObjectMapper json) {
-        this.properties = properties;
+    public MessengerOutbound(LiveConfiguration live, TemplateTexts templates, ObjectMapper json) {
+        this.live = live;
         this.templates = templates;
         this.json = json;
     }
@@ -47,7 +47,7 @@ public class MessengerOutbound implements ProviderLimits {
 
     public void toRequest(Exchange exchange) {
         OutboundDispatch dispatch = exchange.getProperty(RouteProperties.DISPATCH, OutboundDispatch.class);
-        Channel channel = properties.channels().get(dispatch.channelId());
+        Channel channel = live.channels().get(dispatch.channelId());
         MessageSendRequest request = dispatch.message();
         ObjectNode body = json.createObjectNode();
         body.putObject("recipient").put("id", request.to().phone());

@@ -20,13 +20,13 @@ import io.mehery.gateway.channel.ProviderCalls;
 import io.mehery.gateway.channel.ProviderLimits;
 import io.mehery.gateway.channel.TemplateTexts;
 import io.mehery.gateway.config.ChannelType;
-import io.mehery.gateway.config.MeheryProperties;
 import io.mehery.gateway.config.MeheryProperties.Channel;
 import io.mehery.gateway.config.RouteProperties;
 import io.mehery.gateway.conversation.OutboundDispatch;
 import io.mehery.gateway.store.GroupCommit;
 import io.mehery.gateway.store.MessageStore;
 import io.mehery.gateway.store.PushDeviceStore;
+import io.mehery.gateway.config.LiveConfiguration;
 
 /**
  * message/send on a push channel: a notification to every device the user ({@code to.phone}, the app's user id)
@@ -41,7 +41,7 @@ public class PushOutbound implements ProviderLimits {
 
     private static final Logger LOG = LoggerFactory.getLogger(PushOutbound.class);
 
-    private final MeheryProperties properties;
+    private final LiveConfiguration live;
     private final PushDeviceStore devices;
     private final Map<String, PushSender> senders;
     private final TemplateTexts templates;
@@ -50,10 +50,10 @@ public class PushOutbound implements ProviderLimits {
     private final GroupCommit commits;
     private final Clock clock;
 
-    PushOutbound(MeheryProperties properties, PushDeviceStore devices, List<PushSender> senders,
+    PushOutbound(LiveConfiguration live, PushDeviceStore devices, List<PushSender> senders,
             TemplateTexts templates, ProviderCalls providerCalls, MessageStore messages, GroupCommit commits,
             Clock clock) {
-        this.properties = properties;
+        this.live = live;
         this.devices = devices;
         this.senders = senders.stream().collect(Collectors.toMap(PushSender::provider, Function.identity()));
         this.templates = templates;
@@ -75,7 +75,7 @@ public class PushOutbound implements ProviderLimits {
 
     public void send(@Body OutboundDispatch dispatch,
             @ExchangeProperty(RouteProperties.DELIVERY_COUNT) Integer deliveryCount) {
-        Channel channel = properties.channels().get(dispatch.channelId());
+        Channel channel = live.channels().get(dispatch.channelId());
         String user = dispatch.message().to().phone().trim();
         PushNotification notification = notificationOf(channel, dispatch);
         PushSender sender = senders.get(channel.provider());

@@ -16,10 +16,10 @@ import io.mehery.gateway.channel.ProviderLimits;
 import io.mehery.gateway.channel.ProviderRequests;
 import io.mehery.gateway.channel.TemplateTexts;
 import io.mehery.gateway.config.ChannelType;
-import io.mehery.gateway.config.MeheryProperties;
 import io.mehery.gateway.config.MeheryProperties.Channel;
 import io.mehery.gateway.config.RouteProperties;
 import io.mehery.gateway.conversation.OutboundDispatch;
+import io.mehery.gateway.config.LiveConfiguration;
 
 /**
  * message/send on a Twilio number: {@code POST {base-url}/2010-04-01/Accounts/{account-sid}/Messages.json}, a
@@ -29,11 +29,11 @@ import io.mehery.gateway.conversation.OutboundDispatch;
 @Component("twilioOutbound")
 public class TwilioOutbound implements ProviderLimits {
 
-    private final MeheryProperties properties;
+    private final LiveConfiguration live;
     private final TemplateTexts templates;
 
-    public TwilioOutbound(MeheryProperties properties, TemplateTexts templates) {
-        this.properties = properties;
+    public TwilioOutbound(LiveConfiguration live, TemplateTexts templates) {
+        this.live = live;
         this.templates = templates;
     }
 
@@ -49,7 +49,7 @@ public class TwilioOutbound implements ProviderLimits {
 
     public void toRequest(Exchange exchange) {
         OutboundDispatch dispatch = exchange.getProperty(RouteProperties.DISPATCH, OutboundDispatch.class);
-        Channel channel = properties.channels().get(dispatch.channelId());
+        Channel channel = live.channels().get(dispatch.channelId());
         MessageSendRequest request = dispatch.message();
         Map<String, String> form = new LinkedHashMap<>();
         form.put("To", request.to().phone());

@@ -14,10 +14,10 @@ import io.mehery.gateway.channel.ProviderLimits;
 import io.mehery.gateway.channel.ProviderRequests;
 import io.mehery.gateway.channel.TemplateTexts;
 import io.mehery.gateway.config.ChannelType;
-import io.mehery.gateway.config.MeheryProperties;
 import io.mehery.gateway.config.MeheryProperties.Channel;
 import io.mehery.gateway.config.RouteProperties;
 import io.mehery.gateway.conversation.OutboundDispatch;
+import io.mehery.gateway.config.LiveConfiguration;
 import java.util.Set;
 
 /**
@@ -27,12 +27,12 @@ import java.util.Set;
 @Component("telegramOutbound")
 public class TelegramOutbound implements ProviderLimits {
 
-    private final MeheryProperties properties;
+    private final LiveConfiguration live;
     private final TemplateTexts templates;
     private final ObjectMapper json;
 
-    public TelegramOutbound(MeheryProperties properties, TemplateTexts templates, ObjectMapper json) {
-        this.properties = properties;
+    public TelegramOutbound(LiveConfiguration live, TemplateTexts templates, ObjectMapper json) {
+        this.live = live;
         this.templates = templates;
         this.json = json;
     }
@@ -52,7 +52,7 @@ public class TelegramOutbound implements ProviderLimits {
 
     public void toRequest(Exchange exchange) {
         OutboundDispatch dispatch = exchange.getProperty(RouteProperties.DISPATCH, OutboundDispatch.class);
-        Channel channel = properties.channels().get(dispatch.channelId());
+        Channel channel = live.channels().get(dispatch.channelId());
         MessageSendRequest request = dispatch.message();
         ObjectNode body = json.createObjectNode().put("chat_id", request.to().phone());
         String method = switch (request.type()) {

@@ -19,11 +19,11 @@ import io.mehery.gateway.channel.ProviderLimits;
 import io.mehery.gateway.channel.ProviderRequests;
 import io.mehery.gateway.channel.TemplateTexts;
 import io.mehery.gateway.config.ChannelType;
-import io.mehery.gateway.config.MeheryProperties;
 import io.mehery.gateway.config.MeheryProperties.Channel;
 import io.mehery.gateway.config.RouteProperties;
 import io.mehery.gateway.conversation.OutboundDispatch;
 import io.mehery.gateway.media.LinkedFiles;
+import io.mehery.gateway.config.LiveConfiguration;
 
 /**
  * message/send on an X channel: a direct message through the X API v2,
@@ -37,15 +37,15 @@ public class TwitterOutbound implements ProviderLimits {
     private static final Pattern USER_ID = Pattern.compile("[0-9]{1,20}");
     private static final String UPLOAD = "provider://twitter-media?throwExceptionOnFailure=false";
 
-    private final MeheryProperties properties;
+    private final LiveConfiguration live;
     private final TemplateTexts templates;
     private final LinkedFiles linkedFiles;
     private final ProducerTemplate camel;
     private final ObjectMapper json;
 
-    public TwitterOutbound(MeheryProperties properties, TemplateTexts templates, LinkedFiles linkedFiles,
+    public TwitterOutbound(LiveConfiguration live, TemplateTexts templates, LinkedFiles linkedFiles,
             ProducerTemplate camel, ObjectMapper json) {
-        this.properties = properties;
+        this.live = live;
         this.templates = templates;
         this.linkedFiles = linkedFiles;
         this.camel = camel;
@@ -67,7 +67,7 @@ public class TwitterOutbound implements ProviderLimits {
 
     public void toRequest(Exchange exchange) {
         OutboundDispatch dispatch = exchange.getProperty(RouteProperties.DISPATCH, OutboundDispatch.class);
-        Channel channel = properties.channels().get(dispatch.channelId());
+        Channel channel = live.channels().get(dispatch.channelId());
         MessageSendRequest request = dispatch.message();
         ObjectNode body = json.createObjectNode();
         switch (request.type()) {

@@ -7,8 +7,8 @@ import java.util.Optional;
 import org.springframework.stereotype.Component;
 
 import io.mehery.gateway.config.ChannelType;
-import io.mehery.gateway.config.MeheryProperties;
 import io.mehery.gateway.config.MeheryProperties.Channel;
+import io.mehery.gateway.config.LiveConfiguration;
 
 /**
  * Which pages may use a website channel's widget API and live socket: those of the channel's
@@ -17,10 +17,10 @@ import io.mehery.gateway.config.MeheryProperties.Channel;
 @Component
 public class WebchatOrigins {
 
-    private final MeheryProperties properties;
+    private final LiveConfiguration live;
 
-    public WebchatOrigins(MeheryProperties properties) {
-        this.properties = properties;
+    public WebchatOrigins(LiveConfiguration live) {
+        this.live = live;
     }
 
     /** The website channel a path of the widget's API or socket names ({@code /webhooks/website/<id>/...}). */
@@ -29,7 +29,7 @@ public class WebchatOrigins {
         if (segments.length < 4 || !segments[1].equals("webhooks") || !segments[2].equals("website")) {
             return Optional.empty();
         }
-        return Optional.ofNullable(properties.channels().get(segments[3]))
+        return Optional.ofNullable(live.channels().get(segments[3]))
                 .filter(channel -> channel.type() == ChannelType.WEBSITE);
     }
 

@@ -21,7 +21,6 @@ import io.mehery.gateway.api.model.MessageSendRequest;
 import io.mehery.gateway.api.model.Template;
 import io.mehery.gateway.channel.TemplateTexts;
 import io.mehery.gateway.channel.website.VisitorTokens.Visitor;
-import io.mehery.gateway.config.MeheryProperties;
 import io.mehery.gateway.config.RouteProperties;
 import io.mehery.gateway.media.MediaLinks;
 import io.mehery.gateway.store.ContactRecord;
@@ -30,6 +29,7 @@ import io.mehery.gateway.store.MediaFileStore;
 import io.mehery.gateway.store.MessageRecord;
 import io.mehery.gateway.store.MessageStore;
 import io.mehery.gateway.store.MessageStore.Sequenced;
+import io.mehery.gateway.config.LiveConfiguration;
 
 /**
  * A visitor's conversation as the widget reads it: every message of both directions with the visitor, across
@@ -41,16 +41,16 @@ public class WebsiteConversations {
     /** The most messages one read returns; the widget reads on from the last it got. */
     static final int PAGE = 100;
 
-    private final MeheryProperties properties;
+    private final LiveConfiguration live;
     private final ContactStore contacts;
     private final MessageStore messages;
     private final MediaFileStore files;
     private final TemplateTexts templates;
     private final ObjectMapper json;
 
-    public WebsiteConversations(MeheryProperties properties, ContactStore contacts, MessageStore messages,
+    public WebsiteConversations(LiveConfiguration live, ContactStore contacts, MessageStore messages,
             MediaFileStore files, TemplateTexts templates, ObjectMapper json) {
-        this.properties = properties;
+        this.live = live;
         this.contacts = contacts;
         this.messages = messages;
         this.files = files;
@@ -87,7 +87,7 @@ public class WebsiteConversations {
     }
 
     Optional<ContactRecord> contactOf(Visitor visitor) {
-        return contacts.find(properties.channels().get(visitor.channelId()).tenant(), visitor.channelId(),
+        return contacts.find(live.channels().get(visitor.channelId()).tenant(), visitor.channelId(),
                 visitor.address());
     }
 

@@ -17,10 +17,10 @@ import io.mehery.gateway.api.model.MessageType;
 import io.mehery.gateway.channel.ProviderLimits;
 import io.mehery.gateway.channel.ProviderRequests;
 import io.mehery.gateway.config.ChannelType;
-import io.mehery.gateway.config.MeheryProperties;
 import io.mehery.gateway.config.MeheryProperties.Channel;
 import io.mehery.gateway.config.RouteProperties;
 import io.mehery.gateway.conversation.OutboundDispatch;
+import io.mehery.gateway.config.LiveConfiguration;
 
 /**
  * message/send on a WhatsApp channel as a Cloud API call: {@code POST {base-url}/{phone-number-id}/messages} with
@@ -29,11 +29,11 @@ import io.mehery.gateway.conversation.OutboundDispatch;
 @Component("whatsAppOutbound")
 public class WhatsAppOutbound implements ProviderLimits {
 
-    private final MeheryProperties properties;
+    private final LiveConfiguration live;
     private final ObjectMapper json;
 
-    public WhatsAppOutbound(MeheryProperties properties, ObjectMapper json) {
-        this.properties = properties;
+    public WhatsAppOutbound(LiveConfiguration live, ObjectMapper json) {
+        this.live = live;
         this.json = json;
     }
 
@@ -63,7 +63,7 @@ public class WhatsAppOutbound implements ProviderLimits {
     /** Turns the exchange, whose body is the dispatch, into the provider request. */
     public void toRequest(Exchange exchange) {
         OutboundDispatch dispatch = exchange.getProperty(RouteProperties.DISPATCH, OutboundDispatch.class);
-        Channel channel = properties.channels().get(dispatch.channelId());
+        Channel channel = live.channels().get(dispatch.channelId());
         ProviderRequests.post(exchange.getMessage(), channel.baseUrl() + "/" + channel.phoneNumberId() + "/messages",
                 "application/json", "Bearer " + channel.accessToken(), body(dispatch.message(), channel).toString());
     }

@@ -19,6 +19,7 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.springframework.beans.factory.support.StaticListableBeanFactory;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,6 +27,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mehery.gateway.channel.ProviderJson;
 import io.mehery.gateway.config.ChannelType;
 import io.mehery.gateway.channel.meta.MetaWebhooks;
+import io.mehery.gateway.config.LiveConfiguration;
 import io.mehery.gateway.config.MeheryProperties;
 import io.mehery.gateway.conversation.MeheryMessage;
 import io.mehery.gateway.media.MediaLinks;
@@ -91,7 +93,8 @@ public class WhatsAppToCallbackBenchmark {
             public Optional<MessageRecord> find(String id) {
                 return Optional.of(stored);
             }
-        }, json, new MediaLinks(properties, List.of(new WhatsAppInbound(null, null, null, null, null, null))));
+        }, json, new MediaLinks(properties, new LiveConfiguration(properties,
+                new StaticListableBeanFactory().getBeanProvider(LiveConfiguration.Listener.class)), List.of(new WhatsAppInbound(null, null, null, null, null, null))));
     }
 
     @Benchmark

@@ -1,0 +1,141 @@
+package io.mehery.gateway.config;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import io.mehery.gateway.config.MeheryProperties.Channel;
+import io.mehery.gateway.delivery.WebhookSignatures;
+
+/**
+ * What a configuration must be to be run: checked at start (the gateway refuses to start) and before every change of
+ * a running gateway (the change is refused, the running configuration keeps serving). Every problem is named, each
+ * beginning with the key it is about.
+ */
+public final class ConfigurationRules {
+
+    private static final Pattern WEB_ORIGIN = Pattern.compile("https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?/?");
+
+    private ConfigurationRules() {
+    }
+
+    public static List<String> problems(MeheryProperties properties) {
+        List<String> problems = new ArrayList<>();
+        if (properties.tenants().isEmpty()) {
+            problems.add("mehery.tenants: No tenant is configured, so no client could use this gateway. Configure"
+                    + " yours (mehery.tenants.<tenantId>.api-key, see README \"Configuration\"), or try the gateway"
+                    + " with the demo tenant: --spring.profiles.active=demo");
+        }
+        Set<String> keys = new HashSet<>();
+        properties.tenants().forEach((id, tenant) -> {
+            if (tenant.apiKey() == null || tenant.apiKey().isBlank()) {
+                problems.add("mehery.tenants." + id + ".api-key is required");
+            } else if (!keys.add(tenant.apiKey())) {
+                problems.add("mehery.tenants." + id + ".api-key is shared with another tenant");
+            }
+            if (tenant.verifyToken() == null || tenant.verifyToken().isBlank()) {
+                problems.add("mehery.tenants." + id + ".verify-token is required: every callback to the tenant's"
+                        + " webhook carries it as x-verify-token, which is how the client knows the call came from"
+                        + " this gateway");
+            }
+            if (tenant.signingSecret() != null) {
+                try {
+                    WebhookSignatures.key(tenant.signingSecret());
+                } catch (IllegalArgumentException e) {
+                    problems.add("mehery.tenants." + id + ".signing-secret: " + e.getMessage());
+                }
+            }
+        });
+        String operatorKey = properties.admin().apiKey();
+        if (operatorKey != null && keys.contains(operatorKey)) {
+            problems.add("mehery.admin.api-key is also a tenant's api-key: the operator's key must be its own");
+        }
+        properties.channels().forEach((id, channel) -> {
+            if (channel.type() == null) {
+                problems.add("mehery.channels." + id + ".type is required");
+                return;
+            }
+            if (!properties.tenants().containsKey(channel.tenant())) {
+                problems.add("mehery.channels." + id + ".tenant names no configured tenant: " + channel.tenant());
+            }
+            switch (channel.type()) {
+                case WEBSITE -> website(id, channel, problems);
+                case TWITTER -> twitter(id, channel, problems);
+                case PUSH -> push(id, channel, problems);
+                default -> { }
+            }
+        });
+        return problems;
+    }
+
+    /** A website channel signs its visitors' tokens with its identity secret, and names the sites it serves. */
+    private static void website(String id, Channel channel, List<String> problems) {
+        if (channel.identitySecret() == null || channel.identitySecret().length() < 16) {
+            problems.add("mehery.channels." + id + ".identity-secret is required for a WEBSITE channel, at least 16"
+                    + " characters: it signs the visitor tokens and proves signed-in users");
+        }
+        for (String origin : channel.allowedOrigins()) {
+            if (!WEB_ORIGIN.matcher(origin).matches()) {
+                problems.add("mehery.channels." + id + ".allowed-origins: '" + origin + "' is not an origin"
+                        + " (scheme://host[:port], as a browser sends it in Origin)");
+            }
+        }
+    }
+
+    /** X signs its webhooks with the consumer secret, and takes DMs on the account's user tokens. */
+    private static void twitter(String id, Channel channel, List<String> problems) {
+        Map<String, Object> required = new LinkedHashMap<>();
+        required.put("consumer-key", channel.consumerKey());
+        required.put("consumer-secret", channel.consumerSecret());
+        required.put("access-token", channel.accessToken());
+        required.put("access-token-secret", channel.accessTokenSecret());
+        required.put("lane", channel.lane());
+        required.put("base-url", channel.baseUrl());
+        requireAll(id, "a TWITTER channel (lane: the account's user id; base-url: https://api.x.com)", required,
+                problems);
+    }
+
+    /** A push channel names its provider and that provider's credentials, and the key its app calls with. */
+    private static void push(String id, Channel channel, List<String> problems) {
+        Map<String, Object> required = new LinkedHashMap<>();
+        required.put("app-key", channel.appKey());
+        required.put("base-url", channel.baseUrl());
+        required.put("lane", channel.lane());
+        if ("fcm".equals(channel.provider())) {
+            required.put("project-id", channel.projectId());
+            required.put("service-account-file", channel.serviceAccountFile());
+        } else if ("apns".equals(channel.provider())) {
+            required.put("team-id", channel.teamId());
+            required.put("key-id", channel.keyId());
+            required.put("private-key-file", channel.privateKeyFile());
+            required.put("topic", channel.topic());
+        } else {
+            problems.add("mehery.channels." + id + ".provider is fcm or apns for a PUSH channel");
+            return;
+        }
+        requireAll(id, "a PUSH channel of provider " + channel.provider() + " (see README, \"Push notifications\")",
+                required, problems);
+        if (channel.appKey() != null && channel.appKey().length() < 16) {
+            problems.add("mehery.channels." + id + ".app-key must be at least 16 characters");
+        }
+        for (Path file : new Path[] {channel.serviceAccountFile(), channel.privateKeyFile()}) {
+            if (file != null && !Files.isReadable(file)) {
+                problems.add("mehery.channels." + id + ": the key file " + file + " cannot be read");
+            }
+        }
+    }
+
+    private static void requireAll(String id, String what, Map<String, Object> required, List<String> problems) {
+        required.forEach((key, value) -> {
+            if (value == null || value.toString().isBlank()) {
+                problems.add("mehery.channels." + id + "." + key + " is required for " + what);
+            }
+        });
+    }
+}
