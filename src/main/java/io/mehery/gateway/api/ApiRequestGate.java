@@ -26,6 +26,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 
 import io.mehery.gateway.config.RouteProperties;
+import io.mehery.gateway.security.OperatorKey;
 import io.mehery.gateway.security.Tenants;
 import io.swagger.v3.oas.models.OpenAPI;
 
@@ -47,12 +48,14 @@ public class ApiRequestGate implements RestClientRequestValidator {
     private static final Set<String> FORWARDED_HEADERS = Set.of("content-type", "accept");
 
     private final Tenants tenants;
+    private final OperatorKey operator;
     private final Envelopes envelopes;
     private final ContractOperations operations;
     private volatile Contract contract;
 
-    public ApiRequestGate(Tenants tenants, Envelopes envelopes, ContractOperations operations) {
+    public ApiRequestGate(Tenants tenants, OperatorKey operator, Envelopes envelopes, ContractOperations operations) {
         this.tenants = tenants;
+        this.operator = operator;
         this.envelopes = envelopes;
         this.operations = operations;
     }
@@ -78,6 +81,9 @@ public class ApiRequestGate implements RestClientRequestValidator {
             }
             exchange.setProperty(RouteProperties.TENANT, tenant.get());
         }
+        if (found == ContractOperations.Found.ADMIN && !operatorAuthenticated(exchange)) {
+            return refuse(exchange, ApiException.unauthorized(), path);
+        }
         Optional<ApiException> notJson = jsonBodyProblem(exchange);
         if (notJson.isPresent()) {
             return refuse(exchange, notJson.get(), path);
@@ -97,6 +103,13 @@ public class ApiRequestGate implements RestClientRequestValidator {
             return Optional.of(tenant);
         }
         return tenants.authenticate(exchange.getMessage().getHeader(API_KEY_HEADER, String.class));
+    }
+
+    private boolean operatorAuthenticated(Exchange exchange) {
+        HttpServletRequest request = exchange.getMessage().getHeader(Exchange.HTTP_SERVLET_REQUEST,
+                HttpServletRequest.class);
+        return request != null && Boolean.TRUE.equals(request.getAttribute(OperatorKey.AUTHENTICATED))
+                || operator.matches(exchange.getMessage().getHeader(API_KEY_HEADER, String.class));
     }
 
     private ValidationError refuse(Exchange exchange, ApiException failure, String path) {

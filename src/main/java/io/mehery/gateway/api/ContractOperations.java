@@ -33,7 +33,9 @@ public class ContractOperations {
         /** an operation that needs no key (a provider's webhook, the contract itself) */
         OPEN,
         /** an operation that needs the caller's {@code x-api-key} */
-        KEYED
+        KEYED,
+        /** an operation that needs the operator's {@code x-api-key} ({@code mehery.admin.api-key}) */
+        ADMIN
     }
 
     private final OpenAPI openApi;
@@ -64,11 +66,13 @@ public class ContractOperations {
         if (!match.isOperationAllowed()) {
             return Found.NO_METHOD;
         }
-        return requiresApiKey(openApi, match.getApiOperation().getOperation()) ? Found.KEYED : Found.OPEN;
+        Operation operation = match.getApiOperation().getOperation();
+        return requires(openApi, operation, "AdminKey") ? Found.ADMIN
+                : requires(openApi, operation, "ApiKey") ? Found.KEYED : Found.OPEN;
     }
 
-    private static boolean requiresApiKey(OpenAPI openApi, Operation operation) {
+    private static boolean requires(OpenAPI openApi, Operation operation, String scheme) {
         var requirements = operation.getSecurity() != null ? operation.getSecurity() : openApi.getSecurity();
-        return requirements != null && requirements.stream().anyMatch(r -> r.containsKey("ApiKey"));
+        return requirements != null && requirements.stream().anyMatch(r -> r.containsKey(scheme));
     }
 }

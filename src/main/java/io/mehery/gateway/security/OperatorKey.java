@@ -10,6 +10,9 @@ import io.mehery.gateway.config.MeheryProperties;
 @Component
 public class OperatorKey {
 
+    /** The request attribute in which the HTTP edge says it authenticated the operator. */
+    public static final String AUTHENTICATED = "mehery.authenticatedOperator";
+
     private final byte[] digest;
 
     public OperatorKey(MeheryProperties properties) {

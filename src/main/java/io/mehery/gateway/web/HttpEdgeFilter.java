@@ -169,24 +169,41 @@ public class HttpEdgeFilter extends OncePerRequestFilter {
                 yield found;
             }
             case KEYED -> found;
+            case ADMIN -> {
+                authenticateOperator(request);
+                yield found;
+            }
         };
     }
 
     private void authenticate(HttpServletRequest request) {
-        String source = request.getRemoteAddr();
-        var held = failures.heldFor(source);
+        refuseHeldSource(request);
+        Optional<String> tenant = tenants.authenticate(request.getHeader(ApiRequestGate.API_KEY_HEADER));
+        if (tenant.isEmpty()) {
+            failures.failed(request.getRemoteAddr());
+            throw new Refusal(ApiException.unauthorized(), null);
+        }
+        request.setAttribute(Tenants.AUTHENTICATED, tenant.get());
+    }
+
+    /** The operator's key, never a tenant's, for the operations that change the gateway itself. */
+    private void authenticateOperator(HttpServletRequest request) {
+        refuseHeldSource(request);
+        if (!operator.matches(request.getHeader(ApiRequestGate.API_KEY_HEADER))) {
+            failures.failed(request.getRemoteAddr());
+            throw new Refusal(ApiException.unauthorized(), null);
+        }
+        request.setAttribute(OperatorKey.AUTHENTICATED, Boolean.TRUE);
+    }
+
+    private void refuseHeldSource(HttpServletRequest request) {
+        var held = failures.heldFor(request.getRemoteAddr());
         if (held.isPresent()) {
             throw new Refusal(new ApiException(429, List.of(Problem.of("TOO_MANY_FAILED_AUTHENTICATIONS",
                     ApiRequestGate.API_KEY_HEADER, "Too many requests with a wrong x-api-key came from this address;"
                             + " retry after the time in Retry-After"))),
                     Long.toString(Math.max(1, held.get().toSeconds() + 1)));
         }
-        Optional<String> tenant = tenants.authenticate(request.getHeader(ApiRequestGate.API_KEY_HEADER));
-        if (tenant.isEmpty()) {
-            failures.failed(source);
-            throw new Refusal(ApiException.unauthorized(), null);
-        }
-        request.setAttribute(Tenants.AUTHENTICATED, tenant.get());
     }
 
     /**

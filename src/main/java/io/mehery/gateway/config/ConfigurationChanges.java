@@ -1,0 +1,238 @@
+package io.mehery.gateway.config;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import org.apache.camel.Body;
+import org.apache.camel.Header;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.mehery.gateway.api.ApiException;
+import io.mehery.gateway.api.Problem;
+import io.mehery.gateway.store.ConfigVersionStore;
+import io.mehery.gateway.store.ConfigVersionStore.Version;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * The operator's changes to a running gateway ({@code /api/v1/admin/config/**}), as decK treats a declared state and
+ * Envoy a bad configuration: a change is validated whole first (the configuration rules, and no key that needs a
+ * restart), refused with every problem named while the running configuration keeps serving, or put in place at once.
+ * Every change is a version, applied or refused, with its source, time and changes; a log line and a metric each.
+ * At start the files are the configuration, unless a change applied through the API since they were last changed:
+ * that one is run again.
+ */
+@Component("configurationChanges")
+public class ConfigurationChanges {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConfigurationChanges.class);
+    static final String REFUSED = "refused";
+    static final String FAILED = "failed";
+    private static final int VERSIONS_SHOWN = 100;
+
+    private final LiveConfiguration live;
+    private final ConfigurationDocuments documents;
+    private final ConfigVersionStore versions;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final MeterRegistry meters;
+    /** The fingerprint of the configuration the files described when they were last read. */
+    private volatile String filesFingerprint;
+
+    public ConfigurationChanges(LiveConfiguration live, ConfigurationDocuments documents, ConfigVersionStore versions,
+            ObjectMapper json, Clock clock, MeterRegistry meters) {
+        this.live = live;
+        this.documents = documents;
+        this.versions = versions;
+        this.json = json;
+        this.clock = clock;
+        this.meters = meters;
+    }
+
+    /** What would become of the running configuration, and whether it may: nothing is changed. */
+    private record Proposal(MeheryProperties next, List<String> changes, List<String> problems) {
+    }
+
+    /** POST validate: a dry run of a document; {@code valid}, the changes, and every problem. */
+    public Map<String, Object> validate(@Body String document) {
+        Proposal proposal = propose(() -> documents.fromDocument(document));
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("valid", proposal.problems().isEmpty());
+        answer.put("changes", proposal.changes());
+        answer.put("problems", proposal.problems());
+        return answer;
+    }
+
+    /** GET diff: what applying the files as they are now would change, and whether it may. */
+    public Map<String, Object> diff() {
+        Proposal proposal = propose(documents::fromFiles);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("changes", proposal.changes());
+        answer.put("problems", proposal.problems());
+        return answer;
+    }
+
+    /** POST apply: the document sent, or without one the files as they are now. */
+    public synchronized Map<String, Object> apply(@Body String document) {
+        boolean fromFiles = document == null || document.isBlank();
+        Proposal proposal = propose(fromFiles ? documents::fromFiles : () -> documents.fromDocument(document));
+        if (fromFiles && proposal.problems().isEmpty()) {
+            filesFingerprint = fingerprint(proposal.next());
+        }
+        return put(proposal, fromFiles ? "file" : "api");
+    }
+
+    /** POST rollback/{version}: a version that ran, run again (validated again: the rules may have changed). */
+    public synchronized Map<String, Object> rollback(@Header("version") long version) {
+        Version earlier = versions.find(version).filter(v -> v.document() != null).orElseThrow(() ->
+                ApiException.notFound("VERSION_NOT_FOUND", "version", "No configuration version " + version
+                        + " that ran"));
+        return put(propose(() -> documents.fromDocument(earlier.document())), "rollback");
+    }
+
+    /** GET versions: the newest first, with their changes and problems (never their documents). */
+    public List<Map<String, Object>> versions() {
+        List<Map<String, Object>> shown = new ArrayList<>();
+        for (Version version : versions.all(VERSIONS_SHOWN)) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("version", version.version());
+            entry.put("createdAt", version.createdAt());
+            entry.put("source", version.source());
+            entry.put("outcome", version.outcome());
+            entry.put("changes", version.changes());
+            entry.put("problems", version.problems());
+            shown.add(entry);
+        }
+        return shown;
+    }
+
+    /** At start: the version the gateway runs is recorded, or a change made through the API since is run again. */
+    @EventListener(ApplicationReadyEvent.class)
+    public synchronized void started() {
+        MeheryProperties started = live.current();
+        filesFingerprint = fingerprint(started);
+        var latest = versions.latestApplied();
+        if (latest.isPresent() && !latest.get().source().equals("start") && !latest.get().source().equals("file")
+                && filesFingerprint.equals(latest.get().base())) {
+            Proposal again = propose(() -> documents.fromDocument(latest.get().document()));
+            if (again.problems().isEmpty()) {
+                live.replace(again.next());
+                LOG.info("Configuration version {} ({}) runs again: the files have not changed since it was applied",
+                        latest.get().version(), latest.get().source());
+                return;
+            }
+            LOG.warn("Configuration version {} cannot run again ({}); the files' configuration runs",
+                    latest.get().version(), String.join("; ", again.problems()));
+        }
+        String document = documentText(started);
+        if (latest.isEmpty() || !document.equals(latest.get().document())) {
+            List<String> changes = latest.isEmpty() ? List.of("the configuration the gateway started with")
+                    : List.of("the configuration files at start");
+            long version = versions.add(clock.millis(), "start", Version.APPLIED, changes, List.of(),
+                    filesFingerprint, document);
+            LOG.info("Configuration version {}: the files at start", version);
+        }
+    }
+
+    private Map<String, Object> put(Proposal proposal, String source) {
+        long now = clock.millis();
+        if (!proposal.problems().isEmpty()) {
+            long version = versions.add(now, source, REFUSED, proposal.changes(), proposal.problems(),
+                    filesFingerprint, null);
+            count(source, REFUSED);
+            LOG.warn("Configuration version {} from {} refused, the running configuration keeps serving: {}",
+                    version, source, String.join("; ", proposal.problems()));
+            throw invalid(proposal.problems());
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        if (proposal.changes().isEmpty()) {
+            answer.put("version", versions.latestApplied().map(Version::version).orElse(0L));
+            answer.put("changes", List.of());
+            return answer;
+        }
+        MeheryProperties previous = live.current();
+        try {
+            live.replace(proposal.next());
+        } catch (RuntimeException failed) {
+            live.replace(previous);
+            long version = versions.add(now, source, FAILED, proposal.changes(), List.of(String.valueOf(
+                    failed.getMessage())), filesFingerprint, null);
+            count(source, FAILED);
+            LOG.warn("Configuration version {} from {} failed to start and was undone: {}", version, source,
+                    failed.getMessage());
+            throw new ApiException(409, List.of(Problem.of("CONFIGURATION_FAILED", null, "The change failed to start"
+                    + " and was undone: " + failed.getMessage())));
+        }
+        long version = versions.add(now, source, Version.APPLIED, proposal.changes(), List.of(), filesFingerprint,
+                documentText(proposal.next()));
+        count(source, Version.APPLIED);
+        LOG.info("Configuration version {} from {} applied: {}", version, source, String.join("; ",
+                proposal.changes()));
+        answer.put("version", version);
+        answer.put("changes", proposal.changes());
+        return answer;
+    }
+
+    private Proposal propose(Supplier<MeheryProperties> source) {
+        MeheryProperties next;
+        try {
+            next = source.get();
+        } catch (ConfigurationDocuments.Unreadable unreadable) {
+            return new Proposal(null, List.of(), unreadable.problems());
+        }
+        MeheryProperties running = live.current();
+        List<String> problems = new ArrayList<>(ConfigurationRules.problems(next));
+        ConfigurationDiff.notLive(running, next).forEach(key -> problems.add(key + " cannot change on a running"
+                + " gateway: restart it with the new value"));
+        return new Proposal(next, ConfigurationDiff.between(running, next), problems);
+    }
+
+    private static ApiException invalid(List<String> problems) {
+        return new ApiException(400, problems.stream().map(problem -> Problem.of("INVALID_CONFIGURATION",
+                keyOf(problem), problem)).toList());
+    }
+
+    /** The key a problem begins with. */
+    private static String keyOf(String problem) {
+        int end = 0;
+        while (end < problem.length() && " :(".indexOf(problem.charAt(end)) < 0) {
+            end++;
+        }
+        return problem.substring(0, end);
+    }
+
+    private void count(String source, String outcome) {
+        meters.counter("mehery.config.changes", "source", source, "outcome", outcome).increment();
+    }
+
+    private String documentText(MeheryProperties properties) {
+        try {
+            return json.writeValueAsString(ConfigurationDocuments.documentOf(properties));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private String fingerprint(MeheryProperties properties) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(documentText(properties)
+                    .getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

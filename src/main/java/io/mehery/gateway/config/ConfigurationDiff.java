@@ -1,0 +1,95 @@
+package io.mehery.gateway.config;
+
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * What a change would do, in lines an operator reads ({@code + channel acme-web (WEBSITE)},
+ * {@code ~ channel wa-whatsapp: base-url, access-token (secret)}, {@code - tenant old}); a secret is named, never
+ * shown. {@link #notLive} names the keys a change may not touch on a running gateway.
+ */
+public final class ConfigurationDiff {
+
+    /** Keys whose values are credentials: a diff says they changed, not to what. */
+    private static final Set<String> SECRETS = Set.of("api-key", "verify-token", "signing-secret", "access-token",
+            "app-secret", "bot-token", "secret-token", "auth-token", "identity-secret", "consumer-key",
+            "consumer-secret", "access-token-secret", "app-key", "smtp-url", "imap-url");
+    /** The sections that change on a running gateway. */
+    private static final Set<String> LIVE = Set.of("tenants", "channels", "templates");
+
+    private ConfigurationDiff() {
+    }
+
+    public static List<String> between(MeheryProperties from, MeheryProperties to) {
+        List<String> changes = new ArrayList<>();
+        entries(changes, "tenant", from.tenants(), to.tenants());
+        entries(changes, "channel", from.channels(), to.channels());
+        for (String id : new TreeSet<>(union(from.templates().keySet(), to.templates().keySet()))) {
+            String before = from.templates().get(id);
+            String after = to.templates().get(id);
+            if (before == null) {
+                changes.add("+ template " + id);
+            } else if (after == null) {
+                changes.add("- template " + id);
+            } else if (!before.equals(after)) {
+                changes.add("~ template " + id);
+            }
+        }
+        return changes;
+    }
+
+    /** The keys other than tenants, channels and templates that differ: they take a restart. */
+    public static List<String> notLive(MeheryProperties running, MeheryProperties proposed) {
+        List<String> keys = new ArrayList<>();
+        for (RecordComponent component : MeheryProperties.class.getRecordComponents()) {
+            if (!LIVE.contains(component.getName()) && !Objects.equals(value(component, running),
+                    value(component, proposed))) {
+                keys.add("mehery." + ConfigurationDocuments.kebab(component.getName()));
+            }
+        }
+        return keys;
+    }
+
+    private static <T extends Record> void entries(List<String> changes, String kind, Map<String, T> from,
+            Map<String, T> to) {
+        for (String id : new TreeSet<>(union(from.keySet(), to.keySet()))) {
+            T before = from.get(id);
+            T after = to.get(id);
+            if (before == null) {
+                String type = after instanceof MeheryProperties.Channel channel ? " (" + channel.type() + ")" : "";
+                changes.add("+ " + kind + " " + id + type);
+            } else if (after == null) {
+                changes.add("- " + kind + " " + id);
+            } else if (!before.equals(after)) {
+                List<String> keys = new ArrayList<>();
+                Map<String, Object> old = ConfigurationDocuments.keysOf(before);
+                Map<String, Object> now = ConfigurationDocuments.keysOf(after);
+                for (String key : new TreeSet<>(union(old.keySet(), now.keySet()))) {
+                    if (!Objects.equals(old.get(key), now.get(key))) {
+                        keys.add(SECRETS.contains(key) ? key + " (secret)" : key);
+                    }
+                }
+                changes.add("~ " + kind + " " + id + ": " + String.join(", ", keys));
+            }
+        }
+    }
+
+    private static Object value(RecordComponent component, MeheryProperties properties) {
+        try {
+            return component.getAccessor().invoke(properties);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new TreeSet<>(a);
+        all.addAll(b);
+        return all;
+    }
+}
