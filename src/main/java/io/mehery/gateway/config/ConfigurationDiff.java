@@ -29,6 +29,15 @@ public final class ConfigurationDiff {
         List<String> changes = new ArrayList<>();
         entries(changes, "tenant", from.tenants(), to.tenants());
         entries(changes, "channel", from.channels(), to.channels());
+        MeheryProperties.Delivery was = from.delivery();
+        MeheryProperties.Delivery will = to.delivery();
+        if (!was.retrySchedule().equals(will.retrySchedule()) || was.jitter() != will.jitter()) {
+            changes.add("~ delivery: retry-schedule " + was.retrySchedule() + " -> " + will.retrySchedule()
+                    + ", jitter " + was.jitter() + " -> " + will.jitter());
+        }
+        if (!was.breaker().equals(will.breaker())) {
+            changes.add("~ delivery.breaker: " + will.breaker());
+        }
         for (String id : new TreeSet<>(union(from.templates().keySet(), to.templates().keySet()))) {
             String before = from.templates().get(id);
             String after = to.templates().get(id);
@@ -43,14 +52,23 @@ public final class ConfigurationDiff {
         return changes;
     }
 
-    /** The keys other than tenants, channels and templates that differ: they take a restart. */
+    /**
+     * The keys that differ and take a restart: all but tenants, channels, templates, and the delivery's retry
+     * schedule, jitter and breaker (its timeout and concurrency size the HTTP client and the consumers).
+     */
     public static List<String> notLive(MeheryProperties running, MeheryProperties proposed) {
         List<String> keys = new ArrayList<>();
         for (RecordComponent component : MeheryProperties.class.getRecordComponents()) {
-            if (!LIVE.contains(component.getName()) && !Objects.equals(value(component, running),
-                    value(component, proposed))) {
+            if (!LIVE.contains(component.getName()) && !component.getName().equals("delivery") && !Objects.equals(
+                    value(component, running), value(component, proposed))) {
                 keys.add("mehery." + ConfigurationDocuments.kebab(component.getName()));
             }
+        }
+        if (!running.delivery().timeout().equals(proposed.delivery().timeout())) {
+            keys.add("mehery.delivery.timeout");
+        }
+        if (running.delivery().concurrencyPerTenant() != proposed.delivery().concurrencyPerTenant()) {
+            keys.add("mehery.delivery.concurrency-per-tenant");
         }
         return keys;
     }

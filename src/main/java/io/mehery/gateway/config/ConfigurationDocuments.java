@@ -3,6 +3,7 @@ package io.mehery.gateway.config;
 import java.io.IOException;
 import java.lang.reflect.RecordComponent;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,7 +43,9 @@ public class ConfigurationDocuments {
 
     /** The keys that change on a running gateway; every other key keeps its running value. */
     static final List<ConfigurationPropertyName> LIVE = List.of(ConfigurationPropertyName.of("mehery.tenants"),
-            ConfigurationPropertyName.of("mehery.channels"), ConfigurationPropertyName.of("mehery.templates"));
+            ConfigurationPropertyName.of("mehery.channels"), ConfigurationPropertyName.of("mehery.templates"),
+            ConfigurationPropertyName.of("mehery.delivery.retry-schedule"),
+            ConfigurationPropertyName.of("mehery.delivery.jitter"), ConfigurationPropertyName.of("mehery.delivery.breaker"));
 
     private final ConfigurableEnvironment running;
 
@@ -102,6 +105,12 @@ public class ConfigurationDocuments {
         mehery.put("tenants", sectionOf(properties.tenants()));
         mehery.put("channels", sectionOf(properties.channels()));
         mehery.put("templates", new TreeMap<>(properties.templates()));
+        MeheryProperties.Delivery delivery = properties.delivery();
+        Map<String, Object> live = new LinkedHashMap<>();
+        live.put("retry-schedule", delivery.retrySchedule().stream().map(Duration::toString).toList());
+        live.put("jitter", delivery.jitter());
+        live.put("breaker", keysOf(delivery.breaker()));
+        mehery.put("delivery", live);
         return Map.of("mehery", mehery);
     }
 

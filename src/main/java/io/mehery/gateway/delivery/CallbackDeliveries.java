@@ -39,7 +39,7 @@ import io.mehery.gateway.web.TraceIds;
  * duplicated or replayed order never makes a second attempt of the same number.
  */
 @Component("callbackDeliveries")
-public class CallbackDeliveries {
+public class CallbackDeliveries implements LiveConfiguration.Listener {
 
     private static final Logger LOG = LoggerFactory.getLogger(CallbackDeliveries.class);
 
@@ -51,7 +51,7 @@ public class CallbackDeliveries {
     private final DeliveryMetrics metrics;
     private final MeheryProperties properties;
     private final LiveConfiguration live;
-    private final RetrySchedule schedule;
+    private volatile RetrySchedule schedule;
     /** How long an attempt can take at most, timeout included: a claim older than this was abandoned. */
     private final Duration claimLease;
     private final Clock clock;
@@ -82,6 +82,14 @@ public class CallbackDeliveries {
      * order for the same attempt (a second resume or replay): that one waits until the claim is older than an
      * attempt can take, and makes the attempt only if it was never recorded.
      */
+    /** A new retry schedule applies from each delivery's next attempt on. */
+    @Override
+    public void changed(MeheryProperties previous, MeheryProperties next) {
+        if (!previous.delivery().equals(next.delivery())) {
+            schedule = new RetrySchedule(next.delivery());
+        }
+    }
+
     public DeliveryStep prepare(@Body DeliveryOrder order) {
         Optional<DeliveryRecord> found = deliveries.find(order.deliveryId());
         if (found.isEmpty() || found.get().status() == Status.DELIVERED) {

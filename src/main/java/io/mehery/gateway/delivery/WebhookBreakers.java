@@ -8,29 +8,43 @@ import org.springframework.stereotype.Component;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.mehery.gateway.config.LiveConfiguration;
 import io.mehery.gateway.config.MeheryProperties;
 
 /**
  * A circuit breaker per tenant webhook: once it fails often enough, deliveries to it are held for a while instead
- * of spending attempts on it, then one probe decides whether it is back. Its state is per process.
+ * of spending attempts on it, then one probe decides whether it is back. Its state is per process; new settings
+ * (mehery.delivery.breaker, changed on a running gateway) start every breaker anew, closed.
  */
 @Component
-public class WebhookBreakers {
+public class WebhookBreakers implements LiveConfiguration.Listener {
 
-    private final CircuitBreakerRegistry registry;
-    private final Duration openFor;
+    /** The breakers of one setting; a changed setting starts new ones, closed. */
+    private record Breakers(CircuitBreakerRegistry registry, Duration openFor) {
+
+        static Breakers of(MeheryProperties.Breaker breaker) {
+            return new Breakers(CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
+                    .failureRateThreshold(breaker.failureRateThreshold())
+                    .minimumNumberOfCalls(breaker.minimumCalls())
+                    .slidingWindowSize(breaker.window())
+                    .waitDurationInOpenState(breaker.openFor())
+                    .permittedNumberOfCallsInHalfOpenState(1)
+                    .automaticTransitionFromOpenToHalfOpenEnabled(false)
+                    .build()), breaker.openFor());
+        }
+    }
+
+    private volatile Breakers breakers;
 
     public WebhookBreakers(MeheryProperties properties) {
-        MeheryProperties.Breaker breaker = properties.delivery().breaker();
-        this.openFor = breaker.openFor();
-        this.registry = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
-                .failureRateThreshold(breaker.failureRateThreshold())
-                .minimumNumberOfCalls(breaker.minimumCalls())
-                .slidingWindowSize(breaker.window())
-                .waitDurationInOpenState(breaker.openFor())
-                .permittedNumberOfCallsInHalfOpenState(1)
-                .automaticTransitionFromOpenToHalfOpenEnabled(false)
-                .build());
+        this.breakers = Breakers.of(properties.delivery().breaker());
+    }
+
+    @Override
+    public void changed(MeheryProperties previous, MeheryProperties next) {
+        if (!previous.delivery().breaker().equals(next.delivery().breaker())) {
+            breakers = Breakers.of(next.delivery().breaker());
+        }
     }
 
     /** Whether an attempt to the tenant's webhook may go now; when it may, its outcome must be reported. */
@@ -40,7 +54,7 @@ public class WebhookBreakers {
 
     /** How long to hold a delivery the breaker did not let through. */
     public Duration holdFor() {
-        return openFor;
+        return breakers.openFor();
     }
 
     /** Gives back a permission that was not used for a call. */
@@ -61,6 +75,6 @@ public class WebhookBreakers {
     }
 
     private CircuitBreaker breaker(String tenantId) {
-        return registry.circuitBreaker("webhook-" + tenantId);
+        return breakers.registry().circuitBreaker("webhook-" + tenantId);
     }
 }

@@ -101,11 +101,13 @@ class LiveConfigurationTest extends GatewayTestSupport {
         ((ObjectNode) mehery.get("channels")).putObject("orphan").put("tenant", "nobody").put("type", "WEBSITE");
         ((ObjectNode) mehery.get("tenants").get("wa")).remove("verify-token");
         mehery.put("data-dir", "/somewhere/else");
+        ((ObjectNode) mehery.get("delivery")).put("timeout", "3s");
 
         Api.Reply dryRun = admin("/api/v1/admin/config/validate", document.toString());
         assertThat(dryRun.data().get("valid").asBoolean()).isFalse();
         assertThat(dryRun.data().get("problems").toString()).contains("mehery.channels.orphan.tenant",
-                "mehery.channels.orphan.identity-secret", "mehery.tenants.wa.verify-token", "mehery.data-dir");
+                "mehery.channels.orphan.identity-secret", "mehery.tenants.wa.verify-token", "mehery.data-dir",
+                "mehery.delivery.timeout cannot change on a running gateway");
 
         Api.Reply refused = admin("/api/v1/admin/config/apply", document.toString());
         assertThat(refused.status()).isEqualTo(400);
@@ -124,6 +126,19 @@ class LiveConfigurationTest extends GatewayTestSupport {
         assertThat(notYaml.data().get("valid").asBoolean()).isFalse();
         assertThat(notYaml.data().get("problems").get(0).asText()).startsWith("body (line");
         assertThat(admin("/api/v1/admin/config/validate", "{\"mehery\": [unclosed").status()).isEqualTo(400);
+    }
+
+    @Test
+    void theRetryScheduleAndBreakerChangeLive() {
+        ObjectNode document = running();
+        ObjectNode delivery = (ObjectNode) document.get("mehery").get("delivery");
+        delivery.putArray("retry-schedule").add("0s").add("1s");
+        ((ObjectNode) delivery.get("breaker")).put("open-for", "PT5S");
+        Api.Reply applied = admin("/api/v1/admin/config/apply", document.toString());
+        assertThat(applied.status()).as(applied.body()).isEqualTo(200);
+        assertThat(applied.data().get("changes").toString()).contains("~ delivery: retry-schedule", "~ delivery.breaker");
+        assertThat(live.current().delivery().retrySchedule()).containsExactly(Duration.ZERO, Duration.ofSeconds(1));
+        assertThat(live.current().delivery().breaker().openFor()).isEqualTo(Duration.ofSeconds(5));
     }
 
     @Test
