@@ -25,7 +25,9 @@ public class BrokerConfiguration {
             @Value("${mehery.queues.dead-letter}") String deadLetterQueue,
             @Value("${mehery.queues.max-delivery-attempts:10}") int maxDeliveryAttempts,
             @Value("${mehery.queues.delivery}") String deliveryQueue,
-            @Value("${mehery.queues.memory:32MB}") DataSize memory, MeheryProperties properties) {
+            @Value("${mehery.queues.memory:32MB}") DataSize memory,
+            @Value("${mehery.queues.taps}") String tapsQueue,
+            @Value("${mehery.queues.tap-delivery-attempts:10}") int tapDeliveryAttempts, MeheryProperties properties) {
         return configuration -> {
             configuration.setGlobalMaxSize(memory.toBytes());
             // each tenant's delivery queue exists from the start, durable, never auto-deleted while it holds orders
@@ -39,6 +41,16 @@ public class BrokerConfiguration {
                 .setRedeliveryMultiplier(2.0)
                 .setMaxRedeliveryDelay(60_000)
                 .setAutoCreateDeadLetterResources(false));
+            // a tap that keeps failing leaves its copies in the taps' dead-letter queue, apart from the gateway's
+            // own, each known by its tap's queue (_AMQ_ORIG_ADDRESS)
+            configuration.addQueueConfiguration(QueueConfiguration.of(tapsQueue + ".dead")
+                    .setRoutingType(RoutingType.ANYCAST).setDurable(true));
+            configuration.addAddressSetting(tapsQueue + ".#", new AddressSettings()
+                .setDeadLetterAddress(SimpleString.of(tapsQueue + ".dead"))
+                .setMaxDeliveryAttempts(tapDeliveryAttempts)
+                .setRedeliveryDelay(1_000)
+                .setRedeliveryMultiplier(2.0)
+                .setMaxRedeliveryDelay(60_000));
         };
     }
 }

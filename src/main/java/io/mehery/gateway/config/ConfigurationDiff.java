@@ -20,7 +20,7 @@ public final class ConfigurationDiff {
             "app-secret", "bot-token", "secret-token", "auth-token", "identity-secret", "consumer-key",
             "consumer-secret", "access-token-secret", "app-key", "smtp-url", "imap-url");
     /** The sections that change on a running gateway. */
-    private static final Set<String> LIVE = Set.of("tenants", "channels", "templates");
+    private static final Set<String> LIVE = Set.of("tenants", "channels", "templates", "taps");
 
     private ConfigurationDiff() {
     }
@@ -29,6 +29,7 @@ public final class ConfigurationDiff {
         List<String> changes = new ArrayList<>();
         entries(changes, "tenant", from.tenants(), to.tenants());
         entries(changes, "channel", from.channels(), to.channels());
+        entries(changes, "tap", from.taps(), to.taps());
         MeheryProperties.Delivery was = from.delivery();
         MeheryProperties.Delivery will = to.delivery();
         if (!was.retrySchedule().equals(will.retrySchedule()) || was.jitter() != will.jitter()) {

@@ -45,7 +45,8 @@ public class ConfigurationDocuments {
     static final List<ConfigurationPropertyName> LIVE = List.of(ConfigurationPropertyName.of("mehery.tenants"),
             ConfigurationPropertyName.of("mehery.channels"), ConfigurationPropertyName.of("mehery.templates"),
             ConfigurationPropertyName.of("mehery.delivery.retry-schedule"),
-            ConfigurationPropertyName.of("mehery.delivery.jitter"), ConfigurationPropertyName.of("mehery.delivery.breaker"));
+            ConfigurationPropertyName.of("mehery.delivery.jitter"), ConfigurationPropertyName.of("mehery.delivery.breaker"),
+            ConfigurationPropertyName.of("mehery.taps"));
 
     private final ConfigurableEnvironment running;
 
@@ -111,6 +112,7 @@ public class ConfigurationDocuments {
         live.put("jitter", delivery.jitter());
         live.put("breaker", keysOf(delivery.breaker()));
         mehery.put("delivery", live);
+        mehery.put("taps", sectionOf(properties.taps()));
         return Map.of("mehery", mehery);
     }
 
@@ -132,6 +134,7 @@ public class ConfigurationDocuments {
                 throw new IllegalStateException(e);
             }
             if (value == null || value instanceof List<?> list && list.isEmpty()) {
+                // an empty list is the default: left out, it reads back as empty
                 continue;
             }
             keys.put(kebab(component.getName()), value instanceof List<?> || value instanceof Number

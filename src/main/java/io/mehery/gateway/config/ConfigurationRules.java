@@ -8,10 +8,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 import io.mehery.gateway.config.MeheryProperties.Channel;
 import io.mehery.gateway.delivery.WebhookSignatures;
+import io.mehery.gateway.tap.Taps;
 
 /**
  * What a configuration must be to be run: checked at start (the gateway refuses to start) and before every change of
@@ -20,6 +22,7 @@ import io.mehery.gateway.delivery.WebhookSignatures;
  */
 public final class ConfigurationRules {
 
+    private static final Pattern TAP_NAME = Pattern.compile("[A-Za-z0-9_-]{1,50}");
     private static final Pattern WEB_ORIGIN = Pattern.compile("https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?/?");
 
     private ConfigurationRules() {
@@ -71,7 +74,31 @@ public final class ConfigurationRules {
                 default -> { }
             }
         });
+        properties.taps().forEach((name, tap) -> tap(name, tap, properties, problems));
         return problems;
+    }
+
+    /** A tap names the events it wants among those there are, existing tenants and channels, and a usable endpoint. */
+    private static void tap(String name, MeheryProperties.Tap tap, MeheryProperties properties,
+            List<String> problems) {
+        String key = "mehery.taps." + name;
+        if (!TAP_NAME.matcher(name).matches()) {
+            problems.add(key + ": a tap's name is 1 to 50 letters, digits, '-' or '_' (it names its queue)");
+        }
+        tap.events().stream().filter(event -> !Taps.EVENTS.contains(event)).forEach(event -> problems.add(key
+                + ".events: '" + event + "' is none of " + String.join(", ", new TreeSet<>(Taps.EVENTS))));
+        tap.tenants().stream().filter(id -> !properties.tenants().containsKey(id)).forEach(id -> problems.add(key
+                + ".tenants: '" + id + "' is no configured tenant"));
+        tap.channels().stream().filter(id -> !properties.channels().containsKey(id)).forEach(id -> problems.add(key
+                + ".channels: '" + id + "' is no configured channel"));
+        String uri = tap.uri();
+        int colon = uri == null ? -1 : uri.indexOf(':');
+        if (colon < 1) {
+            problems.add(key + ".uri is required: a Camel endpoint URI such as file:/srv/lake or log:taps");
+        } else if (ConfigurationRules.class.getClassLoader().getResource("META-INF/services/org/apache/camel/component/"
+                + uri.substring(0, colon)) == null) {
+            problems.add(key + ".uri: no Camel component '" + uri.substring(0, colon) + "' is on the classpath");
+        }
     }
 
     /** A website channel signs its visitors' tokens with its identity secret, and names the sites it serves. */

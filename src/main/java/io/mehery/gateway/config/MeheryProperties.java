@@ -22,12 +22,28 @@ public record MeheryProperties(
         @DefaultValue Store store,
         @DefaultValue Admin admin,
         @DefaultValue Webchat webchat,
-        Map<String, String> templates) {
+        Map<String, String> templates,
+        Map<String, Tap> taps) {
 
     public MeheryProperties {
         tenants = tenants == null ? Map.of() : Map.copyOf(tenants);
         channels = channels == null ? Map.of() : Map.copyOf(channels);
         templates = templates == null ? Map.of() : Map.copyOf(templates);
+        taps = taps == null ? Map.of() : Map.copyOf(taps);
+    }
+
+    /**
+     * A copy of events to any Camel endpoint: {@code events} (inbound-message, outbound-message, status-change,
+     * callback-attempt, dead-letter; none: all), of {@code tenants} and {@code channels} (none: all), sent to
+     * {@code uri} from a queue of its own.
+     */
+    public record Tap(List<String> events, List<String> tenants, List<String> channels, String uri) {
+
+        public Tap {
+            events = events == null ? List.of() : List.copyOf(events);
+            tenants = tenants == null ? List.of() : List.copyOf(tenants);
+            channels = channels == null ? List.of() : List.copyOf(channels);
+        }
     }
 
     public record Tenant(String apiKey, String verifyToken, String signingSecret) {

@@ -40,6 +40,9 @@ public final class RouteProperties {
     /** The website visitor a widget's request speaks for: a {@code VisitorTokens.Visitor}. */
     public static final String VISITOR = "webchatVisitor";
 
+    /** The queues of the taps that want the event being fanned out (a recipient list). */
+    public static final String TAP_RECIPIENTS = "tapRecipients";
+
     /** The tenant delivery queue a callback order goes to. */
     public static final String TENANT_QUEUE = "tenantQueue";
     /** The callback attempt being made. */

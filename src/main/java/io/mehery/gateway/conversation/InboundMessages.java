@@ -20,6 +20,8 @@ import io.mehery.gateway.store.MediaFileStore;
 import io.mehery.gateway.store.MessageRecord;
 import io.mehery.gateway.store.MessageStatus;
 import io.mehery.gateway.store.MessageStore;
+import io.mehery.gateway.tap.TapData;
+import io.mehery.gateway.tap.Taps;
 
 /**
  * Takes a message a user sent on a channel, already in Mehery terms: stores it in the user's conversation with the
@@ -38,9 +40,12 @@ public class InboundMessages {
     private final GroupCommit commits;
     private final ObjectMapper json;
     private final Clock clock;
+    private final Taps taps;
 
     public InboundMessages(Conversations conversations, MessageStore messages, MediaFileStore files,
-            DeliveryStore deliveries, CallbackPlanner callbacks, GroupCommit commits, ObjectMapper json, Clock clock) {
+            DeliveryStore deliveries, CallbackPlanner callbacks, GroupCommit commits, ObjectMapper json, Clock clock,
+            Taps taps) {
+        this.taps = taps;
         this.files = files;
         this.conversations = conversations;
         this.messages = messages;
@@ -83,6 +88,9 @@ public class InboundMessages {
             callbacks.plan(new InboundEvent(stored.id(), InboundEvent.MESSAGE_RECEIVED, channel.tenant(),
                     stored.channelId(), stored.id(), stored.sessionId(), stored.contactId(),
                     appended.contactCreated(), appended.contactRenamed(), message.actionCode(), stored.createdAt()));
+            taps.publish(Taps.INBOUND_MESSAGE, channel.tenant(), channelId, TapData.of("messageId", stored.id(),
+                    "sessionId", stored.sessionId(), "contactId", stored.contactId(), "from", from, "type",
+                    message.type(), "text", message.text(), "actionCode", message.actionCode()));
             return receiptOf(stored);
         });
     }

@@ -41,6 +41,8 @@ import io.mehery.gateway.store.MessageRecord;
 import io.mehery.gateway.store.MessageStatus;
 import io.mehery.gateway.store.MessageStore;
 import io.mehery.gateway.store.Outbox;
+import io.mehery.gateway.tap.TapData;
+import io.mehery.gateway.tap.Taps;
 
 /**
  * Accepts a message/send request: checks it against its type and channel, then, in one transaction of the group
@@ -61,6 +63,7 @@ public class OutboundMessages {
     private final MessageStore messages;
     private final GroupCommit commits;
     private final Outbox outbox;
+    private final Taps taps;
     private final String outboundQueue;
     /** Longer than a provider call can take: a call begun longer ago than this ended with its process. */
     private final Duration dispatchLease;
@@ -76,8 +79,10 @@ public class OutboundMessages {
             MessageStore messages, GroupCommit commits, Outbox outbox,
             @Value("${mehery.queues.outbound}") String outboundQueue,
             @Value("${mehery.providers.timeout:20s}") Duration providerTimeout, CamelContext camel, ObjectMapper json,
-            Clock clock, TemplateTexts templates, CallbackPlanner callbacks, List<ProviderLimits> providerLimits) {
+            Clock clock, TemplateTexts templates, CallbackPlanner callbacks, List<ProviderLimits> providerLimits,
+            Taps taps) {
         this.channels = channels;
+        this.taps = taps;
         this.providerLimits = new EnumMap<>(ChannelType.class);
         providerLimits.forEach(limits -> limits.channelTypes().forEach(type -> this.providerLimits.put(type, limits)));
         this.conversations = conversations;
@@ -128,6 +133,9 @@ public class OutboundMessages {
                 outbox.add(outboundQueue, new OutboundDispatch(message.id(), tenantId, request.channelId(),
                         channel.type(), message.sessionId(), message.contactId(), request), null);
             }
+            taps.publish(Taps.OUTBOUND_MESSAGE, tenantId, request.channelId(), TapData.of("messageId", message.id(),
+                    "sessionId", message.sessionId(), "contactId", message.contactId(), "to", address, "type",
+                    type.json(), "status", status.json(), "masked", masked, "text", masked ? null : text));
             return Accepted.of(new SendReceipt(message.id(), message.sessionId()));
         });
     }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -30,6 +31,8 @@ import io.mehery.gateway.store.DeliveryRecord.Status;
 import io.mehery.gateway.store.DeliveryStore;
 import io.mehery.gateway.store.GroupCommit;
 import io.mehery.gateway.store.WebhookStore;
+import io.mehery.gateway.tap.TapData;
+import io.mehery.gateway.tap.Taps;
 import io.mehery.gateway.web.TraceIds;
 
 /**
@@ -57,10 +60,12 @@ public class CallbackDeliveries implements LiveConfiguration.Listener {
     private final Clock clock;
     private final ObjectMapper json;
     private final GroupCommit commits;
+    private final Taps taps;
 
     public CallbackDeliveries(DeliveryStore deliveries, WebhookStore webhooks, ContactStore contacts,
             CallbackPayloads payloads, WebhookBreakers breakers, DeliveryMetrics metrics, MeheryProperties properties,
-            LiveConfiguration live, Clock clock, ObjectMapper json, GroupCommit commits) {
+            LiveConfiguration live, Clock clock, ObjectMapper json, GroupCommit commits, Taps taps) {
+        this.taps = taps;
         this.deliveries = deliveries;
         this.webhooks = webhooks;
         this.contacts = contacts;
@@ -181,7 +186,7 @@ public class CallbackDeliveries implements LiveConfiguration.Listener {
         List<DeliveryOrder> next = new ArrayList<>();
         if (error == null) {
             commits.run(() -> {
-                deliveries.recordAttempt(record, Status.DELIVERED, null, now);
+                recordAttempt(d, attempt, record, Status.DELIVERED, null, now);
                 if (attempt.kind() == CallbackKind.CONTACT_INFO) {
                     mergeProfile(d.contactId(), answer, now);
                 }
@@ -190,7 +195,7 @@ public class CallbackDeliveries implements LiveConfiguration.Listener {
             metrics.delivered(d.tenantId(), attempt.kind(), Duration.ofMillis(Math.max(0, now - d.occurredAt())));
         } else if (status != null && status == 410) {
             commits.run(() -> {
-                deliveries.recordAttempt(record, Status.WAITING, null, null);
+                recordAttempt(d, attempt, record, Status.WAITING, null, null);
                 webhooks.disable(d.tenantId(), attempt.webhook(), now);
             });
             breakers.succeeded(d.tenantId(), latency);
@@ -202,11 +207,11 @@ public class CallbackDeliveries implements LiveConfiguration.Listener {
             Optional<Duration> wait = schedule.waitBefore(d.attemptsThisRound(), askedFor);
             if (wait.isPresent()) {
                 long at = now + wait.get().toMillis();
-                commits.run(() -> deliveries.recordAttempt(record, Status.PENDING, at, null));
+                commits.run(() -> recordAttempt(d, attempt, record, Status.PENDING, at, null));
                 next.add(DeliveryOrder.of(d.id(), d.tenantId(), attempt.attempt() + 1, false, at));
                 metrics.retried(d.tenantId(), attempt.kind());
             } else {
-                commits.run(() -> deliveries.recordAttempt(record, Status.DEAD, null, null));
+                commits.run(() -> recordAttempt(d, attempt, record, Status.DEAD, null, null));
                 metrics.deadLettered(d.tenantId(), attempt.kind());
                 LOG.warn("Callback {} to tenant {} is a dead letter after {} attempts: {}", d.id(), d.tenantId(),
                         attempt.attempt(), record.error());
@@ -216,6 +221,20 @@ public class CallbackDeliveries implements LiveConfiguration.Listener {
             next.addAll(successor(d, now));
         }
         return next;
+    }
+
+    /** The attempt and where it leaves the delivery, stored; the taps get a copy in the same transaction. */
+    private void recordAttempt(DeliveryRecord d, CallbackAttempt attempt, DeliveryAttemptRecord record, Status status,
+            Long nextAttemptAt, Long deliveredAt) {
+        deliveries.recordAttempt(record, status, nextAttemptAt, deliveredAt);
+        Map<String, Object> data = TapData.of("webhookId", d.id(), "callback",
+                attempt.kind().name().toLowerCase(Locale.ROOT), "messageId", d.messageId(), "attempt",
+                record.attempt(), "statusCode", record.statusCode(), "latencyMs", record.latencyMs(), "error",
+                record.error(), "outcome", status.name().toLowerCase(Locale.ROOT), "nextAttemptAt", nextAttemptAt);
+        taps.publish(Taps.CALLBACK_ATTEMPT, d.tenantId(), null, data);
+        if (status == Status.DEAD) {
+            taps.publish(Taps.DEAD_LETTER, d.tenantId(), null, data);
+        }
     }
 
     public boolean hasWebhook(String tenantId) {

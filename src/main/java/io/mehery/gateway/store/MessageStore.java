@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Repository;
 
@@ -30,9 +31,11 @@ public class MessageStore {
     public static final String EDITED = "EDITED";
 
     private final JdbcTemplate jdbc;
+    private final StatusChanges statusChanges;
 
-    public MessageStore(JdbcTemplate jdbc) {
+    public MessageStore(JdbcTemplate jdbc, StatusChanges statusChanges) {
         this.jdbc = jdbc;
+        this.statusChanges = statusChanges;
     }
 
     /** Stores the message with a stamp for its first status. */
@@ -86,6 +89,18 @@ public class MessageStore {
         jdbc.update("UPDATE message SET status = ?, message_id_ext = COALESCE(?, message_id_ext) WHERE id = ?",
                 status.name(), messageIdExt, messageId);
         stamp(messageId, status.name(), at);
+        statusChanged(messageId, status, null);
+    }
+
+    /** Those who want to know learn of a status, in the transaction that set it. */
+    private void statusChanged(String messageId, MessageStatus status, String failure) {
+        if (!statusChanges.wanted()) {
+            return;
+        }
+        RowCallbackHandler publish = rs -> statusChanges.changed(rs.getString(1), rs.getString(2), messageId,
+                rs.getString(3), rs.getString(4), status, failure);
+        jdbc.query("SELECT tenant_id, channel_id, session_id, message_id_ext FROM message WHERE id = ?", publish,
+                messageId);
     }
 
     /**
@@ -132,6 +147,7 @@ public class MessageStore {
                 MessageStatus.FAILED.name(), bounded(failure), messageId) == 1;
         if (failed) {
             stamp(messageId, MessageStatus.FAILED.name(), at);
+            statusChanged(messageId, MessageStatus.FAILED, bounded(failure));
         }
         return failed;
     }

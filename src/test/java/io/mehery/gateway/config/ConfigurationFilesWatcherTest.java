@@ -31,6 +31,7 @@ class ConfigurationFilesWatcherTest {
         Files.writeString(file, "mehery:\n  templates:\n    watched: \"first {{1}}\"\n");
         List<String> arguments = new ArrayList<>(PushKeys.arguments("http://127.0.0.1:9/oauth2/token"));
         arguments.add("--spring.config.additional-location=file:" + file);
+        arguments.add("--mehery.config.watch=true");
         arguments.add("--mehery.config.watch-quiet-period=200ms");
         try (var gateway = StandaloneGateway.startWithProfiles(List.of("test", "demo"), dataDir,
                 arguments.toArray(String[]::new))) {

@@ -54,7 +54,7 @@ abstract class StoreContract {
         DataSourceTransactionManager transactions = new DataSourceTransactionManager(dataSource);
         contacts = new ContactStore(jdbc, transactions);
         sessions = new SessionStore(jdbc);
-        messages = new MessageStore(jdbc);
+        messages = new MessageStore(jdbc, StatusChanges.NONE);
         events = new EventStore(jdbc);
         webhooks = new WebhookStore(jdbc);
         deliveriesStore = new DeliveryStore(jdbc);

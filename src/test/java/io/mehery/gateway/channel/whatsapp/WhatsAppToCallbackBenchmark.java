@@ -38,6 +38,7 @@ import io.mehery.gateway.store.ContactStore;
 import io.mehery.gateway.store.DeliveryRecord;
 import io.mehery.gateway.store.MessageRecord;
 import io.mehery.gateway.store.MessageStore;
+import io.mehery.gateway.store.StatusChanges;
 
 /**
  * The CPU an inbound WhatsApp message costs outside the store and the broker: the signature check, the provider
@@ -88,7 +89,7 @@ public class WhatsAppToCallbackBenchmark {
             public Optional<ContactRecord> find(String id) {
                 return Optional.of(contact);
             }
-        }, new MessageStore(null) {
+        }, new MessageStore(null, StatusChanges.NONE) {
             @Override
             public Optional<MessageRecord> find(String id) {
                 return Optional.of(stored);

@@ -1,0 +1,139 @@
+package io.mehery.gateway.tap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.TextMessage;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jms.core.JmsTemplate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.mehery.gateway.Api;
+import io.mehery.gateway.GatewayTestSupport;
+import io.mehery.gateway.config.ConfigurationDocuments;
+import io.mehery.gateway.config.LiveConfiguration;
+
+/**
+ * Taps added on the running gateway: a file tap gets the tenant's inbound and outbound messages and their status
+ * changes; a tap whose endpoint is down neither slows nor fails the main flow, and its copies end in its own
+ * dead-letter queue; a tap naming an unknown event or component is refused.
+ */
+class TapsTest extends GatewayTestSupport {
+
+    private static final String ADMIN_KEY = "demo-admin-key";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Autowired
+    LiveConfiguration live;
+
+    @Autowired
+    JmsTemplate jms;
+
+    @AfterEach
+    void backToTheFiles() {
+        assertThat(api.send(api.request("/api/v1/admin/config/apply", ADMIN_KEY)
+                .POST(HttpRequest.BodyPublishers.noBody())).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aFileTapGetsTheTenantsEventsAndAFailingTapHurtsNothing() throws IOException {
+        Path lake = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "lake");
+        ObjectNode document = running();
+        ObjectNode taps = (ObjectNode) document.get("mehery").get("taps");
+        ObjectNode file = taps.putObject("lake").put("uri", "file:" + lake + "?fileName=$simple{exchangeId}.json");
+        file.putArray("events").add("inbound-message").add("outbound-message").add("status-change");
+        file.putArray("tenants").add("wa");
+        taps.putObject("broken").put("uri", "http://127.0.0.1:9/never").putArray("events").add("inbound-message");
+        Api.Reply applied = admin(document.toString());
+        assertThat(applied.status()).as(applied.body()).isEqualTo(200);
+        assertThat(applied.data().get("changes").toString()).contains("+ tap lake", "+ tap broken");
+
+        String text = "tapped " + System.nanoTime();
+        String user = uniquePhone();
+        assertThat(api.post("/webhooks/dummy/wa-sandbox", "wa-key", "{\"from\":\"" + user + "\",\"type\":\"text\","
+                + "\"text\":{\"body\":\"" + text + "\"}}").status()).isEqualTo(200);
+        Api.Reply sent = api.post("/api/v1/message/send", "wa-key", "{\"channelId\":\"wa-sandbox\",\"to\":{\"phone\":\""
+                + user + "\"},\"type\":\"text\",\"text\":{\"body\":\"reply to " + text + "\"}}");
+        String sentId = sent.data().get("id").asText();
+        // another tenant's events are not this tap's
+        api.post("/webhooks/dummy/acme-sandbox", "acme-key", "{\"from\":\"" + user + "\",\"type\":\"text\","
+                + "\"text\":{\"body\":\"not for the lake " + text + "\"}}");
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            List<JsonNode> events = read(lake);
+            assertThat(events).anySatisfy(e -> {
+                assertThat(e.get("event").asText()).isEqualTo("inbound-message");
+                assertThat(e.at("/data/text").asText()).isEqualTo(text);
+                assertThat(e.get("tenantId").asText()).isEqualTo("wa");
+            });
+            assertThat(events).anySatisfy(e -> assertThat(e.at("/data/messageId").asText() + e.get("event").asText())
+                    .isEqualTo(sentId + "outbound-message"));
+            assertThat(events).anySatisfy(e -> assertThat(e.at("/data/messageId").asText() + e.at("/data/status")
+                    .asText()).isEqualTo(sentId + "delivered"));
+            assertThat(events).noneSatisfy(e -> assertThat(e.toString()).contains("not for the lake"));
+        });
+
+        // the broken tap's copy of the inbound message ends in the taps' dead letters, known as the broken tap's
+        await().atMost(Duration.ofSeconds(30)).until(() -> jms.browseSelected("mehery.taps.dead",
+                "_AMQ_ORIG_ADDRESS = 'mehery.taps.broken'",
+                (session, browser) -> Collections.list(browser.getEnumeration()).stream()
+                        .anyMatch(m -> body((Message) m).contains(text))));
+    }
+
+    @Test
+    void aTapOfAnUnknownEventOrComponentIsRefused() {
+        ObjectNode document = running();
+        ObjectNode taps = (ObjectNode) document.get("mehery").get("taps");
+        taps.putObject("odd").put("uri", "nosuchcomponent:x").putArray("events").add("everything");
+        Api.Reply refused = admin(document.toString());
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.body()).contains("mehery.taps.odd.events", "mehery.taps.odd.uri");
+        assertThat(live.current().taps()).doesNotContainKey("odd");
+    }
+
+    private static String body(Message message) {
+        try {
+            return message instanceof TextMessage textMessage ? textMessage.getText() : "";
+        } catch (JMSException e) {
+            return "";
+        }
+    }
+
+    private static List<JsonNode> read(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.toString().endsWith(".json")).map(f -> {
+                try {
+                    return JSON.readTree(Files.readString(f));
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }).toList();
+        }
+    }
+
+    private ObjectNode running() {
+        return JSON.valueToTree(Map.copyOf(ConfigurationDocuments.documentOf(live.current())));
+    }
+
+    private Api.Reply admin(String json) {
+        return api.post("/api/v1/admin/config/apply", ADMIN_KEY, json);
+    }
+}
