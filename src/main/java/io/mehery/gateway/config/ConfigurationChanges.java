@@ -203,16 +203,7 @@ public class ConfigurationChanges {
 
     private static ApiException invalid(List<String> problems) {
         return new ApiException(400, problems.stream().map(problem -> Problem.of("INVALID_CONFIGURATION",
-                keyOf(problem), problem)).toList());
-    }
-
-    /** The key a problem begins with. */
-    private static String keyOf(String problem) {
-        int end = 0;
-        while (end < problem.length() && " :(".indexOf(problem.charAt(end)) < 0) {
-            end++;
-        }
-        return problem.substring(0, end);
+                ConfigurationRules.keyOf(problem), problem)).toList());
     }
 
     private void count(String source, String outcome) {

@@ -81,7 +81,7 @@ public final class ConfigurationCheck {
             return;
         }
         for (String problem : ConfigurationRules.problems(properties)) {
-            problems.add(whereKey(environment, keyOf(problem), file) + ": " + problem);
+            problems.add(whereKey(environment, ConfigurationRules.keyOf(problem), file) + ": " + problem);
         }
     }
 
@@ -187,14 +187,6 @@ public final class ConfigurationCheck {
                     + (text.getLocation().getLine() + 1);
         }
         return file + ":1";
-    }
-
-    private static String keyOf(String problem) {
-        int end = 0;
-        while (end < problem.length() && " :(".indexOf(problem.charAt(end)) < 0) {
-            end++;
-        }
-        return problem.substring(0, end);
     }
 
     private static String yamlLine(Throwable failure) {

@@ -78,6 +78,15 @@ public final class ConfigurationRules {
         return problems;
     }
 
+    /** The key a problem begins with: what it is about. */
+    public static String keyOf(String problem) {
+        int end = 0;
+        while (end < problem.length() && " :(".indexOf(problem.charAt(end)) < 0) {
+            end++;
+        }
+        return problem.substring(0, end);
+    }
+
     /** A tap names the events it wants among those there are, existing tenants and channels, and a usable endpoint. */
     private static void tap(String name, MeheryProperties.Tap tap, MeheryProperties properties,
             List<String> problems) {
