@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -27,6 +28,7 @@ import org.springframework.boot.context.properties.source.IterableConfigurationP
 import org.springframework.boot.origin.Origin;
 import org.springframework.boot.origin.PropertySourceOrigin;
 import org.springframework.boot.origin.TextResourceOrigin;
+import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.io.DefaultResourceLoader;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
@@ -62,8 +64,10 @@ public final class ConfigurationCheck {
             return;
         }
         StandardEnvironment environment = new StandardEnvironment();
-        environment.getSystemProperties().put("spring.config.location", "optional:file:" + dir.toAbsolutePath()
-                + "/application.yaml,optional:file:" + dir.toAbsolutePath() + "/config/");
+        // the folder's files only (a property of this environment: the JVM's system properties stay as they are)
+        environment.getPropertySources().addFirst(new MapPropertySource("validate", Map.of("spring.config.location",
+                "optional:file:" + dir.toAbsolutePath() + "/application.yaml,optional:file:" + dir.toAbsolutePath()
+                        + "/config/")));
         environment.setActiveProfiles(profiles.toArray(String[]::new));
         try {
             ConfigDataEnvironmentPostProcessor.applyTo(environment, new DefaultResourceLoader(),
