@@ -54,6 +54,11 @@ public enum ChannelType {
         return this == WHATSAPP || this == DUMMY;
     }
 
+    /** Channels whose provider request is JSON, which a provider-request mapping (mehery.mappings) may reshape. */
+    public boolean providerTakesJson() {
+        return this == WHATSAPP || this == TELEGRAM || this == FACEBOOK || this == INSTAGRAM || this == TWITTER;
+    }
+
     /** Channels whose user address is a phone number (the sandbox plays one). */
     public boolean addressesByPhoneNumber() {
         return this == WHATSAPP || this == SMS || this == DUMMY;

@@ -20,7 +20,7 @@ public final class ConfigurationDiff {
             "app-secret", "bot-token", "secret-token", "auth-token", "identity-secret", "consumer-key",
             "consumer-secret", "access-token-secret", "app-key", "smtp-url", "imap-url");
     /** The sections that change on a running gateway. */
-    private static final Set<String> LIVE = Set.of("tenants", "channels", "templates", "taps");
+    private static final Set<String> LIVE = Set.of("tenants", "channels", "templates", "taps", "mappings");
 
     private ConfigurationDiff() {
     }
@@ -30,6 +30,7 @@ public final class ConfigurationDiff {
         entries(changes, "tenant", from.tenants(), to.tenants());
         entries(changes, "channel", from.channels(), to.channels());
         entries(changes, "tap", from.taps(), to.taps());
+        entries(changes, "mapping", from.mappings(), to.mappings());
         MeheryProperties.Delivery was = from.delivery();
         MeheryProperties.Delivery will = to.delivery();
         if (!was.retrySchedule().equals(will.retrySchedule()) || was.jitter() != will.jitter()) {

@@ -46,7 +46,7 @@ public class ConfigurationDocuments {
             ConfigurationPropertyName.of("mehery.channels"), ConfigurationPropertyName.of("mehery.templates"),
             ConfigurationPropertyName.of("mehery.delivery.retry-schedule"),
             ConfigurationPropertyName.of("mehery.delivery.jitter"), ConfigurationPropertyName.of("mehery.delivery.breaker"),
-            ConfigurationPropertyName.of("mehery.taps"));
+            ConfigurationPropertyName.of("mehery.taps"), ConfigurationPropertyName.of("mehery.mappings"));
 
     private final ConfigurableEnvironment running;
 
@@ -113,6 +113,7 @@ public class ConfigurationDocuments {
         live.put("breaker", keysOf(delivery.breaker()));
         mehery.put("delivery", live);
         mehery.put("taps", sectionOf(properties.taps()));
+        mehery.put("mappings", sectionOf(properties.mappings()));
         return Map.of("mehery", mehery);
     }
 

@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 
 import io.mehery.gateway.config.MeheryProperties.Channel;
 import io.mehery.gateway.delivery.WebhookSignatures;
+import io.mehery.gateway.mapping.Mappings;
 import io.mehery.gateway.tap.Taps;
 
 /**
@@ -22,6 +23,7 @@ import io.mehery.gateway.tap.Taps;
  */
 public final class ConfigurationRules {
 
+    private static final List<String> CALLBACKS = List.of("message/receive", "contact/info", "action/event");
     private static final Pattern TAP_NAME = Pattern.compile("[A-Za-z0-9_-]{1,50}");
     private static final Pattern WEB_ORIGIN = Pattern.compile("https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?/?");
 
@@ -75,7 +77,34 @@ public final class ConfigurationRules {
             }
         });
         properties.taps().forEach((name, tap) -> tap(name, tap, properties, problems));
+        properties.mappings().forEach((name, mapping) -> mapping(name, mapping, properties, problems));
         return problems;
+    }
+
+    /** A mapping says what it reshapes, for existing tenants and channels, with a template that compiles. */
+    private static void mapping(String name, MeheryProperties.Mapping mapping, MeheryProperties properties,
+            List<String> problems) {
+        String key = "mehery.mappings." + name;
+        if (!Mappings.CALLBACK.equals(mapping.appliesTo()) && !Mappings.PROVIDER_REQUEST.equals(mapping.appliesTo())) {
+            problems.add(key + ".applies-to is callback or provider-request");
+        }
+        mapping.tenants().stream().filter(id -> !properties.tenants().containsKey(id)).forEach(id -> problems.add(key
+                + ".tenants: '" + id + "' is no configured tenant"));
+        mapping.channels().stream().filter(id -> !properties.channels().containsKey(id)).forEach(id -> problems.add(
+                key + ".channels: '" + id + "' is no configured channel"));
+        if (Mappings.PROVIDER_REQUEST.equals(mapping.appliesTo())) {
+            mapping.channels().stream().map(id -> Map.entry(id, properties.channels().get(id)))
+                    .filter(entry -> entry.getValue() != null && !entry.getValue().type().providerTakesJson())
+                    .forEach(entry -> problems.add(key + ".channels: '" + entry.getKey() + "' is a "
+                            + entry.getValue().type() + " channel, whose provider request is not JSON"));
+        }
+        mapping.callbacks().stream().filter(callback -> !CALLBACKS.contains(callback)).forEach(callback -> problems
+                .add(key + ".callbacks: '" + callback + "' is none of " + String.join(", ", CALLBACKS)));
+        if (mapping.jslt() == null || mapping.jslt().isBlank()) {
+            problems.add(key + ".jslt is required: the JSLT template of the reshaped JSON");
+        } else if (!Mappings.problemOf(mapping.jslt()).isEmpty()) {
+            problems.add(key + ".jslt does not compile: " + Mappings.problemOf(mapping.jslt()));
+        }
     }
 
     /** The key a problem begins with: what it is about. */

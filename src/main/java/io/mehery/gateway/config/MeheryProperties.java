@@ -23,13 +23,29 @@ public record MeheryProperties(
         @DefaultValue Admin admin,
         @DefaultValue Webchat webchat,
         Map<String, String> templates,
-        Map<String, Tap> taps) {
+        Map<String, Tap> taps,
+        Map<String, Mapping> mappings) {
 
     public MeheryProperties {
         tenants = tenants == null ? Map.of() : Map.copyOf(tenants);
         channels = channels == null ? Map.of() : Map.copyOf(channels);
         templates = templates == null ? Map.of() : Map.copyOf(templates);
         taps = taps == null ? Map.of() : Map.copyOf(taps);
+        mappings = mappings == null ? Map.of() : Map.copyOf(mappings);
+    }
+
+    /**
+     * A reshaping of what goes out for some tenants and channels (none: all): {@code appliesTo} callback (of the
+     * {@code callbacks} named, none: all) or provider-request, by the JSLT template {@code jslt}.
+     */
+    public record Mapping(String appliesTo, List<String> tenants, List<String> channels, List<String> callbacks,
+            String jslt) {
+
+        public Mapping {
+            tenants = tenants == null ? List.of() : List.copyOf(tenants);
+            channels = channels == null ? List.of() : List.copyOf(channels);
+            callbacks = callbacks == null ? List.of() : List.copyOf(callbacks);
+        }
     }
 
     /**

@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mehery.gateway.api.model.ContactProfileUpdate;
 import io.mehery.gateway.config.LiveConfiguration;
+import io.mehery.gateway.mapping.Mappings;
 import io.mehery.gateway.config.MeheryProperties;
 import io.mehery.gateway.config.RouteProperties;
 import io.mehery.gateway.conversation.Refusal;
@@ -30,6 +31,8 @@ import io.mehery.gateway.store.DeliveryRecord;
 import io.mehery.gateway.store.DeliveryRecord.Status;
 import io.mehery.gateway.store.DeliveryStore;
 import io.mehery.gateway.store.GroupCommit;
+import io.mehery.gateway.store.MessageRecord;
+import io.mehery.gateway.store.MessageStore;
 import io.mehery.gateway.store.WebhookStore;
 import io.mehery.gateway.tap.TapData;
 import io.mehery.gateway.tap.Taps;
@@ -61,11 +64,16 @@ public class CallbackDeliveries implements LiveConfiguration.Listener {
     private final ObjectMapper json;
     private final GroupCommit commits;
     private final Taps taps;
+    private final Mappings mappings;
+    private final MessageStore messages;
 
     public CallbackDeliveries(DeliveryStore deliveries, WebhookStore webhooks, ContactStore contacts,
             CallbackPayloads payloads, WebhookBreakers breakers, DeliveryMetrics metrics, MeheryProperties properties,
-            LiveConfiguration live, Clock clock, ObjectMapper json, GroupCommit commits, Taps taps) {
+            LiveConfiguration live, Clock clock, ObjectMapper json, GroupCommit commits, Taps taps, Mappings mappings,
+            MessageStore messages) {
         this.taps = taps;
+        this.mappings = mappings;
+        this.messages = messages;
         this.deliveries = deliveries;
         this.webhooks = webhooks;
         this.contacts = contacts;
@@ -130,7 +138,9 @@ public class CallbackDeliveries implements LiveConfiguration.Listener {
         if (!breakers.permits(d.tenantId())) {
             return DeliveryStep.onlyOrders(List.of(order.heldUntil(now + breakers.holdFor().toMillis())));
         }
-        String payload = d.payload() != null ? d.payload() : payloads.render(d);
+        // mapped before it is signed and stored: every attempt of this webhook-id sends the same
+        String payload = d.payload() != null ? d.payload() : mappings.callback(d.tenantId(), () -> channelOf(d),
+                CallbackKind.of(d.kind()).path().replaceFirst("^/api/v1/", ""), payloads.render(d));
         if (!abandoned && !commits.write(() -> deliveries.claimAttempt(d.id(), d.attempts(), order.replay(), payload,
                 order.orderId(), now))) {
             breakers.release(d.tenantId());
@@ -221,6 +231,10 @@ public class CallbackDeliveries implements LiveConfiguration.Listener {
             next.addAll(successor(d, now));
         }
         return next;
+    }
+
+    private String channelOf(DeliveryRecord d) {
+        return d.messageId() == null ? null : messages.find(d.messageId()).map(MessageRecord::channelId).orElse(null);
     }
 
     /** The attempt and where it leaves the delivery, stored; the taps get a copy in the same transaction. */
