@@ -110,8 +110,9 @@ public class HttpEdgeFilter extends OncePerRequestFilter {
         MDC.put(TraceIds.MDC_KEY, traceId);
         response.setHeader(TraceIds.HEADER, traceId);
         try {
-            ContractOperations.Found found = admit(request);
-            long bodyLimit = WEBCHAT_UPLOAD.matcher(pathOf(request)).matches() ? maxUpload : maxBody;
+            String path = pathOf(request);
+            ContractOperations.Found found = admit(request, path);
+            long bodyLimit = WEBCHAT_UPLOAD.matcher(path).matches() ? maxUpload : maxBody;
             if (request.getContentLengthLong() > bodyLimit) {
                 throw tooLarge(bodyLimit);
             }
@@ -129,7 +130,7 @@ public class HttpEdgeFilter extends OncePerRequestFilter {
                 }
             }
             request.setAttribute(RAW_BODY, body);
-            HttpServletRequest admitted = isActuator(pathOf(request))
+            HttpServletRequest admitted = isActuator(path)
                     && operator.matches(request.getHeader(ApiRequestGate.API_KEY_HEADER))
                     ? new OperatorRequest(request) : request;
             chain.doFilter(new BufferedBodyRequest(admitted, body, traceId), response);
@@ -141,8 +142,7 @@ public class HttpEdgeFilter extends OncePerRequestFilter {
     }
 
     /** What can be decided before the body: where the request goes, and who sends it when the contract asks. */
-    private ContractOperations.Found admit(HttpServletRequest request) {
-        String path = pathOf(request);
+    private ContractOperations.Found admit(HttpServletRequest request, String path) {
         String query = request.getQueryString();
         if (query != null && BAD_PERCENT_ENCODING.matcher(query).find()) {
             throw new Refusal(ApiException.badRequest("INVALID_QUERY", "query",
@@ -151,7 +151,7 @@ public class HttpEdgeFilter extends OncePerRequestFilter {
         if (isActuator(path) || (benchCeiling && path.equals(BENCH_CEILING))) {
             return ContractOperations.Found.OPEN;
         }
-        if (WEBCHAT_SOCKET.matcher(path).matches() && "websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
+        if ("websocket".equalsIgnoreCase(request.getHeader("Upgrade")) && WEBCHAT_SOCKET.matcher(path).matches()) {
             requireConfiguredChannel(path);
             return ContractOperations.Found.OPEN;
         }
