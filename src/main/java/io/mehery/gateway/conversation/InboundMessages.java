@@ -88,7 +88,7 @@ public class InboundMessages {
             callbacks.plan(new InboundEvent(stored.id(), InboundEvent.MESSAGE_RECEIVED, channel.tenant(),
                     stored.channelId(), stored.id(), stored.sessionId(), stored.contactId(),
                     appended.contactCreated(), appended.contactRenamed(), message.actionCode(), stored.createdAt()));
-            taps.publish(Taps.INBOUND_MESSAGE, channel.tenant(), channelId, TapData.of("messageId", stored.id(),
+            taps.publish(Taps.INBOUND_MESSAGE, channel.tenant(), channelId, () -> TapData.of("messageId", stored.id(),
                     "sessionId", stored.sessionId(), "contactId", stored.contactId(), "from", from, "type",
                     message.type(), "text", message.text(), "actionCode", message.actionCode()));
             return receiptOf(stored);

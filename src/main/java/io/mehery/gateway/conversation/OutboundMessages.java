@@ -133,7 +133,7 @@ public class OutboundMessages {
                 outbox.add(outboundQueue, new OutboundDispatch(message.id(), tenantId, request.channelId(),
                         channel.type(), message.sessionId(), message.contactId(), request), null);
             }
-            taps.publish(Taps.OUTBOUND_MESSAGE, tenantId, request.channelId(), TapData.of("messageId", message.id(),
+            taps.publish(Taps.OUTBOUND_MESSAGE, tenantId, request.channelId(), () -> TapData.of("messageId", message.id(),
                     "sessionId", message.sessionId(), "contactId", message.contactId(), "to", address, "type",
                     type.json(), "status", status.json(), "masked", masked, "text", masked ? null : text));
             return Accepted.of(new SendReceipt(message.id(), message.sessionId()));

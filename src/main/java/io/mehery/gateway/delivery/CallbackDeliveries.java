@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
@@ -241,7 +242,7 @@ public class CallbackDeliveries implements LiveConfiguration.Listener {
     private void recordAttempt(DeliveryRecord d, CallbackAttempt attempt, DeliveryAttemptRecord record, Status status,
             Long nextAttemptAt, Long deliveredAt) {
         deliveries.recordAttempt(record, status, nextAttemptAt, deliveredAt);
-        Map<String, Object> data = TapData.of("webhookId", d.id(), "callback",
+        Supplier<Map<String, Object>> data = () -> TapData.of("webhookId", d.id(), "callback",
                 attempt.kind().name().toLowerCase(Locale.ROOT), "messageId", d.messageId(), "attempt",
                 record.attempt(), "statusCode", record.statusCode(), "latencyMs", record.latencyMs(), "error",
                 record.error(), "outcome", status.name().toLowerCase(Locale.ROOT), "nextAttemptAt", nextAttemptAt);

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import org.apache.camel.Body;
@@ -60,18 +61,21 @@ public class Taps implements StatusChanges {
     @Override
     public void changed(String tenantId, String channelId, String messageId, String sessionId, String messageIdExt,
             MessageStatus status, String failure) {
-        publish(STATUS_CHANGE, tenantId, channelId, TapData.of("messageId", messageId, "sessionId", sessionId,
+        publish(STATUS_CHANGE, tenantId, channelId, () -> TapData.of("messageId", messageId, "sessionId", sessionId,
                 "messageIdExt", messageIdExt, "status", status.json(), "failure", failure));
     }
 
-    /** Called inside the transaction of what happened: the copy exists only if it committed. */
-    public void publish(String event, String tenantId, String channelId, Map<String, Object> data) {
+    /**
+     * Called inside the transaction of what happened: the copy exists only if it committed. Its data is made only
+     * when a tap wants the event, so that an event nobody taps costs a map lookup.
+     */
+    public void publish(String event, String tenantId, String channelId, Supplier<Map<String, Object>> data) {
         Map<String, Tap> taps = live.current().taps();
         if (taps.isEmpty() || taps.values().stream().noneMatch(tap -> wants(tap, event, tenantId, channelId))) {
             return;
         }
         outbox.add(queue, new TapEvent(UUID.randomUUID().toString(), event, tenantId, channelId, clock.millis(),
-                data), null);
+                data.get()), null);
     }
 
     /** The recipient list of an event on the taps' queue: the queue of each tap that wants it now. */
