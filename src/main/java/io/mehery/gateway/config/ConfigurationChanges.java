@@ -1,11 +1,8 @@
 package io.mehery.gateway.config;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +23,7 @@ import io.mehery.gateway.api.ApiException;
 import io.mehery.gateway.api.Problem;
 import io.mehery.gateway.store.ConfigVersionStore;
 import io.mehery.gateway.store.ConfigVersionStore.Version;
+import io.mehery.gateway.security.Digests;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
@@ -219,11 +217,6 @@ public class ConfigurationChanges {
     }
 
     private String fingerprint(MeheryProperties properties) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(documentText(properties)
-                    .getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Digests.sha256Hex(documentText(properties).getBytes(StandardCharsets.UTF_8));
     }
 }

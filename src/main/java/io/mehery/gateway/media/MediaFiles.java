@@ -3,7 +3,6 @@ package io.mehery.gateway.media;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.EnumMap;
 import java.util.HexFormat;
@@ -26,6 +25,7 @@ import io.mehery.gateway.config.RouteProperties;
 import io.mehery.gateway.store.MessageRecord;
 import io.mehery.gateway.store.MessageStore;
 import io.mehery.gateway.config.LiveConfiguration;
+import io.mehery.gateway.security.Digests;
 
 /**
  * GET /api/v1/media/{id}: the file of a received media message, fetched by its channel's MediaFetcher with the
@@ -73,15 +73,11 @@ public class MediaFiles {
     }
 
     private static boolean matches(String sha256, byte[] bytes) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(bytes);
-            return MessageDigest.isEqual(HexFormat.of().formatHex(digest).getBytes(StandardCharsets.US_ASCII),
-                    sha256.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII))
-                    || MessageDigest.isEqual(Base64.getEncoder().encodeToString(digest)
-                            .getBytes(StandardCharsets.US_ASCII), sha256.getBytes(StandardCharsets.US_ASCII));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        byte[] digest = Digests.sha256(bytes);
+        return MessageDigest.isEqual(HexFormat.of().formatHex(digest).getBytes(StandardCharsets.US_ASCII),
+                sha256.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII))
+                || MessageDigest.isEqual(Base64.getEncoder().encodeToString(digest)
+                        .getBytes(StandardCharsets.US_ASCII), sha256.getBytes(StandardCharsets.US_ASCII));
     }
 
     private JsonNode parse(String text) {

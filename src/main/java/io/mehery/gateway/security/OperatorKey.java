@@ -17,10 +17,10 @@ public class OperatorKey {
 
     public OperatorKey(MeheryProperties properties) {
         String key = properties.admin().apiKey();
-        this.digest = key == null || key.isBlank() ? null : Tenants.sha256(key);
+        this.digest = key == null || key.isBlank() ? null : Digests.sha256(key);
     }
 
     public boolean matches(String presented) {
-        return digest != null && presented != null && MessageDigest.isEqual(Tenants.sha256(presented), digest);
+        return digest != null && presented != null && MessageDigest.isEqual(Digests.sha256(presented), digest);
     }
 }

@@ -1,8 +1,6 @@
 package io.mehery.gateway.security;
 
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -19,7 +17,7 @@ public class Tenants implements LiveConfiguration.Listener {
 
         static Known of(Map<String, Tenant> tenants) {
             Map<String, byte[]> digests = new LinkedHashMap<>();
-            tenants.forEach((id, tenant) -> digests.put(id, sha256(tenant.apiKey())));
+            tenants.forEach((id, tenant) -> digests.put(id, Digests.sha256(tenant.apiKey())));
             return new Known(Map.copyOf(tenants), digests);
         }
     }
@@ -46,7 +44,7 @@ public class Tenants implements LiveConfiguration.Listener {
         if (apiKey == null || apiKey.isEmpty()) {
             return Optional.empty();
         }
-        byte[] presented = sha256(apiKey);
+        byte[] presented = Digests.sha256(apiKey);
         String match = null;
         for (Map.Entry<String, byte[]> entry : known.keyDigests().entrySet()) {
             if (MessageDigest.isEqual(presented, entry.getValue()) && match == null) {
@@ -58,13 +56,5 @@ public class Tenants implements LiveConfiguration.Listener {
 
     public Optional<Tenant> find(String tenantId) {
         return Optional.ofNullable(known.tenants().get(tenantId));
-    }
-
-    static byte[] sha256(String value) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-        }
     }
 }

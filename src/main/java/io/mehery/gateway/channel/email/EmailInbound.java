@@ -2,9 +2,6 @@ package io.mehery.gateway.channel.email;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Map;
 
 import org.apache.camel.Body;
@@ -27,6 +24,7 @@ import io.mehery.gateway.conversation.InboundMessages;
 import io.mehery.gateway.conversation.MeheryMessage;
 import io.mehery.gateway.security.Channels;
 import io.mehery.gateway.store.GroupCommit;
+import io.mehery.gateway.security.Digests;
 
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
@@ -92,10 +90,9 @@ public class EmailInbound {
                 return MeheryMessage.system(JsonNodeFactory.instance.objectNode().put("filename", name)
                         .put("mime_type", mime), "an attachment larger than mehery.http.max-media, not kept: " + name);
             }
-            String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-            return MeheryMessage.file(MeheryMessage.mediaTypeOf(mime), new Media(null, name, null, null, mime, sha256),
-                    bytes);
-        } catch (IOException | NoSuchAlgorithmException e) {
+            return MeheryMessage.file(MeheryMessage.mediaTypeOf(mime), new Media(null, name, null, null, mime,
+                    Digests.sha256Hex(bytes)), bytes);
+        } catch (IOException e) {
             throw new IllegalStateException("cannot read the attachment " + name, e);
         }
     }

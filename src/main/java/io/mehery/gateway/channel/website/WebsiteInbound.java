@@ -1,9 +1,6 @@
 package io.mehery.gateway.channel.website;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -39,9 +36,9 @@ import io.mehery.gateway.store.MessageRecord;
 import io.mehery.gateway.store.MessageStatus;
 import io.mehery.gateway.store.MessageStore;
 import io.mehery.gateway.web.HttpEdgeFilter;
+import io.mehery.gateway.security.Digests;
 
 import jakarta.servlet.http.HttpServletRequest;
-
 
 /**
  * What a visitor's widget sends, over HTTP or its live socket: a text, a tap on a button under a business message
@@ -126,7 +123,7 @@ public class WebsiteInbound {
             throw ApiException.badRequest("INVALID_FIELD", "caption", "caption is at most " + MAX_TEXT
                     + " characters");
         }
-        Media media = new Media(caption, safeName(filename), null, null, mimeType, sha256(bytes));
+        Media media = new Media(caption, safeName(filename), null, null, mimeType, Digests.sha256Hex(bytes));
         return receive(visitor, clientIdOf(clientId), MeheryMessage.file(MeheryMessage.mediaTypeOf(mimeType), media,
                 bytes));
     }
@@ -222,13 +219,5 @@ public class WebsiteInbound {
         }
         String name = filename.substring(Math.max(filename.lastIndexOf('/'), filename.lastIndexOf('\\')) + 1).strip();
         return name.length() > 200 ? name.substring(name.length() - 200) : name;
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
