@@ -10,7 +10,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Date;
 
-import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.springframework.stereotype.Component;
 
@@ -71,17 +70,16 @@ class FcmSender implements PushSender {
         }
         fcm.putObject("data").put("meheryMessageId", notification.messageId());
         String url = channel.baseUrl() + "/v1/projects/" + channel.projectId() + "/messages:send";
-        Exchange answer = camel.request(CALL, exchange -> ProviderRequests.post(exchange.getMessage(), url,
-                "application/json", "Bearer " + access, message.toString()));
-        int status = answer.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
-        JsonNode body = read(answer.getMessage().getBody(String.class));
-        if (answer.getException() != null || status == 0 || status == 429 || status >= 500) {
-            return Delivery.of(Outcome.RETRY, "FCM answered " + (status == 0 ? "nothing" : status));
+        ProviderRequests.Answer answer = ProviderRequests.post(camel, CALL, url, "application/json",
+                "Bearer " + access, message.toString());
+        if (answer.mayPass()) {
+            return Delivery.of(Outcome.RETRY, "FCM answered " + answer.said());
         }
-        if (status / 100 == 2) {
+        JsonNode body = read(answer.body());
+        if (answer.accepted()) {
             return Delivery.sent(body.path("name").asText(null));
         }
-        if (status == 401) {
+        if (answer.status() == 401) {
             tokens.forget(keyOf(channel));
             return Delivery.of(Outcome.RETRY, "FCM refused the access token; a new one is had for the next try");
         }
@@ -90,7 +88,7 @@ class FcmSender implements PushSender {
                 return Delivery.of(Outcome.UNREGISTERED, "FCM: the token is no longer registered (UNREGISTERED)");
             }
         }
-        return Delivery.of(Outcome.FAILED, "FCM " + status + ": " + body.at("/error/message").asText(""));
+        return Delivery.of(Outcome.FAILED, "FCM " + answer.status() + ": " + body.at("/error/message").asText(""));
     }
 
     private static String keyOf(Channel channel) {
@@ -116,17 +114,16 @@ class FcmSender implements PushSender {
         }
         String form = "grant_type=" + URLEncoder.encode("urn:ietf:params:oauth:grant-type:jwt-bearer",
                 StandardCharsets.UTF_8) + "&assertion=" + assertion;
-        Exchange answer = camel.request(CALL, exchange -> ProviderRequests.post(exchange.getMessage(), tokenUri,
-                "application/x-www-form-urlencoded", null, form));
-        int status = answer.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
-        JsonNode token = read(answer.getMessage().getBody(String.class));
-        if (answer.getException() != null || status / 100 != 2 || !token.hasNonNull("access_token")) {
-            if (status == 0 || status == 429 || status >= 500) {
-                throw new ProviderCalls.ProviderUnavailableException("Google's token endpoint answered "
-                        + (status == 0 ? "nothing" : status) + "; FCM is tried again later");
-            }
-            throw new IllegalStateException("Google refused the service account's token request (" + status + "): "
-                    + token.path("error_description").asText(token.path("error").asText("")));
+        ProviderRequests.Answer answer = ProviderRequests.post(camel, CALL, tokenUri,
+                "application/x-www-form-urlencoded", null, form);
+        if (answer.mayPass()) {
+            throw new ProviderCalls.ProviderUnavailableException("Google's token endpoint answered " + answer.said()
+                    + "; FCM is tried again later");
+        }
+        JsonNode token = read(answer.body());
+        if (!answer.accepted() || !token.hasNonNull("access_token")) {
+            throw new IllegalStateException("Google refused the service account's token request (" + answer.status()
+                    + "): " + token.path("error_description").asText(token.path("error").asText("")));
         }
         long lifetime = token.path("expires_in").asLong(3600) * 1000;
         return new RenewedTokens.Token(token.path("access_token").asText(), now + lifetime

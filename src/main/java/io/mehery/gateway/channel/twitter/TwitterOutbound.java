@@ -96,19 +96,18 @@ public class TwitterOutbound implements ProviderLimits {
                 .put("media_category", "image/gif".equals(mime) ? "dm_gif" : "dm_image")
                 .put("media_type", mime);
         String url = channel.baseUrl() + "/2/media/upload";
-        Exchange answer = camel.request(UPLOAD, exchange -> ProviderRequests.post(exchange.getMessage(), url,
-                "application/json", oauthOf(channel).authorization("POST", url), upload.toString()));
-        int status = answer.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
-        String text = answer.getMessage().getBody(String.class);
-        if (answer.getException() != null || status >= 500 || status == 429) {
-            throw new ProviderCalls.ProviderUnavailableException("X's media upload answered " + (status == 0
-                    ? "nothing" : status) + "; uploading again later");
+        ProviderRequests.Answer answer = ProviderRequests.post(camel, UPLOAD, url, "application/json",
+                oauthOf(channel).authorization("POST", url), upload.toString());
+        if (answer.mayPass()) {
+            throw new ProviderCalls.ProviderUnavailableException("X's media upload answered " + answer.said()
+                    + "; uploading again later");
         }
         try {
-            String mediaId = status / 100 == 2 ? json.readTree(text == null ? "{}" : text).at("/data/id").asText("")
+            String text = answer.body();
+            String mediaId = answer.accepted() ? json.readTree(text == null ? "{}" : text).at("/data/id").asText("")
                     : "";
             if (mediaId.isEmpty()) {
-                throw new IllegalStateException("X refused the image upload (" + status + "): " + text);
+                throw new IllegalStateException("X refused the image upload (" + answer.status() + "): " + text);
             }
             return mediaId;
         } catch (JsonProcessingException e) {
