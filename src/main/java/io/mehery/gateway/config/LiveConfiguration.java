@@ -2,7 +2,6 @@ package io.mehery.gateway.config;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -47,10 +46,6 @@ public class LiveConfiguration {
 
     public Map<String, String> templates() {
         return current.get().templates();
-    }
-
-    public Optional<Channel> channel(String channelId) {
-        return channelId == null ? Optional.empty() : Optional.ofNullable(channels().get(channelId));
     }
 
     /** Puts the next configuration in place, then lets every listener follow; one change at a time. */

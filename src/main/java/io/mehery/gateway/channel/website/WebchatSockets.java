@@ -68,23 +68,25 @@ public class WebchatSockets {
         TextMessage message = new TextMessage(toJson(frame));
         boolean taken = false;
         for (WebSocketSession session : sessions) {
-            try {
-                session.sendMessage(message);
-                taken = true;
-            } catch (IOException | IllegalStateException gone) {
-                LOG.info("A chat widget's socket could not take a message ({}); it reads it at its next visit",
-                        gone.getClass().getSimpleName());
-                close(session);
-            }
+            taken |= deliver(session, message);
         }
         return taken;
     }
 
     void send(WebSocketSession session, Object frame) {
+        deliver(session, new TextMessage(toJson(frame)));
+    }
+
+    /** A socket that cannot take a frame is closed: its widget reads what it missed at its next visit. */
+    private static boolean deliver(WebSocketSession session, TextMessage message) {
         try {
-            session.sendMessage(new TextMessage(toJson(frame)));
+            session.sendMessage(message);
+            return true;
         } catch (IOException | IllegalStateException gone) {
+            LOG.info("A chat widget's socket could not take a frame ({}); it is closed",
+                    gone.getClass().getSimpleName());
             close(session);
+            return false;
         }
     }
 
