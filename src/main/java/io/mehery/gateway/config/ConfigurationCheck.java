@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -31,7 +30,6 @@ import org.springframework.boot.origin.TextResourceOrigin;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.io.DefaultResourceLoader;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * {@code java -jar mehery-gateway.jar validate <dir> [--spring.profiles.active=...]}: the checks a running gateway
@@ -42,7 +40,6 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  */
 public final class ConfigurationCheck {
 
-    private static final Pattern LINE = Pattern.compile("line (\\d+)");
     private static final String MISSING_TEMPLATE = "Cannot find RouteTemplate with id";
 
     private ConfigurationCheck() {
@@ -73,7 +70,7 @@ public final class ConfigurationCheck {
             ConfigDataEnvironmentPostProcessor.applyTo(environment, new DefaultResourceLoader(),
                     new DefaultBootstrapContext(), profiles);
         } catch (RuntimeException unreadable) {
-            problems.add(file + ":" + yamlLine(unreadable) + ": " + rootMessage(unreadable));
+            problems.add(file + ":" + lineOf(unreadable) + ": " + ConfigurationProblems.rootMessage(unreadable));
             return;
         }
         MeheryProperties properties;
@@ -81,7 +78,7 @@ public final class ConfigurationCheck {
             properties = Binder.get(environment).bindOrCreate("mehery", Bindable.of(MeheryProperties.class));
         } catch (BindException failed) {
             String where = failed.getProperty() == null ? file + ":1" : where(failed.getProperty().getOrigin(), file);
-            problems.add(where + ": " + failed.getName() + ": " + rootMessage(failed));
+            problems.add(where + ": " + failed.getName() + ": " + ConfigurationProblems.rootMessage(failed));
             return;
         }
         for (String problem : ConfigurationRules.problems(properties)) {
@@ -109,8 +106,8 @@ public final class ConfigurationCheck {
             try {
                 load(List.of(file));
             } catch (Exception invalid) {
-                if (!rootMessage(invalid).startsWith(MISSING_TEMPLATE)) {
-                    problems.add(file + ":" + yamlLine(invalid) + ": " + rootMessage(invalid));
+                if (!ConfigurationProblems.rootMessage(invalid).startsWith(MISSING_TEMPLATE)) {
+                    problems.add(file + ":" + lineOf(invalid) + ": " + ConfigurationProblems.rootMessage(invalid));
                     eachLoads = false;
                 }
             }
@@ -121,7 +118,7 @@ public final class ConfigurationCheck {
         try {
             load(files);
         } catch (Exception invalid) {
-            String message = rootMessage(invalid);
+            String message = ConfigurationProblems.rootMessage(invalid);
             problems.add(referringFile(files, message) + ": " + message);
         }
     }
@@ -182,36 +179,14 @@ public final class ConfigurationCheck {
     }
 
     private static String where(Origin origin, Path file) {
-        if (origin instanceof PropertySourceOrigin wrapped) {
-            origin = wrapped.getOrigin();
-        }
-        if (origin instanceof TextResourceOrigin text && text.getLocation() != null) {
-            String resource = text.getResource() == null ? file.toString() : text.getResource().getDescription();
-            return resource.replaceFirst("^URL \\[file:(.*)]$", "$1").replaceFirst("^file \\[(.*)]$", "$1") + ":"
-                    + (text.getLocation().getLine() + 1);
-        }
-        return file + ":1";
+        Origin underlying = origin instanceof PropertySourceOrigin wrapped ? wrapped.getOrigin() : origin;
+        String resource = underlying instanceof TextResourceOrigin text && text.getResource() != null
+                ? text.getResource().getDescription().replaceFirst("^URL \\[file:(.*)]$", "$1")
+                        .replaceFirst("^file \\[(.*)]$", "$1") : file.toString();
+        return resource + ":" + ConfigurationProblems.lineOf(origin).orElse(1);
     }
 
-    private static String yamlLine(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof MarkedYAMLException marked && marked.getProblemMark() != null) {
-                return Integer.toString(marked.getProblemMark().getLine() + 1);
-            }
-            Matcher line = LINE.matcher(String.valueOf(cause.getMessage()));
-            if (line.find()) {
-                return line.group(1);
-            }
-        }
-        return "1";
-    }
-
-    private static String rootMessage(Throwable failure) {
-        Throwable cause = failure;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
-        }
-        String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-        return message.replace('\n', ' ').trim();
+    private static int lineOf(Throwable failure) {
+        return ConfigurationProblems.lineOf(failure).orElse(1);
     }
 }

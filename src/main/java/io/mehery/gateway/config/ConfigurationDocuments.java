@@ -21,15 +21,12 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyN
 import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.env.YamlPropertySourceLoader;
-import org.springframework.boot.origin.Origin;
-import org.springframework.boot.origin.TextResourceOrigin;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.PropertySource;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.io.ByteArrayResource;
 import org.springframework.core.io.DefaultResourceLoader;
 import org.springframework.stereotype.Component;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Configurations as the gateway reads them at start, from elsewhere: a document an operator sends (the
@@ -152,22 +149,12 @@ public class ConfigurationDocuments {
         try {
             return binder.bindOrCreate("mehery", Bindable.of(MeheryProperties.class));
         } catch (BindException failed) {
-            String key = failed.getName().toString();
-            Throwable cause = failed.getCause() != null ? failed.getCause() : failed;
-            while (cause.getCause() != null && cause.getCause() != cause) {
-                cause = cause.getCause();
-            }
-            String where = failed.getProperty() == null ? "" : lineOf(failed.getProperty().getOrigin());
-            if (failed.getProperty() != null) {
-                key = failed.getProperty().getName().toString();
-            }
-            throw new Unreadable(List.of(key + where + ": " + cause.getMessage()));
+            String key = failed.getProperty() == null ? failed.getName().toString()
+                    : failed.getProperty().getName().toString();
+            String where = failed.getProperty() == null ? "" : ConfigurationProblems.lineOf(failed.getProperty()
+                    .getOrigin()).stream().mapToObj(line -> " (line " + line + ")").findFirst().orElse("");
+            throw new Unreadable(List.of(key + where + ": " + ConfigurationProblems.rootMessage(failed)));
         }
-    }
-
-    private static String lineOf(Origin origin) {
-        return origin instanceof TextResourceOrigin text && text.getLocation() != null
-                ? " (line " + (text.getLocation().getLine() + 1) + ")" : "";
     }
 
     /** A document without the {@code mehery:} root is taken as that section's content. */
@@ -182,13 +169,8 @@ public class ConfigurationDocuments {
     }
 
     private static String yamlProblem(Exception unreadable) {
-        Throwable cause = unreadable;
-        while (cause != null && !(cause instanceof MarkedYAMLException)) {
-            cause = cause.getCause();
-        }
-        if (cause instanceof MarkedYAMLException marked && marked.getProblemMark() != null) {
-            return "body (line " + (marked.getProblemMark().getLine() + 1) + "): " + marked.getProblem();
-        }
-        return "body: not YAML or JSON";
+        return ConfigurationProblems.yamlFailure(unreadable).map(marked -> "body (line "
+                + (marked.getProblemMark().getLine() + 1) + "): " + marked.getProblem())
+                .orElse("body: not YAML or JSON");
     }
 }
