@@ -247,6 +247,16 @@ public class HttpEdgeFilter extends OncePerRequestFilter {
 
     private void refuse(HttpServletRequest request, HttpServletResponse response, Refusal refusal)
             throws IOException {
+        refuseUnread(request, response, refusal.failure, refusal.retryAfter, pathOf(request), TraceIds.current(),
+                envelopes);
+    }
+
+    /**
+     * Answers a request refused before anything read its body: the envelope, and, when a body is left unread, the
+     * connection closed instead of drained (a stranger's slow body must not hold the server).
+     */
+    public static void refuseUnread(HttpServletRequest request, HttpServletResponse response, ApiException failure,
+            String retryAfter, String path, String traceId, Envelopes envelopes) throws IOException {
         if (response.isCommitted()) {
             return;
         }
@@ -254,14 +264,13 @@ public class HttpEdgeFilter extends OncePerRequestFilter {
             request.setAttribute(UNREAD_BODY, Boolean.TRUE);
             response.setHeader("Connection", "close");
         }
-        ApiException failure = refusal.failure;
         response.setStatus(failure.status());
         response.setContentType("application/json");
-        if (refusal.retryAfter != null) {
-            response.setHeader("Retry-After", refusal.retryAfter);
+        if (retryAfter != null) {
+            response.setHeader("Retry-After", retryAfter);
         }
         try {
-            byte[] envelope = envelopes.toJson(envelopes.envelopeOf(failure, pathOf(request)));
+            byte[] envelope = envelopes.toJson(Envelopes.envelopeOf(failure, path, traceId));
             response.setContentLength(envelope.length);
             response.getOutputStream().write(envelope);
             // committed now: closing the connection unread must not turn this answer into an error page

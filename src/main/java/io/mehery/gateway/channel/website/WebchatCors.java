@@ -75,18 +75,9 @@ public class WebchatCors extends OncePerRequestFilter {
 
     private void refuse(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String traceId = TraceIds.adopt(request.getHeader(TraceIds.HEADER));
-        if (request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null) {
-            request.setAttribute(HttpEdgeFilter.UNREAD_BODY, Boolean.TRUE);
-            response.setHeader("Connection", "close");
-        }
+        response.setHeader(TraceIds.HEADER, traceId);
         ApiException refused = new ApiException(403, List.of(Problem.of("ORIGIN_NOT_ALLOWED", "Origin",
                 "This page's origin may not use this channel's chat widget (mehery.channels.<id>.allowed-origins)")));
-        byte[] envelope = envelopes.toJson(Envelopes.envelopeOf(refused, request.getRequestURI(), traceId));
-        response.setStatus(403);
-        response.setHeader(TraceIds.HEADER, traceId);
-        response.setContentType("application/json");
-        response.setContentLength(envelope.length);
-        response.getOutputStream().write(envelope);
-        response.flushBuffer();
+        HttpEdgeFilter.refuseUnread(request, response, refused, null, request.getRequestURI(), traceId, envelopes);
     }
 }
