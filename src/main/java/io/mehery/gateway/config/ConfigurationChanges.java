@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.function.Supplier;
 
 import org.apache.camel.Body;
@@ -40,9 +41,11 @@ public class ConfigurationChanges {
     private static final Logger LOG = LoggerFactory.getLogger(ConfigurationChanges.class);
     static final String REFUSED = "refused";
     static final String FAILED = "failed";
+    static final String ROLLED_BACK = "rolled-back";
     private static final int VERSIONS_SHOWN = 100;
 
     private final LiveConfiguration live;
+    private final RouteChanges routes;
     private final ConfigurationDocuments documents;
     private final ConfigVersionStore versions;
     private final ObjectMapper json;
@@ -51,9 +54,10 @@ public class ConfigurationChanges {
     /** The fingerprint of the configuration the files described when they were last read. */
     private volatile String filesFingerprint;
 
-    public ConfigurationChanges(LiveConfiguration live, ConfigurationDocuments documents, ConfigVersionStore versions,
-            ObjectMapper json, Clock clock, MeterRegistry meters) {
+    public ConfigurationChanges(LiveConfiguration live, RouteChanges routes, ConfigurationDocuments documents,
+            ConfigVersionStore versions, ObjectMapper json, Clock clock, MeterRegistry meters) {
         this.live = live;
+        this.routes = routes;
         this.documents = documents;
         this.versions = versions;
         this.json = json;
@@ -61,13 +65,26 @@ public class ConfigurationChanges {
         this.meters = meters;
     }
 
-    /** What would become of the running configuration, and whether it may: nothing is changed. */
-    private record Proposal(MeheryProperties next, List<String> changes, List<String> problems) {
+    /**
+     * What would become of the running configuration, and whether it may: nothing is changed.
+     *
+     * @param routes the change of the route files, if the route files are part of it
+     */
+    private record Proposal(MeheryProperties next, RouteChanges.Proposal routes, List<String> changes,
+            List<String> problems) {
+
+        boolean changesRoutes() {
+            return routes != null && !routes.change().isEmpty();
+        }
     }
 
-    /** POST validate: a dry run of a document; {@code valid}, the changes, and every problem. */
+    /**
+     * POST validate: a dry run of a document, or without one of the files (configuration and routes); {@code valid},
+     * the changes, and every problem.
+     */
     public Map<String, Object> validate(@Body String document) {
-        Proposal proposal = propose(() -> documents.fromDocument(document));
+        Proposal proposal = document == null || document.isBlank() ? propose(documents::fromFiles, routes.files())
+                : propose(() -> documents.fromDocument(document), null);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("valid", proposal.problems().isEmpty());
         answer.put("changes", proposal.changes());
@@ -75,19 +92,20 @@ public class ConfigurationChanges {
         return answer;
     }
 
-    /** GET diff: what applying the files as they are now would change, and whether it may. */
+    /** GET diff: what applying the files (configuration, routes) as they are now would change, and whether it may. */
     public Map<String, Object> diff() {
-        Proposal proposal = propose(documents::fromFiles);
+        Proposal proposal = propose(documents::fromFiles, routes.files());
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("changes", proposal.changes());
         answer.put("problems", proposal.problems());
         return answer;
     }
 
-    /** POST apply: the document sent, or without one the files as they are now. */
+    /** POST apply: the document sent, or without one the files (configuration and routes) as they are now. */
     public synchronized Map<String, Object> apply(@Body String document) {
         boolean fromFiles = document == null || document.isBlank();
-        Proposal proposal = propose(fromFiles ? documents::fromFiles : () -> documents.fromDocument(document));
+        Proposal proposal = fromFiles ? propose(documents::fromFiles, routes.files())
+                : propose(() -> documents.fromDocument(document), null);
         if (fromFiles && proposal.problems().isEmpty()) {
             filesFingerprint = fingerprint(proposal.next());
         }
@@ -99,7 +117,7 @@ public class ConfigurationChanges {
         Version earlier = versions.find(version).filter(v -> v.document() != null).orElseThrow(() ->
                 ApiException.notFound("VERSION_NOT_FOUND", "version", "No configuration version " + version
                         + " that ran"));
-        return put(propose(() -> documents.fromDocument(earlier.document())), "rollback");
+        return put(propose(() -> documents.fromDocument(earlier.document()), earlier.routes()), "rollback");
     }
 
     /** GET versions: the newest first, with their changes and problems (never their documents). */
@@ -126,7 +144,7 @@ public class ConfigurationChanges {
         var latest = versions.latestApplied();
         if (latest.isPresent() && !latest.get().source().equals("start") && !latest.get().source().equals("file")
                 && filesFingerprint.equals(latest.get().base())) {
-            Proposal again = propose(() -> documents.fromDocument(latest.get().document()));
+            Proposal again = propose(() -> documents.fromDocument(latest.get().document()), null);
             if (again.problems().isEmpty()) {
                 live.replace(again.next());
                 LOG.info("Configuration version {} ({}) runs again: the files have not changed since it was applied",
@@ -137,11 +155,12 @@ public class ConfigurationChanges {
                     latest.get().version(), String.join("; ", again.problems()));
         }
         String document = documentText(started);
-        if (latest.isEmpty() || !document.equals(latest.get().document())) {
+        if (latest.isEmpty() || !document.equals(latest.get().document()) || latest.get().routes() != null
+                && !latest.get().routes().equals(routes.running())) {
             List<String> changes = latest.isEmpty() ? List.of("the configuration the gateway started with")
                     : List.of("the configuration files at start");
             long version = versions.add(clock.millis(), "start", Version.APPLIED, changes, List.of(),
-                    filesFingerprint, document);
+                    filesFingerprint, document, routes.running());
             LOG.info("Configuration version {}: the files at start", version);
         }
     }
@@ -150,7 +169,7 @@ public class ConfigurationChanges {
         long now = clock.millis();
         if (!proposal.problems().isEmpty()) {
             long version = versions.add(now, source, REFUSED, proposal.changes(), proposal.problems(),
-                    filesFingerprint, null);
+                    filesFingerprint, null, null);
             count(source, REFUSED);
             LOG.warn("Configuration version {} from {} refused, the running configuration keeps serving: {}",
                     version, source, String.join("; ", proposal.problems()));
@@ -163,12 +182,16 @@ public class ConfigurationChanges {
             return answer;
         }
         MeheryProperties previous = live.current();
+        long[] applied = new long[1];
         try {
             live.replace(proposal.next());
+            if (proposal.changesRoutes()) {
+                routes.apply(proposal.routes(), reason -> rolledBack(applied[0], reason));
+            }
         } catch (RuntimeException failed) {
             live.replace(previous);
             long version = versions.add(now, source, FAILED, proposal.changes(), List.of(String.valueOf(
-                    failed.getMessage())), filesFingerprint, null);
+                    failed.getMessage())), filesFingerprint, null, null);
             count(source, FAILED);
             LOG.warn("Configuration version {} from {} failed to start and was undone: {}", version, source,
                     failed.getMessage());
@@ -176,7 +199,8 @@ public class ConfigurationChanges {
                     + " and was undone: " + failed.getMessage())));
         }
         long version = versions.add(now, source, Version.APPLIED, proposal.changes(), List.of(), filesFingerprint,
-                documentText(proposal.next()));
+                documentText(proposal.next()), proposal.changesRoutes() ? proposal.routes().next() : null);
+        applied[0] = version;
         count(source, Version.APPLIED);
         LOG.info("Configuration version {} from {} applied: {}", version, source, String.join("; ",
                 proposal.changes()));
@@ -185,18 +209,36 @@ public class ConfigurationChanges {
         return answer;
     }
 
-    private Proposal propose(Supplier<MeheryProperties> source) {
+    /** The routes of an applied version failed on probation, and the routes before it run again. */
+    private synchronized void rolledBack(long version, String reason) {
+        long rollback = versions.add(clock.millis(), "probation", ROLLED_BACK, List.of("the routes of version "
+                + version + " rolled back: " + reason), List.of(), filesFingerprint, documentText(live.current()),
+                routes.running());
+        count("probation", ROLLED_BACK);
+        LOG.warn("Configuration version {}: the routes of version {} rolled back: {}", rollback, version, reason);
+    }
+
+    /**
+     * @param routeFiles the route files' texts to run, or null when the change leaves the routes as they are
+     */
+    private Proposal propose(Supplier<MeheryProperties> source, SortedMap<String, String> routeFiles) {
+        RouteChanges.Proposal routeChange = routeFiles == null ? null : routes.propose(routeFiles);
+        List<String> routeChanges = routeChange == null ? List.of() : routeChange.change().changes();
+        List<String> problems = new ArrayList<>(routeChange == null ? List.of() : routeChange.problems());
         MeheryProperties next;
         try {
             next = source.get();
         } catch (ConfigurationDocuments.Unreadable unreadable) {
-            return new Proposal(null, List.of(), unreadable.problems());
+            problems.addAll(0, unreadable.problems());
+            return new Proposal(null, routeChange, routeChanges, problems);
         }
         MeheryProperties running = live.current();
-        List<String> problems = new ArrayList<>(ConfigurationRules.problems(next));
+        problems.addAll(0, ConfigurationRules.problems(next));
         ConfigurationDiff.notLive(running, next).forEach(key -> problems.add(key + " cannot change on a running"
                 + " gateway: restart it with the new value"));
-        return new Proposal(next, ConfigurationDiff.between(running, next), problems);
+        List<String> changes = new ArrayList<>(ConfigurationDiff.between(running, next));
+        changes.addAll(routeChanges);
+        return new Proposal(next, routeChange, changes, problems);
     }
 
     private static ApiException invalid(List<String> problems) {

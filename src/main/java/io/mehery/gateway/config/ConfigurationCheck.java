@@ -1,6 +1,5 @@
 package io.mehery.gateway.config;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,8 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
+import org.apache.camel.StartupSummaryLevel;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.support.PluginHelper;
@@ -86,72 +85,72 @@ public final class ConfigurationCheck {
         }
     }
 
+    private static void routes(Path routes, List<String> problems) {
+        if (Files.isDirectory(routes)) {
+            try {
+                problems.addAll(routeProblems(routes, RouteFiles.read(routes)));
+            } catch (IllegalStateException unreadable) {
+                problems.add(routes + ": " + unreadable.getMessage());
+            }
+        }
+    }
+
     /**
      * Each route file alone (its YAML and the route model it makes), then all of them together, as the gateway
-     * loads them: a templated route names a template of another file.
+     * loads them: a templated route names a template of another file. Each problem as {@code file:line: problem}.
+     *
+     * @param texts the files' texts by name, in the folder {@code folder}
      */
-    private static void routes(Path routes, List<String> problems) {
-        if (!Files.isDirectory(routes)) {
-            return;
-        }
-        List<Path> files;
-        try (Stream<Path> listed = Files.list(routes)) {
-            files = listed.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
-        } catch (IOException e) {
-            problems.add(routes + ": cannot be read: " + e.getMessage());
-            return;
-        }
+    static List<String> routeProblems(Path folder, Map<String, String> texts) {
+        List<String> problems = new ArrayList<>();
         boolean eachLoads = true;
-        for (Path file : files) {
+        for (var file : texts.entrySet()) {
             try {
-                load(List.of(file));
+                load(Map.of(file.getKey(), file.getValue()));
             } catch (Exception invalid) {
                 if (!ConfigurationProblems.rootMessage(invalid).startsWith(MISSING_TEMPLATE)) {
-                    problems.add(file + ":" + lineOf(invalid) + ": " + ConfigurationProblems.rootMessage(invalid));
+                    problems.add(folder.resolve(file.getKey()) + ":" + lineOf(invalid) + ": "
+                            + ConfigurationProblems.rootMessage(invalid));
                     eachLoads = false;
                 }
             }
         }
-        if (!eachLoads) {
-            return;
+        if (eachLoads) {
+            try {
+                load(texts);
+            } catch (Exception invalid) {
+                String message = ConfigurationProblems.rootMessage(invalid);
+                problems.add(referringFile(folder, texts, message) + ": " + message);
+            }
         }
-        try {
-            load(files);
-        } catch (Exception invalid) {
-            String message = ConfigurationProblems.rootMessage(invalid);
-            problems.add(referringFile(files, message) + ": " + message);
-        }
+        return problems;
     }
 
-    private static void load(List<Path> files) throws Exception {
+    private static void load(Map<String, String> texts) throws Exception {
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
+            // a context that only reads the files: its start and stop are nothing to log
+            camel.setStartupSummaryLevel(StartupSummaryLevel.Off);
             List<Resource> resources = new ArrayList<>();
-            for (Path file : files) {
-                resources.add(ResourceHelper.resolveResource(camel, "file:" + file.toAbsolutePath()));
-            }
+            texts.forEach((name, text) -> resources.add(ResourceHelper.fromString(name, text)));
             PluginHelper.getRoutesLoader(camel).loadRoutes(resources.toArray(Resource[]::new));
         }
     }
 
     /** The file (and line) that names the template a failure says is missing. */
-    private static String referringFile(List<Path> files, String message) {
+    private static String referringFile(Path folder, Map<String, String> texts, String message) {
         if (message.startsWith(MISSING_TEMPLATE)) {
             String template = message.substring(MISSING_TEMPLATE.length()).trim();
-            for (Path file : files) {
-                try {
-                    List<String> lines = Files.readAllLines(file);
-                    for (int i = 0; i < lines.size(); i++) {
-                        if (lines.get(i).matches("\\s*routeTemplateRef:\\s*\"?" + Pattern.quote(template)
-                                + "\"?\\s*")) {
-                            return file + ":" + (i + 1);
-                        }
+            for (var file : texts.entrySet()) {
+                List<String> lines = file.getValue().lines().toList();
+                for (int i = 0; i < lines.size(); i++) {
+                    if (lines.get(i).matches("\\s*routeTemplateRef:\\s*\"?" + Pattern.quote(template)
+                            + "\"?\\s*")) {
+                        return folder.resolve(file.getKey()) + ":" + (i + 1);
                     }
-                } catch (IOException unreadable) {
-                    return file + ":1";
                 }
             }
         }
-        return files.isEmpty() ? "routes:1" : files.get(0).getParent() + ":1";
+        return folder + ":1";
     }
 
     /** Where a key was set; for a key that is missing, where the entry it belongs to begins. */

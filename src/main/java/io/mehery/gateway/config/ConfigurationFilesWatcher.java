@@ -25,10 +25,11 @@ import io.mehery.gateway.api.ApiException;
 
 /**
  * Watches the configuration files the gateway was started from (those on disk: application.yaml in the working
- * folder, {@code config/}, {@code spring.config.additional-location}...) and applies them when they change, once they
- * have been quiet for {@code mehery.config.watch-quiet-period} (an editor writes a file in several steps). The change
- * goes through the same validation as the admin API: a bad edit is refused and logged, and the running
- * configuration keeps serving. {@code mehery.config.watch=false} turns it off.
+ * folder, {@code config/}, {@code spring.config.additional-location}...) and the route files ({@code mehery.routes}
+ * when on disk), and applies them when they change, once they have been quiet for
+ * {@code mehery.config.watch-quiet-period} (an editor writes a file in several steps). The change goes through the
+ * same validation as the admin API: a bad edit is refused and logged, and the running configuration keeps serving.
+ * {@code mehery.config.watch=false} turns it off.
  */
 @Component
 public class ConfigurationFilesWatcher implements SmartLifecycle {
@@ -38,16 +39,18 @@ public class ConfigurationFilesWatcher implements SmartLifecycle {
 
     private final ConfigurableEnvironment environment;
     private final ConfigurationChanges changes;
+    private final Path routeFolder;
     private final boolean enabled;
     private final long quietMillis;
     private volatile WatchService watcher;
     private volatile Thread thread;
 
     public ConfigurationFilesWatcher(ConfigurableEnvironment environment, ConfigurationChanges changes,
-            @Value("${mehery.config.watch:true}") boolean enabled,
+            RouteChanges routes, @Value("${mehery.config.watch:true}") boolean enabled,
             @Value("${mehery.config.watch-quiet-period:1s}") Duration quietPeriod) {
         this.environment = environment;
         this.changes = changes;
+        this.routeFolder = routes.folder();
         this.enabled = enabled;
         this.quietMillis = quietPeriod.toMillis();
     }
@@ -67,13 +70,19 @@ public class ConfigurationFilesWatcher implements SmartLifecycle {
     @Override
     public void start() {
         Set<Path> files = files();
-        if (!enabled || files.isEmpty()) {
+        if (!enabled || files.isEmpty() && routeFolder == null) {
             return;
         }
         try {
             watcher = FileSystems.getDefault().newWatchService();
-            for (Path dir : files.stream().map(Path::getParent).distinct().toList()) {
-                dir.register(watcher, StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_CREATE);
+            Set<Path> folders = new LinkedHashSet<>();
+            files.forEach(file -> folders.add(file.getParent()));
+            if (routeFolder != null) {
+                folders.add(routeFolder);
+            }
+            for (Path dir : folders) {
+                dir.register(watcher, StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_CREATE,
+                        StandardWatchEventKinds.ENTRY_DELETE);
             }
         } catch (IOException e) {
             LOG.warn("The configuration files cannot be watched ({}); apply them with POST /api/v1/admin/config/apply",
@@ -83,7 +92,7 @@ public class ConfigurationFilesWatcher implements SmartLifecycle {
         thread = new Thread(() -> watch(files), "configuration-files-watcher");
         thread.setDaemon(true);
         thread.start();
-        LOG.info("Watching the configuration files {}", files);
+        LOG.info("Watching the configuration files {} and the route files in {}", files, routeFolder);
     }
 
     private void watch(Set<Path> files) {
@@ -105,10 +114,11 @@ public class ConfigurationFilesWatcher implements SmartLifecycle {
         }
     }
 
-    private static boolean touches(WatchKey key, Set<Path> files) {
+    private boolean touches(WatchKey key, Set<Path> files) {
         Path dir = (Path) key.watchable();
         boolean ours = key.pollEvents().stream().anyMatch(event -> event.context() instanceof Path name
-                && files.contains(dir.resolve(name).toAbsolutePath().normalize()));
+                && (files.contains(dir.resolve(name).toAbsolutePath().normalize())
+                        || dir.equals(routeFolder) && name.toString().endsWith(".yaml")));
         key.reset();
         return ours;
     }

@@ -1,33 +1,69 @@
 package io.mehery.gateway.config;
 
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 import org.apache.camel.CamelContext;
+import org.apache.camel.builder.TemplatedRouteBuilder;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
 
 /**
  * Routes that run one per configured thing (a tenant's deliveries, a mailbox, a tap), made from a route template:
- * started with the gateway, and as those things are added, changed or removed on the running gateway.
+ * started with the gateway, and as those things are added, changed or removed on the running gateway; made anew
+ * when their template in routes/ changes.
  *
  * @param <T> what a route is made from: when it changes, its route is made anew
  */
 public abstract class LiveRoutes<T> implements CamelContextConfiguration, LiveConfiguration.Listener {
 
     private final LiveConfiguration live;
+    private final String template;
     private volatile CamelContext camel;
 
-    protected LiveRoutes(LiveConfiguration live) {
+    protected LiveRoutes(LiveConfiguration live, String template) {
         this.live = live;
+        this.template = template;
     }
 
     /** The things that each run a route, by id. */
     protected abstract Map<String, T> runningIn(MeheryProperties properties);
 
-    /** The id of the route that runs for a thing. */
-    protected abstract String routeIdOf(String id);
+    /** The template's parameters for a thing's route. */
+    protected abstract Map<String, Object> parametersOf(String id, T thing);
 
-    /** Makes and starts the route of a thing. */
-    protected abstract void start(CamelContext camel, String id, T thing) throws Exception;
+    /** What follows once a thing's route runs. */
+    protected void started(CamelContext camel, String id, T thing) throws Exception {
+    }
+
+    /** The route template these routes are made from. */
+    public String template() {
+        return template;
+    }
+
+    /** The id of the route that runs for a thing. */
+    protected String routeIdOf(String id) {
+        return template + "-" + id;
+    }
+
+    /** The ids of the routes running now. */
+    public Set<String> routeIds() {
+        Set<String> ids = new TreeSet<>();
+        runningIn(live.current()).keySet().forEach(id -> ids.add(routeIdOf(id)));
+        return ids;
+    }
+
+    /** Makes, without starting them, the routes of the running things from another template, their ids suffixed. */
+    public void build(String otherTemplate, String suffix) throws Exception {
+        for (var thing : runningIn(live.current()).entrySet()) {
+            add(otherTemplate, routeIdOf(thing.getKey()) + suffix, parametersOf(thing.getKey(), thing.getValue()));
+        }
+    }
+
+    /** Starts every route anew from the template as it is now (its old routes are already removed). */
+    public void remake() {
+        runningIn(live.current()).forEach(this::startRoute);
+    }
 
     @Override
     public void beforeApplicationStart(CamelContext camelContext) {
@@ -58,9 +94,16 @@ public abstract class LiveRoutes<T> implements CamelContextConfiguration, LiveCo
         });
     }
 
+    private void add(String fromTemplate, String routeId, Map<String, Object> parameters) throws Exception {
+        TemplatedRouteBuilder builder = TemplatedRouteBuilder.builder(camel, fromTemplate).routeId(routeId);
+        parameters.forEach(builder::parameter);
+        builder.add();
+    }
+
     private void startRoute(String id, T thing) {
         try {
-            start(camel, id, thing);
+            add(template, routeIdOf(id), parametersOf(id, thing));
+            started(camel, id, thing);
         } catch (Exception e) {
             throw new IllegalStateException("cannot start route " + routeIdOf(id) + ": " + e.getMessage(), e);
         }

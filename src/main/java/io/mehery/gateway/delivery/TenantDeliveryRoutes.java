@@ -5,7 +5,6 @@ import java.util.TreeMap;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
-import org.apache.camel.builder.TemplatedRouteBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -29,7 +28,7 @@ public class TenantDeliveryRoutes extends LiveRoutes<String> {
     private final CallbackDeliveries deliveries;
 
     public TenantDeliveryRoutes(LiveConfiguration live, CallbackDeliveries deliveries) {
-        super(live);
+        super(live, TEMPLATE);
         this.deliveries = deliveries;
     }
 
@@ -42,14 +41,12 @@ public class TenantDeliveryRoutes extends LiveRoutes<String> {
     }
 
     @Override
-    protected String routeIdOf(String tenantId) {
-        return TEMPLATE + "-" + tenantId;
+    protected Map<String, Object> parametersOf(String tenantId, String unused) {
+        return Map.of("tenantId", tenantId);
     }
 
     @Override
-    protected void start(CamelContext camel, String tenantId, String unused) throws Exception {
-        TemplatedRouteBuilder.builder(camel, TEMPLATE).routeId(routeIdOf(tenantId)).parameter("tenantId", tenantId)
-                .add();
+    protected void started(CamelContext camel, String tenantId, String unused) throws Exception {
         var waiting = deliveries.waiting(tenantId);
         if (!waiting.isEmpty() && deliveries.hasWebhook(tenantId)) {
             try (ProducerTemplate producer = camel.createProducerTemplate()) {

@@ -3,7 +3,6 @@ package io.mehery.gateway.tap;
 import java.util.Map;
 
 import org.apache.camel.CamelContext;
-import org.apache.camel.builder.TemplatedRouteBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -24,7 +23,7 @@ public class TapRoutes extends LiveRoutes<Tap> {
     private static final Logger LOG = LoggerFactory.getLogger(TapRoutes.class);
 
     public TapRoutes(LiveConfiguration live) {
-        super(live);
+        super(live, TEMPLATE);
     }
 
     @Override
@@ -33,14 +32,12 @@ public class TapRoutes extends LiveRoutes<Tap> {
     }
 
     @Override
-    protected String routeIdOf(String name) {
-        return TEMPLATE + "-" + name;
+    protected Map<String, Object> parametersOf(String name, Tap tap) {
+        return Map.of("tap", name, "uri", tap.uri());
     }
 
     @Override
-    protected void start(CamelContext camel, String name, Tap tap) throws Exception {
-        TemplatedRouteBuilder.builder(camel, TEMPLATE).routeId(routeIdOf(name)).parameter("tap", name)
-                .parameter("uri", tap.uri()).add();
+    protected void started(CamelContext camel, String name, Tap tap) {
         LOG.info("Tap {} sends {} to its endpoint", name, tap.events().isEmpty() ? "every event" : tap.events());
     }
 }

@@ -86,10 +86,11 @@ public class HttpEdgeFilter extends OncePerRequestFilter {
     private final Channels channels;
     private final OperatorKey operator;
     private final boolean benchCeiling;
+    private final RequestHold hold;
 
     public HttpEdgeFilter(MeheryProperties properties, Envelopes envelopes, ContractOperations contract,
             Tenants tenants, FailedAuthentications failures, Channels channels, OperatorKey operator,
-            @Value("${mehery.bench.ceiling-route:false}") boolean benchCeiling) {
+            @Value("${mehery.bench.ceiling-route:false}") boolean benchCeiling, RequestHold hold) {
         this.maxBody = properties.http().maxBody().toBytes();
         this.maxUpload = Math.max(maxBody, properties.webchat().maxUpload().toBytes());
         this.bodyTimeoutNanos = properties.http().bodyTimeout().toNanos();
@@ -101,6 +102,7 @@ public class HttpEdgeFilter extends OncePerRequestFilter {
         this.channels = channels;
         this.operator = operator;
         this.benchCeiling = benchCeiling;
+        this.hold = hold;
     }
 
     @Override
@@ -130,6 +132,7 @@ public class HttpEdgeFilter extends OncePerRequestFilter {
                 }
             }
             request.setAttribute(RAW_BODY, body);
+            hold.awaitOpen();
             HttpServletRequest admitted = isActuator(path)
                     && operator.matches(request.getHeader(ApiRequestGate.API_KEY_HEADER))
                     ? new OperatorRequest(request) : request;

@@ -3,8 +3,6 @@ package io.mehery.gateway.channel.email;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import org.apache.camel.CamelContext;
-import org.apache.camel.builder.TemplatedRouteBuilder;
 import org.springframework.stereotype.Component;
 
 import io.mehery.gateway.config.ChannelType;
@@ -21,7 +19,7 @@ import io.mehery.gateway.config.MeheryProperties.Channel;
 public class MailboxRoutes extends LiveRoutes<Channel> {
 
     public MailboxRoutes(LiveConfiguration live) {
-        super(live);
+        super(live, "poll-mailbox");
     }
 
     @Override
@@ -36,13 +34,7 @@ public class MailboxRoutes extends LiveRoutes<Channel> {
     }
 
     @Override
-    protected String routeIdOf(String channelId) {
-        return "poll-mailbox-" + channelId;
-    }
-
-    @Override
-    protected void start(CamelContext camel, String channelId, Channel channel) throws Exception {
-        TemplatedRouteBuilder.builder(camel, "poll-mailbox").routeId(routeIdOf(channelId))
-                .parameter("channelId", channelId).parameter("imapUrl", channel.imapUrl()).add();
+    protected Map<String, Object> parametersOf(String channelId, Channel channel) {
+        return Map.of("channelId", channelId, "imapUrl", channel.imapUrl());
     }
 }
