@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """A client webhook for the drills: answers 200 to every callback and appends one JSON line per callback
-(kind, webhook-id, message id) to the log file given, so a drill can count what arrived. While a file named
+(kind, webhook-id, the message ids it carried) to the log file given, so a drill can count what arrived. While a file named
 like the log plus ".down" exists, it answers 503 and logs nothing. Under /provider/ it plays the WhatsApp Cloud
 API's messages endpoint: each call is logged (kind "provider", the text it carried) and answered with a wamid."""
 import os
@@ -36,12 +36,13 @@ class Receiver(BaseHTTPRequestHandler):
             self.wfile.write(answer)
             return
         kind = self.path.rsplit("/api/v1/", 1)[-1]
-        message_id = None
+        message_ids = []
         if kind == "message/receive":
-            message_id = json.loads(body)["messages"][0]["id"]
+            message_ids = [m["id"] for m in json.loads(body)["messages"]]
         with lock:
             log.write(json.dumps({"kind": kind, "webhookId": self.headers.get("webhook-id"),
-                                  "messageId": message_id}) + "\n")
+                                  "messageId": message_ids[0] if message_ids else None,
+                                  "messageIds": message_ids}) + "\n")
         self.send_response(200)
         self.send_header("Content-Length", "0")
         self.end_headers()

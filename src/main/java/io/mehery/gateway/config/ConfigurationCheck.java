@@ -96,14 +96,21 @@ public final class ConfigurationCheck {
     }
 
     /**
-     * Each route file alone (its YAML and the route model it makes), then all of them together, as the gateway
-     * loads them: a templated route names a template of another file. Each problem as {@code file:line: problem}.
+     * The route files loaded together, as the gateway loads them (a templated route names a template of another
+     * file); when that fails, each file alone (its YAML and the route model it makes), to name the file at fault.
+     * Each problem as {@code file:line: problem}.
      *
      * @param texts the files' texts by name, in the folder {@code folder}
      */
     static List<String> routeProblems(Path folder, Map<String, String> texts) {
+        Exception together;
+        try {
+            load(texts);
+            return List.of();
+        } catch (Exception invalid) {
+            together = invalid;
+        }
         List<String> problems = new ArrayList<>();
-        boolean eachLoads = true;
         for (var file : texts.entrySet()) {
             try {
                 load(Map.of(file.getKey(), file.getValue()));
@@ -111,17 +118,12 @@ public final class ConfigurationCheck {
                 if (!ConfigurationProblems.rootMessage(invalid).startsWith(MISSING_TEMPLATE)) {
                     problems.add(folder.resolve(file.getKey()) + ":" + lineOf(invalid) + ": "
                             + ConfigurationProblems.rootMessage(invalid));
-                    eachLoads = false;
                 }
             }
         }
-        if (eachLoads) {
-            try {
-                load(texts);
-            } catch (Exception invalid) {
-                String message = ConfigurationProblems.rootMessage(invalid);
-                problems.add(referringFile(folder, texts, message) + ": " + message);
-            }
+        if (problems.isEmpty()) {
+            String message = ConfigurationProblems.rootMessage(together);
+            problems.add(referringFile(folder, texts, message) + ": " + message);
         }
         return problems;
     }

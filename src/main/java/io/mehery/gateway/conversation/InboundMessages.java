@@ -88,9 +88,7 @@ public class InboundMessages {
             callbacks.plan(new InboundEvent(stored.id(), InboundEvent.MESSAGE_RECEIVED, channel.tenant(),
                     stored.channelId(), stored.id(), stored.sessionId(), stored.contactId(),
                     appended.contactCreated(), appended.contactRenamed(), message.actionCode(), stored.createdAt()));
-            taps.publish(Taps.INBOUND_MESSAGE, channel.tenant(), channelId, () -> TapData.of("messageId", stored.id(),
-                    "sessionId", stored.sessionId(), "contactId", stored.contactId(), "from", from, "type",
-                    message.type(), "text", message.text(), "actionCode", message.actionCode()));
+            publish(channel, channelId, stored, from, message, false);
             return receiptOf(stored);
         });
     }
@@ -118,9 +116,18 @@ public class InboundMessages {
                         now);
                 callbacks.plan(new InboundEvent(eventId, InboundEvent.MESSAGE_RECEIVED, channel.tenant(), channelId,
                         message.id(), message.sessionId(), message.contactId(), false, false, null, now));
+                publish(channel, channelId, message, from, edited, true);
             }
             return receiptOf(message);
         });
+    }
+
+    /** The taps' copy of a message received, or of its edit (the same message id, {@code edited: true}). */
+    private void publish(Channel channel, String channelId, MessageRecord stored, String from, MeheryMessage message,
+            boolean edited) {
+        taps.publish(Taps.INBOUND_MESSAGE, channel.tenant(), channelId, () -> TapData.of("messageId", stored.id(),
+                "sessionId", stored.sessionId(), "contactId", stored.contactId(), "from", from, "type",
+                message.type(), "text", message.text(), "actionCode", message.actionCode(), "edited", edited));
     }
 
     private Optional<Accepted> receivedBefore(String channelId, Channel channel, String messageIdExt) {

@@ -28,6 +28,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.mehery.gateway.Api;
 import io.mehery.gateway.GatewayTestSupport;
+import io.mehery.gateway.channel.Providers;
 import io.mehery.gateway.config.ConfigurationDocuments;
 import io.mehery.gateway.config.LiveConfiguration;
 
@@ -73,6 +74,17 @@ class TapsTest extends GatewayTestSupport {
         Api.Reply sent = api.post("/api/v1/message/send", "wa-key", "{\"channelId\":\"wa-sandbox\",\"to\":{\"phone\":\""
                 + user + "\"},\"type\":\"text\",\"text\":{\"body\":\"reply to " + text + "\"}}");
         String sentId = sent.data().get("id").asText();
+        // a message edited on Telegram is copied again, the same message, as an edit
+        long chat = 710000000L + System.nanoTime() % 1000000;
+        String telegramFrom = "\"from\":{\"id\":" + chat + ",\"is_bot\":false,\"first_name\":\"Tap\"},\"chat\":{\"id\":"
+                + chat + ",\"type\":\"private\"},\"date\":1732441500";
+        long update = System.currentTimeMillis();
+        assertThat(Providers.telegram(api, "/webhooks/telegram/tg-telegram", "tg-secret-token", "{\"update_id\":"
+                + update + ",\"message\":{\"message_id\":21," + telegramFrom + ",\"text\":\"first " + text
+                + "\"}}").status()).isEqualTo(200);
+        assertThat(Providers.telegram(api, "/webhooks/telegram/tg-telegram", "tg-secret-token", "{\"update_id\":"
+                + (update + 1) + ",\"edited_message\":{\"message_id\":21," + telegramFrom
+                + ",\"edit_date\":1732441600,\"text\":\"edited " + text + "\"}}").status()).isEqualTo(200);
         // another tenant's events are not this tap's
         api.post("/webhooks/dummy/acme-sandbox", "acme-key", "{\"from\":\"" + user + "\",\"type\":\"text\","
                 + "\"text\":{\"body\":\"not for the lake " + text + "\"}}");
@@ -89,6 +101,13 @@ class TapsTest extends GatewayTestSupport {
             assertThat(events).anySatisfy(e -> assertThat(e.at("/data/messageId").asText() + e.at("/data/status")
                     .asText()).isEqualTo(sentId + "delivered"));
             assertThat(events).noneSatisfy(e -> assertThat(e.toString()).contains("not for the lake"));
+            JsonNode first = events.stream().filter(e -> e.at("/data/text").asText().equals("first " + text))
+                    .findFirst().orElseThrow();
+            assertThat(events).anySatisfy(e -> {
+                assertThat(e.at("/data/text").asText()).isEqualTo("edited " + text);
+                assertThat(e.at("/data/edited").asBoolean()).isTrue();
+                assertThat(e.at("/data/messageId").asText()).isEqualTo(first.at("/data/messageId").asText());
+            });
         });
 
         // the broken tap's copy of the inbound message ends in the taps' dead letters, known as the broken tap's
