@@ -125,7 +125,7 @@ class LiveRoutesTest {
     }
 
     @Test
-    void aNewRouteFileStartsAndARemovedOneStops() throws IOException {
+    void aNewRouteFileStartsARemovedOneStopsAndARollbackBringsItBack() throws IOException {
         CamelContext camel = gateway.bean(CamelContext.class);
         Files.writeString(routes.resolve("heartbeat.yaml"), """
                 - route:
@@ -144,6 +144,14 @@ class LiveRoutesTest {
         Api.Reply removed = api.post("/api/v1/admin/config/apply", ADMIN_KEY, "");
         assertThat(removed.data().get("changes").toString()).contains("route heartbeat removed (heartbeat.yaml)");
         assertThat(camel.getRoute("heartbeat")).isNull();
+
+        // a version keeps the routes it ran: rolling back to it brings the route back
+        Api.Reply rolledBack = api.post("/api/v1/admin/config/rollback/" + added.data().get("version").asLong(),
+                ADMIN_KEY, "");
+        assertThat(rolledBack.status()).as(rolledBack.body()).isEqualTo(200);
+        assertThat(rolledBack.data().get("changes").toString()).contains("route heartbeat added");
+        assertThat(camel.getRouteController().getRouteStatus("heartbeat").isStarted()).isTrue();
+        assertThat(versions().get(0).get("source").asText()).isEqualTo("rollback");
     }
 
     @Test
