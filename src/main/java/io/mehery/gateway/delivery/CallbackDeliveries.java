@@ -106,13 +106,19 @@ public class CallbackDeliveries implements LiveConfiguration.Listener {
 
     public DeliveryStep prepare(@Body DeliveryOrder order) {
         Optional<DeliveryRecord> found = deliveries.find(order.deliveryId());
-        if (found.isEmpty() || found.get().status() == Status.DELIVERED) {
+        if (found.isEmpty()) {
             return DeliveryStep.nothing();
         }
         DeliveryRecord d = found.get();
         long now = clock.millis();
         boolean claimed = d.attempts() == order.attempt();
         boolean own = claimed && order.orderId().equals(d.claimedBy());
+        // a delivered attempt's own order handed over again (the consumer died after the database committed the
+        // attempt and before the broker committed what followed it) sends on the callback that follows; any other
+        // order for a delivered callback has nothing to do
+        if (d.status() == Status.DELIVERED) {
+            return own ? DeliveryStep.onlyOrders(followUps(d, order.attempt())) : DeliveryStep.nothing();
+        }
         if (claimed && deliveries.attemptRecorded(d.id(), order.attempt())) {
             return own ? DeliveryStep.onlyOrders(followUps(d, order.attempt())) : DeliveryStep.nothing();
         }

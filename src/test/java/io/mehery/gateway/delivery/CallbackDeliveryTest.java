@@ -12,12 +12,16 @@ import java.util.List;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
 import io.mehery.gateway.GatewayTestSupport;
 import io.mehery.gateway.WebhookReceiver;
+import io.mehery.gateway.store.DeliveryRecord;
+import io.mehery.gateway.store.DeliveryStore;
 
 /**
  * Inbound events reach each tenant's webhook as the Mehery callbacks: signed, retried on the schedule
@@ -28,6 +32,15 @@ class CallbackDeliveryTest extends GatewayTestSupport {
     static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     static final WebhookReceiver receiver = new WebhookReceiver();
     static final Duration PATIENCE = Duration.ofSeconds(15);
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Autowired
+    DeliveryStore deliveryStore;
+
+    @Autowired
+    CallbackDeliveries callbackDeliveries;
 
     @AfterAll
     static void stopReceiver() {
@@ -116,6 +129,31 @@ class CallbackDeliveryTest extends GatewayTestSupport {
         assertThat(action.get("messageId").asText()).isEqualTo(reply.data().get("id").asText());
         assertThat(action.get("sessionId").asText()).isEqualTo(reply.data().get("sessionId").asText());
         assertThat(action.at("/contact/csid").asText()).isEqualTo("+15551230003");
+    }
+
+    /**
+     * What a kill -9 leaves between the database's commit of an attempt and the broker's commit of what follows it:
+     * contact/info recorded as delivered, its order handed over again, the order for message/receive never sent.
+     * The order handed over again sends it on (before, it was dropped as done, and message/receive waited forever).
+     */
+    @Test
+    void anOrderHandedOverAgainAfterItsAttemptWasDeliveredSendsOnTheCallbackThatFollows() {
+        receiver.answerAll("calm", aResponse().withStatus(200));
+        setWebhook("calm");
+        JsonNode receipt = userWrites("calm", "+15551230033", "a new contact");
+        await().atMost(PATIENCE).until(() -> receiver.received("calm", MESSAGE_RECEIVE).stream()
+                .anyMatch(r -> r.getBodyAsString().contains(receipt.get("id").asText())));
+
+        // contact/info: the one callback of the contact that another follows
+        DeliveryRecord info = jdbc.query("SELECT id FROM delivery WHERE tenant_id = 'calm' AND contact_id = ? AND"
+                + " then_delivery_id IS NOT NULL", (rs, n) -> rs.getString(1), receipt.get("contactId").asText()).stream()
+                .map(id -> deliveryStore.find(id).orElseThrow()).findFirst().orElseThrow();
+        DeliveryOrder handedOverAgain = new DeliveryOrder(info.id(), "calm", 1, false, 0, info.claimedBy());
+        assertThat(callbackDeliveries.prepare(handedOverAgain).orders()).extracting(DeliveryOrder::deliveryId)
+                .containsExactly(info.thenDeliveryId());
+        // another order for it (a replay, a copy) has nothing to do
+        assertThat(callbackDeliveries.prepare(new DeliveryOrder(info.id(), "calm", 1, false, 0, "another order"))
+                .orders()).isEmpty();
     }
 
     @Test
