@@ -57,6 +57,9 @@ public class OutboundMessages {
     private static final Pattern E164 = Pattern.compile("\\+?[1-9][0-9]{6,14}");
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
 
+    /** How long a dispatch behind an earlier message of its contact waits before it looks again. */
+    private static final Duration BEHIND_EARLIER = Duration.ofMillis(500);
+
     private final Channels channels;
     private final Conversations conversations;
     private final ContactStore contacts;
@@ -131,13 +134,23 @@ public class OutboundMessages {
                         clock.millis());
             } else if (leaves) {
                 outbox.add(outboundQueue, new OutboundDispatch(message.id(), tenantId, request.channelId(),
-                        channel.type(), message.sessionId(), message.contactId(), request), null);
+                        channel.type(), message.sessionId(), message.contactId(), request), null, message.contactId());
             }
-            taps.publish(Taps.OUTBOUND_MESSAGE, tenantId, request.channelId(), () -> TapData.of("messageId", message.id(),
-                    "sessionId", message.sessionId(), "contactId", message.contactId(), "to", address, "type",
-                    type.json(), "status", status.json(), "masked", masked, "text", masked ? null : text));
+            taps.publish(Taps.OUTBOUND_MESSAGE, tenantId, request.channelId(), () -> TapData.of(
+                    "messageId", message.id(), "sessionId", message.sessionId(), "contactId", message.contactId(),
+                    "to", address, "type", type.json(), "status", status.json(), "masked", masked,
+                    "text", masked ? null : text));
             return Accepted.of(new SendReceipt(message.id(), message.sessionId()));
         });
+    }
+
+    /**
+     * When a dispatch waits behind an earlier message to the same contact that has not reached its provider yet,
+     * the time to look again: a contact gets messages in the order they were accepted, and a retry holds back the
+     * later messages of its contact only. Null when the dispatch goes now.
+     */
+    public Long waitsBehindEarlier(@Body OutboundDispatch dispatch) {
+        return messages.hasEarlierUnsent(dispatch.messageId()) ? clock.millis() + BEHIND_EARLIER.toMillis() : null;
     }
 
     /**

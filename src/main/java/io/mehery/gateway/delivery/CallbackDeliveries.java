@@ -49,6 +49,8 @@ import io.mehery.gateway.web.TraceIds;
 public class CallbackDeliveries implements LiveConfiguration.Listener {
 
     private static final Logger LOG = LoggerFactory.getLogger(CallbackDeliveries.class);
+    /** How long after an earlier callback of its contact is due a callback behind it looks again. */
+    private static final Duration BEHIND_EARLIER = Duration.ofMillis(500);
 
     private final DeliveryStore deliveries;
     private final WebhookStore webhooks;
@@ -141,6 +143,13 @@ public class CallbackDeliveries implements LiveConfiguration.Listener {
         if (webhook.isEmpty()) {
             commits.run(() -> deliveries.markWaiting(d.id(), now));
             return DeliveryStep.onlyOrders(d.attempts() == 0 ? successor(d, now) : List.of());
+        }
+        // a contact's callbacks reach the webhook in the order they were planned: one behind an earlier callback
+        // still on its way waits for it (a retry holds back the later callbacks of its contact only)
+        Optional<Long> earlier = d.attempts() == 0 ? deliveries.earlierUndelivered(d.id()) : Optional.empty();
+        if (earlier.isPresent()) {
+            return DeliveryStep.onlyOrders(List.of(order.heldUntil(Math.max(earlier.get(), now)
+                    + BEHIND_EARLIER.toMillis())));
         }
         if (!breakers.permits(d.tenantId())) {
             return DeliveryStep.onlyOrders(List.of(order.heldUntil(now + breakers.holdFor().toMillis())));

@@ -18,9 +18,10 @@ import io.mehery.gateway.store.WebhookStore;
 /**
  * Turns an inbound event into its callbacks, in the transaction that stores the event: contact/info first when the
  * contact is new or its profile changed, then message/receive (its {@code actions} naming any action the user
- * chose), then action/event for that action; only contact/info for a contact that a message/send created. The order for the first of them goes to the outbox with
- * them, so the callbacks exist, and are on their way, from the moment the event is accepted. The ids derive from
- * the event: the same for every attempt and replay.
+ * chose), then action/event for that action; only contact/info for a contact that a message/send created. The
+ * order for the first of them goes to the outbox with them, so the callbacks exist, and are on their way, from the
+ * moment the event is accepted, in the contact's message group. The ids derive from the event: the same for every
+ * attempt and replay.
  */
 @Component("callbackPlanner")
 public class CallbackPlanner {
@@ -67,7 +68,7 @@ public class CallbackPlanner {
         planned.forEach(deliveries::insert);
         if (deliverable) {
             outbox.add(deliveryQueue + "." + event.tenantId(),
-                    DeliveryOrder.of(planned.get(0).id(), event.tenantId(), 1, false, now), null);
+                    DeliveryOrder.of(planned.get(0).id(), event.tenantId(), 1, false, now), null, event.contactId());
         }
     }
 

@@ -1,6 +1,7 @@
 package io.mehery.gateway.store;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -41,6 +42,19 @@ public class DeliveryStore {
 
     public Optional<DeliveryRecord> find(String id) {
         return jdbc.query("SELECT " + COLUMNS + " FROM delivery WHERE id = ?", ROW, id).stream().findFirst();
+    }
+
+    /**
+     * The earliest retry time of the callbacks planned before this one for the same contact that are still on their
+     * way (pending or waiting for a webhook; a dead letter holds nothing back): 0 for one being attempted or due now,
+     * empty when none is.
+     */
+    public Optional<Long> earlierUndelivered(String id) {
+        List<Long> earliest = jdbc.queryForList("SELECT MIN(COALESCE(d.next_attempt_at, 0)) FROM delivery d"
+                + " JOIN delivery this ON this.id = ? AND d.contact_id = this.contact_id"
+                + " AND d.tenant_id = this.tenant_id AND d.seq < this.seq WHERE d.status IN ('PENDING', 'WAITING')",
+                Long.class, id);
+        return earliest.stream().filter(Objects::nonNull).findFirst();
     }
 
     public Optional<DeliveryRecord> find(String tenantId, String id) {

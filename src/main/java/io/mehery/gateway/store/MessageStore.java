@@ -112,6 +112,18 @@ public class MessageStore {
                 + " AND dispatching_since IS NULL", now, messageId, MessageStatus.ACCEPTED.name()) == 1;
     }
 
+    /**
+     * Whether an outbound message accepted before this one, to the same contact, has not reached its provider yet
+     * (still accepted: waiting in the queue, in a call, or waiting for its retry).
+     */
+    public boolean hasEarlierUnsent(String messageId) {
+        Integer earlier = jdbc.queryForObject("SELECT COUNT(*) FROM message m JOIN message this ON this.id = ? AND"
+                + " m.contact_id = this.contact_id AND m.seq < this.seq"
+                + " WHERE m.direction = 'OUTBOUND' AND m.status = ?",
+                Integer.class, messageId, MessageStatus.ACCEPTED.name());
+        return earlier != null && earlier > 0;
+    }
+
     /** When the provider call of a still accepted message began; empty when it is not accepted or in no call. */
     public Optional<Long> dispatchingSince(String messageId) {
         return jdbc.queryForList("SELECT dispatching_since FROM message WHERE id = ? AND status = ?"

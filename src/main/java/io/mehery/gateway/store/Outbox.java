@@ -23,7 +23,7 @@ import io.mehery.gateway.web.TraceIds;
 public class Outbox {
 
     private static final RowMapper<Row> ROW = (rs, n) -> new Row(rs.getLong(1), rs.getString(2), rs.getString(3),
-            (Long) rs.getObject(4, Long.class), rs.getString(5));
+            (Long) rs.getObject(4, Long.class), rs.getString(5), rs.getString(6));
 
     private final JdbcTemplate jdbc;
     private final ObjectMapper json;
@@ -42,14 +42,22 @@ public class Outbox {
      * at once), carrying the current trace id. Inside a transaction the relay is woken when it commits.
      */
     public void add(String queue, Object body, Long notBefore) {
+        add(queue, body, notBefore, null);
+    }
+
+    /**
+     * The same, for work of one contact ({@code group}): one consumer at a time takes a contact's work, in the order
+     * it was added (the broker's message groups).
+     */
+    public void add(String queue, Object body, Long notBefore, String group) {
         String text;
         try {
             text = json.writeValueAsString(body);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("outbox messages are JSON records", e);
         }
-        jdbc.update("INSERT INTO outbox (queue, body, not_before, trace_id, created_at) VALUES (?, ?, ?, ?, ?)",
-                queue, text, notBefore, TraceIds.current(), clock.millis());
+        jdbc.update("INSERT INTO outbox (queue, body, not_before, trace_id, created_at, message_group) VALUES (?, ?, ?,"
+                + " ?, ?, ?)", queue, text, notBefore, TraceIds.current(), clock.millis(), group);
         if (TransactionSynchronizationManager.isSynchronizationActive()) {
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                 @Override
@@ -64,7 +72,8 @@ public class Outbox {
 
     /** The oldest rows, locked until the caller's transaction ends so that no other relay sends them too. */
     List<Row> lockOldest(int limit) {
-        return jdbc.query("SELECT id, queue, body, not_before, trace_id FROM outbox ORDER BY id FETCH FIRST " + limit
+        return jdbc.query("SELECT id, queue, body, not_before, trace_id, message_group FROM outbox ORDER BY id FETCH"
+                + " FIRST " + limit
                 + " ROWS ONLY FOR UPDATE", ROW);
     }
 
@@ -77,6 +86,6 @@ public class Outbox {
         return n == null ? 0 : n;
     }
 
-    record Row(long id, String queue, String body, Long notBefore, String traceId) {
+    record Row(long id, String queue, String body, Long notBefore, String traceId, String group) {
     }
 }

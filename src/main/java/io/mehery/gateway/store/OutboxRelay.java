@@ -41,6 +41,8 @@ public class OutboxRelay implements SmartLifecycle {
 
     /** Scheduled delivery in Artemis: the broker holds the message until this epoch-millis time. */
     static final String SCHEDULED_DELIVERY = "_AMQ_SCHED_DELIVERY";
+    /** The broker hands the messages of one group to one consumer at a time, in order. */
+    static final String MESSAGE_GROUP = "JMSXGroupID";
     private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
 
     private final Outbox outbox;
@@ -147,6 +149,9 @@ public class OutboxRelay implements SmartLifecycle {
                 }
                 if (row.traceId() != null) {
                     message.setStringProperty(TraceIds.CAMEL_HEADER, row.traceId());
+                }
+                if (row.group() != null) {
+                    message.setStringProperty(MESSAGE_GROUP, row.group());
                 }
                 producer.send(message);
             }

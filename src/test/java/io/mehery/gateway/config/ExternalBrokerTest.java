@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -90,7 +89,7 @@ class ExternalBrokerTest {
     }
 
     @Test
-    void theGatewaySetsUpAnExternalBrokerAndCallbacksAndRetriesFlowThroughIt() throws IOException {
+    void theGatewaySetsUpAnExternalBrokerAndCallbacksAndRetriesFlowThroughIt() throws Exception {
         try (StandaloneGateway gateway = gateway("operator", "operator-secret")) {
             var server = broker.getActiveMQServer();
             for (String queue : new String[] {"mehery.outbound", "mehery.dead-letter", "mehery.taps.dead",
@@ -123,6 +122,16 @@ class ExternalBrokerTest {
             var applied = api.post("/api/v1/admin/config/apply", LiveConfigurationTest.ADMIN_KEY, document.toString());
             assertThat(applied.status()).as(applied.body()).isEqualTo(200);
             assertThat(server.locateQueue(SimpleString.of("mehery.delivery.later"))).isNotNull();
+
+            // readiness follows the broker: out of rotation while it is unreachable, back when it returns
+            assertThat(api.get("/actuator/health/readiness", null).status()).isEqualTo(200);
+            broker.stop();
+            await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/actuator/health/readiness", null)
+                    .status() == 503);
+            assertThat(api.get("/actuator/health/liveness", null).status()).isEqualTo(200);
+            broker.start();
+            await().atMost(Duration.ofSeconds(60)).until(() -> api.get("/actuator/health/readiness", null)
+                    .status() == 200);
         }
     }
 

@@ -1,0 +1,91 @@
+package io.mehery.gateway.conversation;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
+import static io.mehery.gateway.WebhookReceiver.MESSAGE_RECEIVE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import io.mehery.gateway.WebhookReceiver;
+import io.mehery.gateway.channel.ChannelTestSupport;
+
+/**
+ * A contact's messages reach the provider, and its callbacks the webhook, in the order they were accepted, though
+ * several consumers take the queues' work at once: when the first fails and waits for its retry, the later ones of
+ * that contact wait behind it.
+ */
+class ContactOrderTest extends ChannelTestSupport {
+
+    private static final String MESSAGES_PATH = "/v21.0/106540352242922/messages";
+    private static final Duration RETRIES = Duration.ofSeconds(30);
+
+    @Test
+    void messagesToOneContactReachTheProviderInTheOrderTheyWereAccepted() {
+        String phone = "+1631555" + String.format("%04d", System.nanoTime() % 10_000);
+        String scenario = "order " + phone;
+        var toPhone = matchingJsonPath("$.to", equalTo(phone));
+        PROVIDERS.stubFor(post(urlEqualTo(MESSAGES_PATH)).withRequestBody(toPhone).inScenario(scenario)
+                .whenScenarioStateIs(STARTED).willSetStateTo("up").willReturn(aResponse().withStatus(503)));
+        PROVIDERS.stubFor(post(urlEqualTo(MESSAGES_PATH)).withRequestBody(toPhone).inScenario(scenario)
+                .whenScenarioStateIs("up").willReturn(aResponse().withStatus(200)
+                        .withHeader("Content-Type", "application/json").withTransformers("response-template")
+                        .withBody("{\"messages\":[{\"id\":\"wamid.{{randomValue length=24}}\"}]}")));
+
+        List<String> texts = new ArrayList<>();
+        for (int n = 1; n <= 5; n++) {
+            String text = "in order " + n;
+            var sent = api.post("/api/v1/message/send", TENANT_KEY, "{\"channelId\":\"wa-whatsapp\",\"to\":"
+                    + "{\"phone\":\"" + phone + "\"},\"type\":\"text\",\"text\":{\"body\":\"" + text + "\"}}");
+            assertThat(sent.status()).as(sent.body()).isEqualTo(200);
+            texts.add(text);
+        }
+
+        await().atMost(RETRIES).until(() -> providerCalls(phone).size() == 6);
+        List<String> expected = new ArrayList<>(List.of(texts.get(0)));
+        expected.addAll(texts);
+        assertThat(providerCalls(phone)).as("the first failed once; the others waited behind its retry")
+                .isEqualTo(expected);
+    }
+
+    @Test
+    void callbacksOfOneContactReachTheWebhookInTheOrderTheyWerePlanned() {
+        receiver.answerAll("ordered", aResponse().withStatus(200));
+        receiver.failThenSucceed("ordered", MESSAGE_RECEIVE, 1, aResponse().withStatus(503));
+        assertThat(api.post("/api/v1/config/webhook", "ordered-key", "{\"url\":\"" + receiver.baseUrl("ordered")
+                + "\"}").status()).isEqualTo(200);
+
+        List<String> texts = new ArrayList<>();
+        for (int n = 1; n <= 5; n++) {
+            String text = "callback in order " + n;
+            api.sandboxText("ordered-sandbox", "ordered-key", "+15557770001", text);
+            texts.add(text);
+        }
+
+        await().atMost(RETRIES).until(() -> delivered().size() == 6);
+        List<String> expected = new ArrayList<>(List.of(texts.get(0)));
+        expected.addAll(texts);
+        assertThat(delivered()).as("the first failed once; the others waited behind its retry").isEqualTo(expected);
+    }
+
+    private List<String> providerCalls(String phone) {
+        return PROVIDERS.findAll(postRequestedFor(urlEqualTo(MESSAGES_PATH))
+                .withRequestBody(matchingJsonPath("$.to", equalTo(phone)))).stream()
+                .map(r -> WebhookReceiver.json(r).at("/text/body").asText()).toList();
+    }
+
+    private List<String> delivered() {
+        return receiver.received("ordered", MESSAGE_RECEIVE).stream().map(r -> WebhookReceiver.json(r)
+                .at("/messages/0/text/body").asText()).toList();
+    }
+}
