@@ -334,6 +334,15 @@ def main():
                 rate = next((line.split()[1] for line in out.splitlines() if line.startswith("Requests/sec")), "?")
                 print(f"throughput  {label}: {rate} sandbox accepts/s")
 
+        if lost or never:
+            # where the missing work stands in the store, for the drill's reader
+            for query in ("SELECT status, attempts, kind, COUNT(*) FROM delivery WHERE status <> 'DELIVERED'"
+                          " GROUP BY status, attempts, kind",
+                          "SELECT status, COUNT(*) FROM message WHERE direction = 'OUTBOUND' GROUP BY status",
+                          "SELECT COUNT(*) FROM outbox"):
+                out = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", db, "-c", query],
+                                     capture_output=True, text=True).stdout
+                print(out)
         ok = not lost and same_id and not twice and not never and not callbacks_out_of_order \
             and not sends_out_of_order
         print("PASS" if ok else "FAIL")

@@ -79,20 +79,20 @@ public class ExternalBrokerSetup implements InitializingBean, LiveConfiguration.
                 for (QueueConfiguration queue : queues) {
                     broker.invoke("createQueue", queue.setAutoCreateAddress(true).toJSON(), true);
                 }
-                LOG.info("Broker {} set up: address settings {}, {} queues", brokerUrl,
+                LOG.info("Broker {} set up: address settings {}, {} queues", withoutOptions(brokerUrl),
                         layout.addressSettings().keySet(), queues.size());
             } catch (Refused refused) {
                 List<String> missing = broker.missing(queues);
                 if (!missing.isEmpty()) {
-                    throw new InvalidConfiguration("The broker at " + brokerUrl + " refused to set up"
+                    throw new InvalidConfiguration("The broker at " + withoutOptions(brokerUrl) + " refused to set up"
                             + " the gateway's queues (" + refused.getMessage() + ") and these are missing: "
                             + String.join(", ", missing) + ". Give the user the rights manage (on "
                             + "activemq.management) and createDurableQueue (on mehery.#), or create them as durable"
                             + " anycast queues with the address settings " + describedSettings());
                 }
                 LOG.warn("The broker at {} refused the gateway's set-up ({}); its queues exist, but their address"
-                        + " settings cannot be checked: they should be {}", brokerUrl, refused.getMessage(),
-                        describedSettings());
+                        + " settings cannot be checked: they should be {}", withoutOptions(brokerUrl),
+                        refused.getMessage(), describedSettings());
             }
         }
     }
@@ -116,6 +116,12 @@ public class ExternalBrokerSetup implements InitializingBean, LiveConfiguration.
             LOG.warn("The queues {} could not be created on the broker: {}", added.stream()
                     .map(QueueConfiguration::getName).toList(), failed.getMessage());
         }
+    }
+
+    /** The broker's address without its options, which may carry credentials. */
+    private static String withoutOptions(String url) {
+        int options = url.indexOf('?');
+        return options < 0 ? url : url.substring(0, options);
     }
 
     private String describedSettings() {

@@ -173,13 +173,16 @@ public record MeheryProperties(
     /**
      * Callbacks to the client webhooks: {@code retrySchedule} holds the wait before each attempt (its length is the
      * number of attempts before a dead letter), stretched by up to {@code jitter} so retries of many events spread.
+     * A callback due for longer than {@code recoverAfter} that nothing has claimed is sent on again (its order went
+     * missing), looked for as often.
      */
     public record Delivery(
             @DefaultValue("0s,5s,5m,30m,2h,5h,10h,10h") List<Duration> retrySchedule,
             @DefaultValue("15s") Duration timeout,
             @DefaultValue("0.1") double jitter,
             @DefaultValue("4") int concurrencyPerTenant,
-            @DefaultValue Breaker breaker) {
+            @DefaultValue Breaker breaker,
+            @DefaultValue("2m") Duration recoverAfter) {
 
         public Delivery {
             if (retrySchedule.isEmpty()) {

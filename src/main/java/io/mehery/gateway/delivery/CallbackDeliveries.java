@@ -51,6 +51,7 @@ public class CallbackDeliveries implements LiveConfiguration.Listener {
     private static final Logger LOG = LoggerFactory.getLogger(CallbackDeliveries.class);
     /** How long after an earlier callback of its contact is due a callback behind it looks again. */
     private static final Duration BEHIND_EARLIER = Duration.ofMillis(500);
+    private static final int STALLED_BATCH = 500;
 
     private final DeliveryStore deliveries;
     private final WebhookStore webhooks;
@@ -148,11 +149,10 @@ public class CallbackDeliveries implements LiveConfiguration.Listener {
         // still on its way waits for it (a retry holds back the later callbacks of its contact only)
         Optional<Long> earlier = d.attempts() == 0 ? deliveries.earlierUndelivered(d.id()) : Optional.empty();
         if (earlier.isPresent()) {
-            return DeliveryStep.onlyOrders(List.of(order.heldUntil(Math.max(earlier.get(), now)
-                    + BEHIND_EARLIER.toMillis())));
+            return hold(d, order, Math.max(earlier.get(), now) + BEHIND_EARLIER.toMillis());
         }
         if (!breakers.permits(d.tenantId())) {
-            return DeliveryStep.onlyOrders(List.of(order.heldUntil(now + breakers.holdFor().toMillis())));
+            return hold(d, order, now + breakers.holdFor().toMillis());
         }
         // mapped before it is signed and stored: every attempt of this webhook-id sends the same
         String payload = d.payload() != null ? d.payload() : mappings.callback(d.tenantId(), () -> channelOf(d),
@@ -172,6 +172,36 @@ public class CallbackDeliveries implements LiveConfiguration.Listener {
                     + refused.description(), null, null));
         }
         return new DeliveryStep(attempt, List.of());
+    }
+
+    /** The order again, held back until {@code at}; the delivery says so, so that it is not taken for stalled. */
+    private DeliveryStep hold(DeliveryRecord d, DeliveryOrder order, long at) {
+        commits.run(() -> deliveries.heldUntil(d.id(), at));
+        return DeliveryStep.onlyOrders(List.of(order.heldUntil(at)));
+    }
+
+    /**
+     * Orders for the pending callbacks whose order went missing: due for longer than
+     * {@code mehery.delivery.recover-after} and claimed by nobody for as long (a retry, a hold or an attempt would have
+     * recorded its time). Each is sent on with an order for its attempt: the next one, or the one a silent claimer
+     * never finished (taken over once its lease ran out). An order that was only late finds its attempt made, and
+     * is dropped.
+     */
+    public List<DeliveryOrder> stalled() {
+        long now = clock.millis();
+        long recoverAfter = live.current().delivery().recoverAfter().toMillis();
+        List<DeliveryOrder> orders = new ArrayList<>();
+        for (DeliveryRecord d : deliveries.stalled(now - recoverAfter, now - Math.max(recoverAfter,
+                claimLease.toMillis()), STALLED_BATCH)) {
+            boolean claimOpen = d.attempts() > 0 && !deliveries.attemptRecorded(d.id(), d.attempts());
+            orders.add(DeliveryOrder.of(d.id(), d.tenantId(), claimOpen ? d.attempts() : d.attempts() + 1, false,
+                    now));
+        }
+        if (!orders.isEmpty()) {
+            LOG.warn("{} callbacks were due for over {} with no order on its way: sent on again", orders.size(),
+                    live.current().delivery().recoverAfter());
+        }
+        return orders;
     }
 
     /** Prepares the exchange as the HTTP request of the attempt in its body. */

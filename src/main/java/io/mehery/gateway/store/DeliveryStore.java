@@ -57,6 +57,21 @@ public class DeliveryStore {
         return earliest.stream().filter(Objects::nonNull).findFirst();
     }
 
+    /** A pending callback whose order is held back until {@code at}: it is not stalled meanwhile. */
+    public void heldUntil(String id, long at) {
+        jdbc.update("UPDATE delivery SET next_attempt_at = ? WHERE id = ? AND status = 'PENDING'", at, id);
+    }
+
+    /**
+     * Pending callbacks due before {@code dueBefore} whose attempt nobody has claimed since {@code claimedBefore}:
+     * their orders went missing (a retry or a hold records its time here, an attempt its claim).
+     */
+    public List<DeliveryRecord> stalled(long dueBefore, long claimedBefore, int limit) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM delivery WHERE status = 'PENDING' AND next_attempt_at < ?"
+                + " AND (claimed_at IS NULL OR claimed_at < ?) ORDER BY next_attempt_at FETCH FIRST " + limit
+                + " ROWS ONLY", ROW, dueBefore, claimedBefore);
+    }
+
     public Optional<DeliveryRecord> find(String tenantId, String id) {
         return jdbc.query("SELECT " + COLUMNS + " FROM delivery WHERE id = ? AND tenant_id = ?", ROW, id, tenantId)
                 .stream().findFirst();

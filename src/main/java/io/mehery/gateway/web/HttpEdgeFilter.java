@@ -27,6 +27,8 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import org.slf4j.MDC;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.availability.ApplicationAvailability;
+import org.springframework.boot.availability.ReadinessState;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
@@ -47,9 +49,10 @@ import io.mehery.gateway.security.Tenants;
 /**
  * The first thing every request meets, and all it decides is decided from the request line and headers, before a
  * byte of the body is read (a stranger's slow body would otherwise hold a server thread for as long as it likes):
- * the trace id; whether the contract serves the method and path (else 404/405, and 401 first for an unknown
- * {@code /api/} path without a valid key); the {@code x-api-key} of every operation that asks for one (a source
- * that keeps failing is held with 429); that a provider webhook names a configured channel of its type. Only then
+ * the trace id; that the gateway is ready (503 while it starts or stops, actuator aside); whether the contract
+ * serves the method and path (else 404/405, and 401 first for an unknown {@code /api/} path without a valid key);
+ * the {@code x-api-key} of every operation that asks for one (a source that keeps failing is held with 429); that
+ * a provider webhook names a configured channel of its type. Only then
  * is the body read: whole within {@code mehery.http.body-timeout} (else 408), no larger than
  * {@code mehery.http.max-body} (else 413), and, for a body nothing has authenticated yet (a provider's, verified by
  * its signature once read), only while fewer than {@code mehery.http.max-unauthenticated} others are being read
@@ -87,10 +90,12 @@ public class HttpEdgeFilter extends OncePerRequestFilter {
     private final OperatorKey operator;
     private final boolean benchCeiling;
     private final RequestHold hold;
+    private final ApplicationAvailability availability;
 
     public HttpEdgeFilter(MeheryProperties properties, Envelopes envelopes, ContractOperations contract,
             Tenants tenants, FailedAuthentications failures, Channels channels, OperatorKey operator,
-            @Value("${mehery.bench.ceiling-route:false}") boolean benchCeiling, RequestHold hold) {
+            @Value("${mehery.bench.ceiling-route:false}") boolean benchCeiling, RequestHold hold,
+            ApplicationAvailability availability) {
         this.maxBody = properties.http().maxBody().toBytes();
         this.maxUpload = Math.max(maxBody, properties.webchat().maxUpload().toBytes());
         this.bodyTimeoutNanos = properties.http().bodyTimeout().toNanos();
@@ -103,6 +108,7 @@ public class HttpEdgeFilter extends OncePerRequestFilter {
         this.operator = operator;
         this.benchCeiling = benchCeiling;
         this.hold = hold;
+        this.availability = availability;
     }
 
     @Override
@@ -113,6 +119,11 @@ public class HttpEdgeFilter extends OncePerRequestFilter {
         response.setHeader(TraceIds.HEADER, traceId);
         try {
             String path = pathOf(request);
+            if (!isActuator(path) && availability.getReadinessState() != ReadinessState.ACCEPTING_TRAFFIC) {
+                // starting (routes not all running yet) or stopping: a load balancer sends it to another instance
+                throw new Refusal(new ApiException(503, List.of(Problem.of("SERVICE_UNAVAILABLE", null,
+                        "The gateway is starting or stopping; retry shortly"))), "1");
+            }
             ContractOperations.Found found = admit(request, path);
             long bodyLimit = WEBCHAT_UPLOAD.matcher(path).matches() ? maxUpload : maxBody;
             if (request.getContentLengthLong() > bodyLimit) {

@@ -10,6 +10,8 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.List;
 
+import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -41,6 +43,9 @@ class CallbackDeliveryTest extends GatewayTestSupport {
 
     @Autowired
     CallbackDeliveries callbackDeliveries;
+
+    @Autowired
+    CamelContext camel;
 
     @AfterAll
     static void stopReceiver() {
@@ -145,15 +150,45 @@ class CallbackDeliveryTest extends GatewayTestSupport {
                 .anyMatch(r -> r.getBodyAsString().contains(receipt.get("id").asText())));
 
         // contact/info: the one callback of the contact that another follows
-        DeliveryRecord info = jdbc.query("SELECT id FROM delivery WHERE tenant_id = 'calm' AND contact_id = ? AND"
-                + " then_delivery_id IS NOT NULL", (rs, n) -> rs.getString(1), receipt.get("contactId").asText()).stream()
-                .map(id -> deliveryStore.find(id).orElseThrow()).findFirst().orElseThrow();
+        String infoId = jdbc.queryForObject("SELECT id FROM delivery WHERE tenant_id = 'calm' AND contact_id = ? AND"
+                + " then_delivery_id IS NOT NULL", String.class, receipt.get("contactId").asText());
+        DeliveryRecord info = deliveryStore.find(infoId).orElseThrow();
         DeliveryOrder handedOverAgain = new DeliveryOrder(info.id(), "calm", 1, false, 0, info.claimedBy());
         assertThat(callbackDeliveries.prepare(handedOverAgain).orders()).extracting(DeliveryOrder::deliveryId)
                 .containsExactly(info.thenDeliveryId());
         // another order for it (a replay, a copy) has nothing to do
         assertThat(callbackDeliveries.prepare(new DeliveryOrder(info.id(), "calm", 1, false, 0, "another order"))
                 .orders()).isEmpty();
+    }
+
+    /**
+     * A callback left pending with no order on its way (what a lost order leaves: 0 attempts, no claim, due long
+     * ago) is found by the recovery and delivered, with its webhook-id.
+     */
+    @Test
+    void aCallbackWhoseOrderWentMissingIsFoundAndDelivered() throws Exception {
+        receiver.answerAll("calm", aResponse().withStatus(200));
+        setWebhook("calm");
+        JsonNode receipt = userWrites("calm", "+15551230044", "an order that went missing");
+        await().atMost(PATIENCE).until(() -> receiver.received("calm", MESSAGE_RECEIVE).stream()
+                .anyMatch(r -> r.getBodyAsString().contains(receipt.get("id").asText())));
+        String id = jdbc.queryForObject("SELECT id FROM delivery WHERE message_id = ? AND then_delivery_id IS NULL",
+                String.class, receipt.get("id").asText());
+        long longAgo = System.currentTimeMillis() - Duration.ofMinutes(10).toMillis();
+        jdbc.update("DELETE FROM delivery_attempt WHERE delivery_id = ?", id);
+        jdbc.update("UPDATE delivery SET status = 'PENDING', attempts = 0, round_start = 0, claimed_at = NULL,"
+                + " claimed_by = NULL, delivered_at = NULL, next_attempt_at = ? WHERE id = ?", longAgo, id);
+
+        List<DeliveryOrder> recovered = callbackDeliveries.stalled();
+        assertThat(recovered).extracting(DeliveryOrder::deliveryId).contains(id);
+        assertThat(recovered).filteredOn(o -> o.deliveryId().equals(id)).extracting(DeliveryOrder::attempt)
+                .containsExactly(1);
+        try (ProducerTemplate producer = camel.createProducerTemplate()) {
+            producer.sendBody("direct:queue-delivery-orders", recovered);
+        }
+        await().atMost(PATIENCE).until(() -> receiver.received("calm", MESSAGE_RECEIVE).stream()
+                .filter(r -> id.equals(r.getHeader("webhook-id"))).count() == 2);
+        assertThat(deliveryStore.find(id).orElseThrow().status()).isEqualTo(DeliveryRecord.Status.DELIVERED);
     }
 
     @Test
