@@ -120,9 +120,10 @@ http {{
             proxy_http_version 1.1;
             proxy_set_header Connection "";
             proxy_set_header Host $host;
-            # a connection the killed instance refused is tried on the other; a request it took and never
-            # answered is not (a POST may have been accepted): the client sends it again with its id
-            proxy_next_upstream error http_503;
+            # a connection the killed instance refused, or a 503 of an instance starting or stopping (it accepted
+            # nothing), is tried on the other; a request it took and never answered is not (it may have been
+            # accepted): the client sends it again with its id
+            proxy_next_upstream error http_503 non_idempotent;
             proxy_read_timeout 30s;
         }}
     }}
@@ -359,9 +360,11 @@ def main():
         broker.stop()
         receiver.kill()
         subprocess.run(pg + ["start"], check=False, stderr=subprocess.DEVNULL)
-        subprocess.run(PSQL + [f"DROP DATABASE IF EXISTS {db}"], check=False)
         if os.environ.get("KEEP_DRILL") is None:
+            subprocess.run(PSQL + [f"DROP DATABASE IF EXISTS {db}"], check=False)
             shutil.rmtree(work, ignore_errors=True)
+        else:
+            print(f"kept: {work} and database {db}")
 
 
 if __name__ == "__main__":

@@ -49,8 +49,6 @@ import io.mehery.gateway.web.TraceIds;
 public class CallbackDeliveries implements LiveConfiguration.Listener {
 
     private static final Logger LOG = LoggerFactory.getLogger(CallbackDeliveries.class);
-    /** How long after an earlier callback of its contact is due a callback behind it looks again. */
-    private static final Duration BEHIND_EARLIER = Duration.ofMillis(500);
     private static final int STALLED_BATCH = 500;
 
     private final DeliveryStore deliveries;
@@ -146,10 +144,10 @@ public class CallbackDeliveries implements LiveConfiguration.Listener {
             return DeliveryStep.onlyOrders(d.attempts() == 0 ? successor(d, now) : List.of());
         }
         // a contact's callbacks reach the webhook in the order they were planned: one behind an earlier callback
-        // still on its way waits for it (a retry holds back the later callbacks of its contact only)
-        Optional<Long> earlier = d.attempts() == 0 ? deliveries.earlierUndelivered(d.id()) : Optional.empty();
-        if (earlier.isPresent()) {
-            return hold(d, order, Math.max(earlier.get(), now) + BEHIND_EARLIER.toMillis());
+        // still on its way is left to it (it sends the next on once delivered or dead; a retry holds back the later
+        // callbacks of its contact only), rather than going round the queue until its turn
+        if (d.attempts() == 0 && deliveries.hasEarlierUndelivered(d.id())) {
+            return DeliveryStep.nothing();
         }
         if (!breakers.permits(d.tenantId())) {
             return hold(d, order, now + breakers.holdFor().toMillis());
@@ -240,6 +238,8 @@ public class CallbackDeliveries implements LiveConfiguration.Listener {
         var record = new DeliveryAttemptRecord(d.id(), attempt.attempt(), attempt.startedAt(), attempt.url(), status,
                 latency, error == null ? null : truncate(error));
         List<DeliveryOrder> next = new ArrayList<>();
+        // delivered or dead: the contact's next callback, waiting behind this one, goes on
+        boolean settled = true;
         if (error == null) {
             commits.run(() -> {
                 recordAttempt(d, attempt, record, Status.DELIVERED, null, now);
@@ -250,6 +250,7 @@ public class CallbackDeliveries implements LiveConfiguration.Listener {
             breakers.succeeded(d.tenantId(), latency);
             metrics.delivered(d.tenantId(), attempt.kind(), Duration.ofMillis(Math.max(0, now - d.occurredAt())));
         } else if (status != null && status == 410) {
+            settled = false;
             commits.run(() -> {
                 recordAttempt(d, attempt, record, Status.WAITING, null, null);
                 webhooks.disable(d.tenantId(), attempt.webhook(), now);
@@ -262,6 +263,7 @@ public class CallbackDeliveries implements LiveConfiguration.Listener {
                     ? RetrySchedule.parseRetryAfter(retryAfter, clock.instant()) : null;
             Optional<Duration> wait = schedule.waitBefore(d.attemptsThisRound(), askedFor);
             if (wait.isPresent()) {
+                settled = false;
                 long at = now + wait.get().toMillis();
                 commits.run(() -> recordAttempt(d, attempt, record, Status.PENDING, at, null));
                 next.add(DeliveryOrder.of(d.id(), d.tenantId(), attempt.attempt() + 1, false, at));
@@ -276,7 +278,22 @@ public class CallbackDeliveries implements LiveConfiguration.Listener {
         if (attempt.attempt() == 1) {
             next.addAll(successor(d, now));
         }
+        if (settled) {
+            next.addAll(nextOfContact(d, now, next));
+        }
         return next;
+    }
+
+    /**
+     * The order for the contact's next callback that waited behind this one (delivered or dead now), unless an order
+     * for it is already among {@code already}.
+     */
+    private List<DeliveryOrder> nextOfContact(DeliveryRecord d, long now, List<DeliveryOrder> already) {
+        return deliveries.nextPendingOfContact(d.id())
+                .filter(waiting -> already.stream().noneMatch(o -> o.deliveryId().equals(waiting.id())))
+                .map(waiting -> List.of(DeliveryOrder.of(waiting.id(), waiting.tenantId(), waiting.attempts() + 1,
+                        false, Math.max(now, waiting.nextAttemptAt() == null ? now : waiting.nextAttemptAt()))))
+                .orElse(List.of());
     }
 
     private String channelOf(DeliveryRecord d) {
@@ -315,6 +332,9 @@ public class CallbackDeliveries implements LiveConfiguration.Listener {
         }
         if (attempt == 1) {
             next.addAll(successor(d, clock.millis()));
+        }
+        if (d.status() == Status.DELIVERED || d.status() == Status.DEAD) {
+            next.addAll(nextOfContact(d, clock.millis(), next));
         }
         return next;
     }

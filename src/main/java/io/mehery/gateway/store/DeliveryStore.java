@@ -16,6 +16,8 @@ public class DeliveryStore {
             + " action_code, then_delivery_id, payload, status, attempts, round_start, next_attempt_at, claimed_at,"
             + " claimed_by, last_error,"
             + " occurred_at, created_at, delivered_at";
+    /** The same columns of the table aliased {@code d}, in a join with itself. */
+    private static final String COLUMNS_OF_D = "d." + COLUMNS.replace(", ", ", d.");
     private static final RowMapper<DeliveryRecord> ROW = (rs, n) -> new DeliveryRecord(rs.getString(1),
             rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7),
             rs.getString(8), rs.getString(9), rs.getString(10), DeliveryRecord.Status.valueOf(rs.getString(11)),
@@ -45,16 +47,24 @@ public class DeliveryStore {
     }
 
     /**
-     * The earliest retry time of the callbacks planned before this one for the same contact that are still on their
-     * way (pending or waiting for a webhook; a dead letter holds nothing back): 0 for one being attempted or due now,
-     * empty when none is.
+     * Whether a callback planned before this one for the same contact is still on its way (pending or waiting for a
+     * webhook; a dead letter holds nothing back).
      */
-    public Optional<Long> earlierUndelivered(String id) {
-        List<Long> earliest = jdbc.queryForList("SELECT MIN(COALESCE(d.next_attempt_at, 0)) FROM delivery d"
+    public boolean hasEarlierUndelivered(String id) {
+        return !jdbc.queryForList("SELECT 1 FROM delivery d JOIN delivery this ON this.id = ?"
+                + " AND d.contact_id = this.contact_id AND d.tenant_id = this.tenant_id AND d.seq < this.seq"
+                + " WHERE d.status IN ('PENDING', 'WAITING') FETCH FIRST 1 ROWS ONLY", Integer.class, id).isEmpty();
+    }
+
+    /**
+     * The contact's next callback after this one still to make (pending, or waiting for a webhook: it waits again if
+     * there is still none), in the order they were planned.
+     */
+    public Optional<DeliveryRecord> nextPendingOfContact(String id) {
+        return jdbc.query("SELECT " + COLUMNS_OF_D + " FROM delivery d"
                 + " JOIN delivery this ON this.id = ? AND d.contact_id = this.contact_id"
-                + " AND d.tenant_id = this.tenant_id AND d.seq < this.seq WHERE d.status IN ('PENDING', 'WAITING')",
-                Long.class, id);
-        return earliest.stream().filter(Objects::nonNull).findFirst();
+                + " AND d.tenant_id = this.tenant_id AND d.seq > this.seq WHERE d.status IN ('PENDING', 'WAITING')"
+                + " ORDER BY d.seq FETCH FIRST 1 ROWS ONLY", ROW, id).stream().findFirst();
     }
 
     /** A pending callback whose order is held back until {@code at}: it is not stalled meanwhile. */
@@ -63,12 +73,15 @@ public class DeliveryStore {
     }
 
     /**
-     * Pending callbacks due before {@code dueBefore} whose attempt nobody has claimed since {@code claimedBefore}:
-     * their orders went missing (a retry or a hold records its time here, an attempt its claim).
+     * Pending callbacks due before {@code dueBefore} whose attempt nobody has claimed since {@code claimedBefore},
+     * and that wait behind no earlier callback of their contact: their orders went missing (a retry or a hold
+     * records its time here, an attempt its claim; one behind another is sent on by it).
      */
     public List<DeliveryRecord> stalled(long dueBefore, long claimedBefore, int limit) {
-        return jdbc.query("SELECT " + COLUMNS + " FROM delivery WHERE status = 'PENDING' AND next_attempt_at < ?"
-                + " AND (claimed_at IS NULL OR claimed_at < ?) ORDER BY next_attempt_at FETCH FIRST " + limit
+        return jdbc.query("SELECT " + COLUMNS + " FROM delivery d WHERE status = 'PENDING' AND next_attempt_at < ?"
+                + " AND (claimed_at IS NULL OR claimed_at < ?) AND NOT EXISTS (SELECT 1 FROM delivery e"
+                + " WHERE e.contact_id = d.contact_id AND e.tenant_id = d.tenant_id AND e.seq < d.seq"
+                + " AND e.status IN ('PENDING', 'WAITING')) ORDER BY next_attempt_at FETCH FIRST " + limit
                 + " ROWS ONLY", ROW, dueBefore, claimedBefore);
     }
 
