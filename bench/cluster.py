@@ -97,7 +97,9 @@ def gateway(jar, port, data_dir, log, db, broker, hook_port):
 
 def nginx(work, port, upstreams):
     conf = os.path.join(work, "nginx.conf")
-    servers = "".join(f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=2s;\n" for p in upstreams)
+    # max_fails=0: an instance is never taken out for its answers (a 503 while the database is down is the answer
+    # the client should get, and nginx would turn "every instance failed" into a 502 of its own)
+    servers = "".join(f"        server 127.0.0.1:{p} max_fails=0;\n" for p in upstreams)
     with open(conf, "w") as f:
         f.write(f"""worker_processes 1;
 pid {work}/nginx.pid;
