@@ -77,7 +77,7 @@ public class ExternalBrokerSetup implements InitializingBean, LiveConfiguration.
                     broker.invoke("addAddressSettings", settings.getKey(), settings.getValue().toJSON());
                 }
                 for (QueueConfiguration queue : queues) {
-                    broker.invoke("createQueue", queue.setAutoCreateAddress(true).toJSON(), true);
+                    broker.createQueue(queue);
                 }
                 LOG.info("Broker {} set up: address settings {}, {} queues", withoutOptions(brokerUrl),
                         layout.addressSettings().keySet(), queues.size());
@@ -109,7 +109,7 @@ public class ExternalBrokerSetup implements InitializingBean, LiveConfiguration.
         }
         try (Management broker = new Management()) {
             for (QueueConfiguration queue : added) {
-                broker.invoke("createQueue", queue.setAutoCreateAddress(true).toJSON(), true);
+                broker.createQueue(queue);
             }
         } catch (Exception failed) {
             // the route's consumer creates its queue if the broker lets it; if not, the route says why
@@ -169,6 +169,11 @@ public class ExternalBrokerSetup implements InitializingBean, LiveConfiguration.
             if (!ManagementHelper.hasOperationSucceeded(answer)) {
                 throw new Refused(operation + ": " + ManagementHelper.getResult(answer));
             }
+        }
+
+        /** Creates the queue and its address, unless it exists. */
+        void createQueue(QueueConfiguration queue) throws Exception {
+            invoke("createQueue", queue.setAutoCreateAddress(true).toJSON(), true);
         }
 
         List<String> missing(List<QueueConfiguration> queues) throws Exception {

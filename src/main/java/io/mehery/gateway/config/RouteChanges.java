@@ -270,42 +270,35 @@ public class RouteChanges {
         List<String> consumers = new ArrayList<>();
         try {
             Definitions built = definitionsOf(next);
+            List<TemplatedRouteDefinition> templatedRoutes = only(built.templatedRoutes(), change.routes(),
+                    TemplatedRouteDefinition::getRouteId);
+            // a templated route is built from its template as the change has it, changed or not
             Set<String> templates = new LinkedHashSet<>(change.templates());
-            built.templatedRoutes().stream().filter(t -> change.routes().contains(t.getRouteId()))
-                    .forEach(t -> templates.add(t.getRouteTemplateRef()));
-            for (RouteConfigurationDefinition configuration : built.configurations()) {
-                if (change.configurations().contains(configuration.getId())) {
-                    configuration.setId(configuration.getId() + BUILT);
-                    model.addRouteConfiguration(configuration);
-                }
+            templatedRoutes.forEach(templated -> templates.add(templated.getRouteTemplateRef()));
+            for (RouteConfigurationDefinition configuration : only(built.configurations(), change.configurations(),
+                    RouteConfigurationDefinition::getId)) {
+                configuration.setId(configuration.getId() + BUILT);
+                model.addRouteConfiguration(configuration);
             }
-            for (RouteTemplateDefinition template : built.templates()) {
-                if (templates.contains(template.getId())) {
-                    template.setId(template.getId() + BUILT);
-                    consumers.add(asBuilt(template.getRoute(), template.getId(), change));
-                    model.addRouteTemplateDefinition(template);
-                }
+            for (RouteTemplateDefinition template : only(built.templates(), templates,
+                    RouteTemplateDefinition::getId)) {
+                template.setId(template.getId() + BUILT);
+                consumers.add(asBuilt(template.getRoute(), template.getId(), change));
+                model.addRouteTemplateDefinition(template);
             }
-            List<RouteDefinition> routes = new ArrayList<>();
-            for (RouteDefinition route : built.routes()) {
-                if (change.routes().contains(route.getId())) {
-                    route.setId(route.getId() + BUILT);
-                    consumers.add(asBuilt(route, route.getId(), change));
-                    routes.add(route);
-                }
+            List<RouteDefinition> routes = only(built.routes(), change.routes(), RouteDefinition::getId);
+            for (RouteDefinition route : routes) {
+                route.setId(route.getId() + BUILT);
+                consumers.add(asBuilt(route, route.getId(), change));
             }
             model.addRouteDefinitions(routes);
-            for (TemplatedRouteDefinition templated : built.templatedRoutes()) {
-                if (change.routes().contains(templated.getRouteId())) {
-                    templated.setRouteId(templated.getRouteId() + BUILT);
-                    templated.setRouteTemplateRef(templated.getRouteTemplateRef() + BUILT);
-                    model.addRouteFromTemplatedRoute(templated);
-                }
+            for (TemplatedRouteDefinition templated : templatedRoutes) {
+                templated.setRouteId(templated.getRouteId() + BUILT);
+                templated.setRouteTemplateRef(templated.getRouteTemplateRef() + BUILT);
+                model.addRouteFromTemplatedRoute(templated);
             }
-            for (LiveRoutes<?> live : liveRoutes) {
-                if (change.templates().contains(live.template())) {
-                    live.build(live.template() + BUILT, BUILT);
-                }
+            for (LiveRoutes<?> live : liveRoutesOf(change)) {
+                live.build(live.template() + BUILT, BUILT);
             }
             for (String consumer : consumers) {
                 resolveConsumer(consumer);
@@ -422,22 +415,19 @@ public class RouteChanges {
                 TemplatedRouteDefinition::getRouteId)) {
             model.addRouteFromTemplatedRoute(templated);
         }
-        for (LiveRoutes<?> live : liveRoutes) {
-            if (change.templates().contains(live.template())) {
-                live.remake();
-            }
-        }
+        liveRoutesOf(change).forEach(LiveRoutes::remake);
     }
 
     /** The routes a change replaces: its own, and those made from its templates by the gateway. */
     private Set<String> touchedRoutes(RouteFiles.Change change) {
         Set<String> routes = new LinkedHashSet<>(change.routes());
-        for (LiveRoutes<?> live : liveRoutes) {
-            if (change.templates().contains(live.template())) {
-                routes.addAll(live.routeIds());
-            }
-        }
+        liveRoutesOf(change).forEach(live -> routes.addAll(live.routeIds()));
         return routes;
+    }
+
+    /** The gateway's own routes made from a template the change replaces. */
+    private List<LiveRoutes<?>> liveRoutesOf(RouteFiles.Change change) {
+        return liveRoutes.stream().filter(live -> change.templates().contains(live.template())).toList();
     }
 
     private static <T> List<T> only(Collection<T> definitions, Set<String> ids,

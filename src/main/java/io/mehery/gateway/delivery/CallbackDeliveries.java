@@ -91,12 +91,6 @@ public class CallbackDeliveries implements LiveConfiguration.Listener {
         this.commits = commits;
     }
 
-    /**
-     * An order for an attempt already claimed is either the claimer's own, handed over again because its consumer
-     * died (it makes the attempt again, or, if the attempt was recorded, sends on what followed it), or another
-     * order for the same attempt (a second resume or replay): that one waits until the claim is older than an
-     * attempt can take, and makes the attempt only if it was never recorded.
-     */
     /** A new retry schedule applies from each delivery's next attempt on. */
     @Override
     public void changed(MeheryProperties previous, MeheryProperties next) {
@@ -105,6 +99,12 @@ public class CallbackDeliveries implements LiveConfiguration.Listener {
         }
     }
 
+    /**
+     * An order for an attempt already claimed is either the claimer's own, handed over again because its consumer
+     * died (it makes the attempt again, or, if the attempt was recorded, sends on what followed it), or another
+     * order for the same attempt (a second resume or replay): that one waits until the claim is older than an
+     * attempt can take, and makes the attempt only if it was never recorded.
+     */
     public DeliveryStep prepare(@Body DeliveryOrder order) {
         Optional<DeliveryRecord> found = deliveries.find(order.deliveryId());
         if (found.isEmpty()) {
