@@ -52,7 +52,9 @@
     '.msg p{margin:0}',
     '.msg img{display:block;max-width:100%;border-radius:8px;margin-bottom:4px}',
     '.msg a{color:inherit}',
-    '.meta{display:block;font-size:11px;opacity:.75;margin-top:3px}',
+    '.meta{display:block;font-size:11px;margin-top:3px}',
+    '.from-visitor .meta{color:#fff}',
+    '.from-business .meta{color:#505a5f}',
     '.choices{display:flex;flex-wrap:wrap;gap:6px;margin-top:6px}',
     '.choices button{border:1px solid #1f5eff;background:#fff;color:#1f5eff;border-radius:14px;padding:5px 10px;cursor:pointer;font-size:13px}',
     '.choices button[disabled]{opacity:.5;cursor:default}',
@@ -66,7 +68,8 @@
     '.send{height:38px;border:0;border-radius:8px;background:#1f5eff;color:#fff;padding:0 14px;cursor:pointer;font-size:14px}',
     '.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}',
     '@media (max-width:480px){.panel{right:0;bottom:0;width:100vw;height:100vh;max-height:100vh;border-radius:0}',
-    '.bubble{right:14px;bottom:14px}}'
+    // the open panel fills a phone's screen: the bubble would cover its Send button, and the header closes it
+    '.bubble{right:14px;bottom:14px}.bubble[aria-expanded="true"]{display:none}}'
   ].join('');
   root.appendChild(style);
 
@@ -107,7 +110,7 @@
   header.appendChild(el('h2', { id: 'mehery-title' }, title));
   var close = el('button', { type: 'button', 'class': 'close', 'aria-label': 'Close chat' }, '\u00D7');
   header.appendChild(close);
-  var log = el('ol', { 'class': 'log', role: 'log', 'aria-live': 'polite', 'aria-label': 'Conversation', tabindex: '0' });
+  var log = el('div', { 'class': 'log', role: 'log', 'aria-live': 'polite', 'aria-label': 'Conversation', tabindex: '0' });
   var status = el('p', { 'class': 'status', role: 'status' });
   var form = el('form', { 'aria-label': 'Write a message' });
   var input = el('textarea', { id: 'mehery-input', rows: '1', placeholder: 'Write a message\u2026', maxlength: '4096' });
@@ -127,6 +130,7 @@
     state.open = open;
     panel.hidden = !open;
     bubble.setAttribute('aria-expanded', String(open));
+    showUnread();
     if (open) {
       state.unread = 0;
       showUnread();
@@ -147,7 +151,19 @@
   function showUnread() {
     badge.hidden = state.unread === 0;
     badge.textContent = String(state.unread);
-    bubble.setAttribute('aria-label', state.unread ? 'Open chat, ' + state.unread + ' unread' : 'Open chat');
+    bubble.setAttribute('aria-label', state.open ? 'Close chat'
+      : state.unread ? 'Open chat, ' + state.unread + ' unread' : 'Open chat');
+  }
+
+  /**
+   * The page's own hook for the visitor: every element of the host page marked data-mehery-visitor-id shows the
+   * visitor id (the to.phone of message/send), and data-mehery-gateway the gateway's address; the demo page uses it.
+   */
+  function showVisitorId() {
+    document.querySelectorAll('[data-mehery-visitor-id]').forEach(function (node) {
+      node.textContent = state.visitorId;
+    });
+    document.querySelectorAll('[data-mehery-gateway]').forEach(function (node) { node.textContent = source.origin; });
   }
 
   // ---- talking to the gateway ----
@@ -180,6 +196,7 @@
     return request('POST', '/visitors', ask).then(function (visitData) {
       state.token = visitData.token;
       state.visitorId = visitData.visitorId;
+      showVisitorId();
       state.pollEvery = visitData.pollInterval || state.pollEvery;
       try {
         localStorage.setItem(storeKey, JSON.stringify({ token: visitData.token, visitorId: visitData.visitorId }));
@@ -275,7 +292,7 @@
       acknowledge(message);
       return;
     }
-    var item = el('li', { 'class': 'msg from-' + message.from, 'data-id': message.id });
+    var item = el('div', { 'class': 'msg from-' + message.from, 'data-id': message.id });
     if (message.file) { item.appendChild(fileOf(message)); }
     if (message.text) { item.appendChild(el('p', { 'class': 'text' }, message.text)); }
     if (message.location) { item.appendChild(placeOf(message.location)); }
@@ -395,7 +412,7 @@
   }
 
   function pendingItem(clientId, text) {
-    var item = el('li', { 'class': 'msg from-visitor', 'data-client-id': clientId });
+    var item = el('div', { 'class': 'msg from-visitor', 'data-client-id': clientId });
     item.appendChild(el('p', { 'class': 'text' }, text));
     item.appendChild(el('span', { 'class': 'meta' }));
     setMeta(item, null, null);

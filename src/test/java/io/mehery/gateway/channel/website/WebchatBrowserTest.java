@@ -13,10 +13,10 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -47,15 +47,19 @@ class WebchatBrowserTest extends ChannelTestSupport {
     private ChromeDriver browser;
     private Path profile;
 
-    @BeforeAll
-    static void browserPresent() {
-        Assumptions.assumeTrue(new File(CHROMIUM).canExecute() && new File(CHROMEDRIVER).canExecute(),
-                "No browser for the chat widget's tests: install Debian's chromium and chromium-driver ("
-                        + CHROMIUM + ", " + CHROMEDRIVER + "); .ci/run does");
-    }
+    private static final String NO_BROWSER = "Chat widget browser test skipped: install Debian's chromium and"
+            + " chromium-driver (" + CHROMIUM + ", " + CHROMEDRIVER + "); .ci/run does";
+    private static final boolean BROWSER = new File(CHROMIUM).canExecute() && new File(CHROMEDRIVER).canExecute();
+    private static final AtomicBoolean TOLD = new AtomicBoolean();
+    private static final String AXE = axeScript();
 
+    /** Each test is skipped with the reason, so that the count shows them and the log says why. */
     @BeforeEach
     void openBrowser() throws IOException {
+        if (!BROWSER && !TOLD.getAndSet(true)) {
+            System.err.println(NO_BROWSER);
+        }
+        Assumptions.assumeTrue(BROWSER, NO_BROWSER);
         profile = Files.createTempDirectory("mehery-chromium");
         ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM).addArguments("--headless=new",
                 "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
@@ -70,6 +74,9 @@ class WebchatBrowserTest extends ChannelTestSupport {
     void closeBrowser() throws IOException {
         if (browser != null) {
             browser.quit();
+        }
+        if (profile == null) {
+            return;
         }
         try (var files = Files.walk(profile)) {
             files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
@@ -94,6 +101,7 @@ class WebchatBrowserTest extends ChannelTestSupport {
         await().atMost(PATIENCE).until(() -> texts(".from-business .text").contains(answer));
         // the panel is open: the widget has it, and shows it
         await().atMost(PATIENCE).until(() -> statusOf(sent).equals("read"));
+        assertNoSeriousAccessibilityViolations();
 
         Path shot = Path.of("target", "webchat-widget.png");
         Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), shot, StandardCopyOption.REPLACE_EXISTING);
@@ -146,6 +154,38 @@ class WebchatBrowserTest extends ChannelTestSupport {
     }
 
     @Test
+    void onAPhoneTheOpenPanelsSendButtonIsTappableAndTheBubbleSaysWhatItDoes() {
+        browser.manage().window().setSize(new Dimension(390, 844));
+        openDemo();
+        WebElement bubble = widget().findElement(By.cssSelector(".bubble"));
+        assertThat(bubble.getAttribute("aria-label")).isEqualTo("Open chat");
+        bubble.click();
+        assertThat(bubble.getAttribute("aria-label")).isEqualTo("Close chat");
+        String text = "Tapped Send on a phone " + System.nanoTime();
+        widget().findElement(By.cssSelector("#mehery-input")).sendKeys(text);
+        WebElement send = widget().findElement(By.cssSelector(".send"));
+        // a tap lands on whatever is on top at the button's centre: it must be the button itself
+        Object onTop = ((JavascriptExecutor) browser).executeScript("var r = arguments[0].getBoundingClientRect();"
+                + " var hit = document.getElementById('mehery-webchat').shadowRoot.elementFromPoint(r.x + r.width / 2,"
+                + " r.y + r.height / 2); return hit === arguments[0];", send);
+        assertThat(onTop).isEqualTo(true);
+        send.click();
+        await().atMost(PATIENCE).until(() -> callbacksMentioning(MESSAGE_RECEIVE, text).size() == 1);
+        assertThat(widget().findElement(By.cssSelector(".panel")).isDisplayed()).isTrue();
+        assertNoSeriousAccessibilityViolations();
+    }
+
+    @Test
+    void theDemoPageShowsTheVisitorIdAndAReadyCurlLine() {
+        openDemo();
+        await().atMost(PATIENCE).until(() -> browser.findElement(By.id("visitor-id")).getText().startsWith("anon:"));
+        String visitorId = browser.findElement(By.id("visitor-id")).getText();
+        assertThat(browser.findElement(By.id("send-example")).getText()).contains("\"phone\":\"" + visitorId + "\"")
+                .contains("http://127.0.0.1:" + port() + "/api/v1/message/send").contains("\"channelId\":\"" + CHANNEL);
+        assertNoSeriousAccessibilityViolations();
+    }
+
+    @Test
     void theWidgetIsUsableByKeyboardAndFillsAPhoneScreen() {
         browser.manage().window().setSize(new Dimension(375, 740));
         openDemo();
@@ -161,6 +201,31 @@ class WebchatBrowserTest extends ChannelTestSupport {
         new Actions(browser).sendKeys(Keys.ESCAPE).perform();
         await().atMost(PATIENCE).until(() -> "false".equals(bubble.getAttribute("aria-expanded")));
         assertThat(widget().findElement(By.cssSelector(".panel")).isDisplayed()).isFalse();
+    }
+
+    /**
+     * axe-core (its WebJar) run in the page as it is now, the widget's shadow root included: no serious or critical
+     * violation of its rules (WCAG 2.1 A and AA, best practices).
+     */
+    private void assertNoSeriousAccessibilityViolations() {
+        JavascriptExecutor page = (JavascriptExecutor) browser;
+        page.executeScript(AXE);
+        Object result = page.executeAsyncScript("var done = arguments[arguments.length - 1];"
+                + " axe.run(document, {resultTypes: ['violations']}).then(function (r) {"
+                + " done(r.violations.filter(function (v) { return v.impact === 'serious' || v.impact === 'critical'; })"
+                + ".map(function (v) { return v.id + ' (' + v.impact + '): ' + v.nodes.map(function (n) {"
+                + " return n.target.join(' ') + ' ' + (n.failureSummary || ''); }).join('; '); })); })"
+                + ".catch(function (e) { done(['axe failed: ' + e]); });");
+        assertThat((List<?>) result).as("axe-core violations").isEmpty();
+    }
+
+    private static String axeScript() {
+        try (var in = WebchatBrowserTest.class.getResourceAsStream(
+                "/META-INF/resources/webjars/axe-core/4.6.3/axe.min.js")) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException | NullPointerException e) {
+            throw new IllegalStateException("axe-core's WebJar is a test dependency", e);
+        }
     }
 
     private void openDemo() {
