@@ -75,6 +75,8 @@ public abstract class GatewayTestSupport {
         registry.add("mehery.data-dir", DATA_DIR::toString);
         // callbacks go to a receiver on this host, on a schedule short enough to watch
         registry.add("mehery.webhooks.allow-private-targets", () -> "true");
+        // file taps of the tests write under target/
+        registry.add("mehery.tap-folder", () -> Path.of("target").toAbsolutePath().toString());
         registry.add("mehery.delivery.retry-schedule", () -> "0s,300ms,300ms,300ms");
         registry.add("mehery.delivery.timeout", () -> "1s");
         // the HTTP edge's limits, small enough for its tests to reach (EdgeHardeningTest)
@@ -82,6 +84,8 @@ public abstract class GatewayTestSupport {
         registry.add("mehery.http.max-unauthenticated", () -> "8");
         registry.add("mehery.http.auth-failure-limit", () -> "100");
         registry.add("server.tomcat.connection-timeout", () -> "2s");
+        // the suite's widget tests all visit from 127.0.0.1 within a minute; WebsiteChannelTest reaches it from 127.0.0.3
+        registry.add("mehery.webchat.visitors-per-minute-per-address", () -> "60");
         registry.add("mehery.delivery.breaker.open-for", () -> "1s");
         registry.add("mehery.channels.wa-whatsapp.base-url", () -> "http://127.0.0.1:" + PROVIDERS.port() + "/v21.0");
         registry.add("mehery.channels.tg-telegram.base-url", () -> "http://127.0.0.1:" + PROVIDERS.port());

@@ -45,6 +45,9 @@ public class ApiRequestGate implements RestClientRequestValidator {
 
     private static final JsonFactory JSON = new JsonFactory();
     private static final Pattern QUOTED = Pattern.compile("\"([^\"]+)\"");
+    /** "(length: 5000, maximum allowed: 4096)" and its minimum twin, as the validator words them. */
+    private static final Pattern LENGTHS = Pattern.compile("length: (\\d+), (?:maximum|minimum) allowed: (\\d+)");
+    private static final Pattern LONG_QUOTE = Pattern.compile("\"([^\"]{40,})\"");
     private static final Set<String> FORWARDED_HEADERS = Set.of("content-type", "accept");
 
     private final Tenants tenants;
@@ -186,7 +189,7 @@ public class ApiRequestGate implements RestClientRequestValidator {
                 status = 415;
             }
             for (String field : fieldsOf(message)) {
-                problems.add(Problem.of(codeOf(key), field, message.getMessage()));
+                problems.add(Problem.of(codeOf(key), field, describe(key, field, message.getMessage())));
             }
         }
         return new ApiException(status, problems);
@@ -216,6 +219,22 @@ public class ApiRequestGate implements RestClientRequestValidator {
             }
         }
         return List.of(base.isEmpty() ? "body" : base);
+    }
+
+    /**
+     * The validator's message, with the rule first and without the value it quotes: a 5,000-character text would
+     * otherwise come back before the words that say what is wrong with it.
+     */
+    static String describe(String key, String field, String message) {
+        Matcher lengths = LENGTHS.matcher(message);
+        if (key.endsWith(".maxLength") && lengths.find()) {
+            return field + " is longer than " + lengths.group(2) + " characters (it has " + lengths.group(1) + ")";
+        }
+        if (key.endsWith(".minLength") && lengths.find()) {
+            return field + " is shorter than " + lengths.group(2) + " characters (it has " + lengths.group(1) + ")";
+        }
+        return LONG_QUOTE.matcher(message).replaceAll(quoted -> Matcher.quoteReplacement(
+                "\"" + quoted.group(1).substring(0, 24) + "...\""));
     }
 
     private static String codeOf(String key) {

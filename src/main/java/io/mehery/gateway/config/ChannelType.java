@@ -1,5 +1,7 @@
 package io.mehery.gateway.config;
 
+import java.util.List;
+
 import io.mehery.gateway.api.model.MessageType;
 
 /** The kinds of channel the gateway speaks; the names are the spec's contactType values. */
@@ -47,16 +49,30 @@ public enum ChannelType {
     }
 
     /**
-     * Whether templates are the provider's own (WhatsApp's, approved by Meta; the sandbox takes any). Every other
-     * kind renders a template from the gateway's {@code mehery.templates.<id>} text.
+     * Whether templates are the provider's own (WhatsApp's, approved by Meta). Every other kind, the sandbox too,
+     * renders a template from the gateway's {@code mehery.templates.<id>} text, and refuses one it has no text for.
      */
     public boolean hasOwnTemplates() {
-        return this == WHATSAPP || this == DUMMY;
+        return this == WHATSAPP;
     }
 
     /** Channels whose provider request is JSON, which a provider-request mapping (mehery.mappings) may reshape. */
     public boolean providerTakesJson() {
         return this == WHATSAPP || this == TELEGRAM || this == FACEBOOK || this == INSTAGRAM || this == TWITTER;
+    }
+
+    /**
+     * The hosts (and their subdomains) where a provider keeps the files its events link to, beside the channel's own
+     * {@code base-url} host: the only ones the gateway fetches media from, and sends the provider's credentials to.
+     */
+    public List<String> fileHosts() {
+        return switch (this) {
+            case WHATSAPP -> List.of("fbsbx.com", "fbcdn.net", "whatsapp.net");
+            case FACEBOOK, INSTAGRAM -> List.of("fbsbx.com", "fbcdn.net", "cdninstagram.com");
+            case SMS -> List.of("twiliocdn.com", "twilio.com");
+            case TWITTER -> List.of("twitter.com", "twimg.com", "x.com");
+            default -> List.of();
+        };
     }
 
     /** Channels whose user address is a phone number (the sandbox plays one). */

@@ -83,8 +83,9 @@ public class ConfigurationChanges {
      * the changes, and every problem.
      */
     public Map<String, Object> validate(@Body String document) {
-        Proposal proposal = document == null || document.isBlank() ? propose(documents::fromFiles, routes.files())
-                : propose(() -> documents.fromDocument(document), null);
+        Proposal proposal = document == null || document.isBlank()
+                ? propose(documents::fromFiles, routes.files(), false)
+                : propose(() -> documents.fromDocument(document), null, true);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("valid", proposal.problems().isEmpty());
         answer.put("changes", proposal.changes());
@@ -94,7 +95,7 @@ public class ConfigurationChanges {
 
     /** GET diff: what applying the files (configuration, routes) as they are now would change, and whether it may. */
     public Map<String, Object> diff() {
-        Proposal proposal = propose(documents::fromFiles, routes.files());
+        Proposal proposal = propose(documents::fromFiles, routes.files(), false);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("changes", proposal.changes());
         answer.put("problems", proposal.problems());
@@ -104,8 +105,8 @@ public class ConfigurationChanges {
     /** POST apply: the document sent, or without one the files (configuration and routes) as they are now. */
     public synchronized Map<String, Object> apply(@Body String document) {
         boolean fromFiles = document == null || document.isBlank();
-        Proposal proposal = fromFiles ? propose(documents::fromFiles, routes.files())
-                : propose(() -> documents.fromDocument(document), null);
+        Proposal proposal = fromFiles ? propose(documents::fromFiles, routes.files(), false)
+                : propose(() -> documents.fromDocument(document), null, true);
         if (fromFiles && proposal.problems().isEmpty()) {
             filesFingerprint = fingerprint(proposal.next());
         }
@@ -117,7 +118,7 @@ public class ConfigurationChanges {
         Version earlier = versions.find(version).filter(v -> v.document() != null).orElseThrow(() ->
                 ApiException.notFound("VERSION_NOT_FOUND", "version", "No configuration version " + version
                         + " that ran"));
-        return put(propose(() -> documents.fromDocument(earlier.document()), earlier.routes()), "rollback");
+        return put(propose(() -> documents.fromDocument(earlier.document()), earlier.routes(), true), "rollback");
     }
 
     /** GET versions: the newest first, with their changes and problems (never their documents). */
@@ -144,7 +145,7 @@ public class ConfigurationChanges {
         var latest = versions.latestApplied();
         if (latest.isPresent() && !latest.get().source().equals("start") && !latest.get().source().equals("file")
                 && filesFingerprint.equals(latest.get().base())) {
-            Proposal again = propose(() -> documents.fromDocument(latest.get().document()), null);
+            Proposal again = propose(() -> documents.fromDocument(latest.get().document()), null, true);
             if (again.problems().isEmpty()) {
                 live.replace(again.next());
                 LOG.info("Configuration version {} ({}) runs again: the files have not changed since it was applied",
@@ -221,7 +222,8 @@ public class ConfigurationChanges {
     /**
      * @param routeFiles the route files' texts to run, or null when the change leaves the routes as they are
      */
-    private Proposal propose(Supplier<MeheryProperties> source, SortedMap<String, String> routeFiles) {
+    private Proposal propose(Supplier<MeheryProperties> source, SortedMap<String, String> routeFiles,
+            boolean document) {
         RouteChanges.Proposal routeChange = routeFiles == null ? null : routes.propose(routeFiles);
         List<String> routeChanges = routeChange == null ? List.of() : routeChange.change().changes();
         List<String> problems = new ArrayList<>(routeChange == null ? List.of() : routeChange.problems());
@@ -233,12 +235,43 @@ public class ConfigurationChanges {
             return new Proposal(null, routeChange, routeChanges, problems);
         }
         MeheryProperties running = live.current();
+        if (document) {
+            List<String> keyFiles = keyFilesNamedByDocument(running, next);
+            if (!keyFiles.isEmpty()) {
+                // checked before any rule: whether the file is readable is not the answer's to tell
+                return new Proposal(null, null, List.of(), keyFiles);
+            }
+        }
         problems.addAll(0, ConfigurationRules.problems(next));
         ConfigurationDiff.notLive(running, next).forEach(key -> problems.add(key + " cannot change on a running"
                 + " gateway: restart it with the new value"));
         List<String> changes = new ArrayList<>(ConfigurationDiff.between(running, next));
         changes.addAll(routeChanges);
         return new Proposal(next, routeChange, changes, problems);
+    }
+
+    /**
+     * A document sent to the admin API may not point a channel at a key file the running configuration does not
+     * already use: the gateway reading a path an API caller names would tell that caller which files it can read.
+     * Key files are set in the configuration files.
+     */
+    private static List<String> keyFilesNamedByDocument(MeheryProperties running, MeheryProperties next) {
+        List<String> problems = new ArrayList<>();
+        next.channels().forEach((id, channel) -> {
+            MeheryProperties.Channel before = running.channels().get(id);
+            Map<String, Object> files = new LinkedHashMap<>();
+            files.put("service-account-file", channel.serviceAccountFile());
+            files.put("private-key-file", channel.privateKeyFile());
+            files.forEach((key, path) -> {
+                Object was = before == null ? null : key.equals("service-account-file") ? before.serviceAccountFile()
+                        : before.privateKeyFile();
+                if (path != null && !path.equals(was)) {
+                    problems.add("mehery.channels." + id + "." + key + " names a file on the gateway's disk, which"
+                            + " only the configuration files may do: set it there and apply them");
+                }
+            });
+        });
+        return problems;
     }
 
     private static ApiException invalid(List<String> problems) {

@@ -1,14 +1,18 @@
 package io.mehery.gateway.config;
 
 import java.io.IOException;
+import java.io.StringReader;
 import java.lang.reflect.RecordComponent;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 import org.springframework.boot.DefaultBootstrapContext;
@@ -21,19 +25,29 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyN
 import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.boot.origin.Origin;
+import org.springframework.boot.origin.OriginLookup;
+import org.springframework.boot.origin.OriginTrackedValue;
 import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.EnumerablePropertySource;
 import org.springframework.core.env.PropertySource;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.io.ByteArrayResource;
 import org.springframework.core.io.DefaultResourceLoader;
 import org.springframework.stereotype.Component;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
  * Configurations as the gateway reads them at start, from elsewhere: a document an operator sends (the
  * {@code mehery:} section of application.yaml, as YAML or JSON: its tenants, channels and templates are the whole of
  * those that shall run; any other key is the running one's), or the configuration files as they are now on disk. Both
- * are bound by Spring Boot's own binder, with its relaxed names, defaults and {@code ${...}} placeholders, exactly as
- * at start. A document the binder cannot read is refused with its problems, each naming its key and line.
+ * are bound by Spring Boot's own binder, with its relaxed names and defaults, exactly as at start; the files' own
+ * {@code ${...}} placeholders are resolved as at start, a document's are kept as text. A document the binder cannot read is refused with its problems, each naming its key and line.
  */
 @Component
 public class ConfigurationDocuments {
@@ -44,6 +58,10 @@ public class ConfigurationDocuments {
             ConfigurationPropertyName.of("mehery.delivery.retry-schedule"),
             ConfigurationPropertyName.of("mehery.delivery.jitter"), ConfigurationPropertyName.of("mehery.delivery.breaker"),
             ConfigurationPropertyName.of("mehery.taps"), ConfigurationPropertyName.of("mehery.mappings"));
+
+    /** Far beyond any real configuration (a thousand channels are some 30,000 values). */
+    static final long MAX_VALUES = 200_000;
+    private static final int MAX_ALIASES = 200;
 
     private final ConfigurableEnvironment running;
 
@@ -67,20 +85,64 @@ public class ConfigurationDocuments {
 
     /** The configuration a document describes, over the running one's other keys. */
     public MeheryProperties fromDocument(String document) {
+        String rooted = rooted(document);
         List<PropertySource<?>> loaded;
         try {
+            requireBounded(rooted);
             loaded = new YamlPropertySourceLoader().load("the document", new ByteArrayResource(
-                    rooted(document).getBytes(StandardCharsets.UTF_8), "the document"));
+                    rooted.getBytes(StandardCharsets.UTF_8), "the document"));
         } catch (IOException | RuntimeException unreadable) {
+            if (unreadable instanceof Unreadable bounded) {
+                throw bounded;
+            }
             throw new Unreadable(List.of(yamlProblem(unreadable)));
         }
         List<ConfigurationPropertySource> sources = new ArrayList<>();
-        loaded.forEach(source -> sources.add(ConfigurationPropertySource.from(source)));
+        loaded.forEach(source -> sources.add(ConfigurationPropertySource.from(new Literal(
+                (EnumerablePropertySource<?>) source))));
         for (ConfigurationPropertySource source : ConfigurationPropertySources.get(running)) {
             sources.add(source.filter(name -> LIVE.stream().noneMatch(live -> live.equals(name)
                     || live.isAncestorOf(name))));
         }
         return bind(new Binder(sources, new PropertySourcesPlaceholdersResolver(running)));
+    }
+
+    /**
+     * A document's values as written: a {@code ${...}} in them is text, never resolved against the environment or the
+     * running configuration (whose secrets it would copy into the document, and from there into problems, versions
+     * and logs). The binder's resolver still resolves the running configuration's own placeholders.
+     */
+    private static final class Literal extends EnumerablePropertySource<EnumerablePropertySource<?>>
+            implements OriginLookup<String> {
+
+        Literal(EnumerablePropertySource<?> document) {
+            super(document.getName(), document);
+        }
+
+        @Override
+        public String[] getPropertyNames() {
+            return getSource().getPropertyNames();
+        }
+
+        @Override
+        public Object getProperty(String name) {
+            Object value = getSource().getProperty(name);
+            if (value instanceof OriginTrackedValue tracked && tracked.getValue() instanceof String text) {
+                return OriginTrackedValue.of(escaped(text), tracked.getOrigin());
+            }
+            return value instanceof String text ? escaped(text) : value;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public Origin getOrigin(String name) {
+            return getSource() instanceof OriginLookup<?> lookup ? ((OriginLookup<String>) lookup).getOrigin(name)
+                    : null;
+        }
+
+        private static String escaped(String text) {
+            return text.replace("${", "\\${");
+        }
     }
 
     /** The configuration the files on disk describe now, with the running gateway's profiles and arguments. */
@@ -155,6 +217,48 @@ public class ConfigurationDocuments {
                     .getOrigin()).stream().mapToObj(line -> " (line " + line + ")").findFirst().orElse("");
             throw new Unreadable(List.of(key + where + ": " + ConfigurationProblems.rootMessage(failed)));
         }
+    }
+
+    /**
+     * Refuses a document whose aliases would make it larger when read than {@value #MAX_VALUES} values: a few
+     * kilobytes of nested anchors ("billion laughs") would otherwise fill the heap while it is flattened. Counted on
+     * the composed nodes, each shared node once, without expanding anything.
+     */
+    static void requireBounded(String document) {
+        LoaderOptions options = new LoaderOptions();
+        options.setMaxAliasesForCollections(MAX_ALIASES);
+        long values = 0;
+        for (Node root : new Yaml(options).composeAll(new StringReader(document))) {
+            values += expandedSize(root, new IdentityHashMap<>(), Collections.newSetFromMap(new IdentityHashMap<>()));
+            if (values > MAX_VALUES) {
+                throw new Unreadable(List.of("body: the document would be more than " + MAX_VALUES + " values once its"
+                        + " YAML aliases were expanded; write the values out, or use fewer aliases"));
+            }
+        }
+    }
+
+    private static long expandedSize(Node node, Map<Node, Long> sizes, Set<Node> open) {
+        Long known = sizes.get(node);
+        if (known != null) {
+            return known;
+        }
+        if (!open.add(node)) {
+            throw new Unreadable(List.of("body: the document has an alias inside the node it names (a cycle)"));
+        }
+        long size = 1;
+        if (node instanceof SequenceNode sequence) {
+            for (Node item : sequence.getValue()) {
+                size = Math.min(MAX_VALUES + 1, size + expandedSize(item, sizes, open));
+            }
+        } else if (node instanceof MappingNode mapping) {
+            for (NodeTuple entry : mapping.getValue()) {
+                size = Math.min(MAX_VALUES + 1, size + expandedSize(entry.getKeyNode(), sizes, open)
+                        + expandedSize(entry.getValueNode(), sizes, open));
+            }
+        }
+        open.remove(node);
+        sizes.put(node, size);
+        return size;
     }
 
     /** A document without the {@code mehery:} root is taken as that section's content. */

@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 import io.mehery.gateway.config.MeheryProperties.Channel;
 import io.mehery.gateway.delivery.WebhookSignatures;
 import io.mehery.gateway.mapping.Mappings;
+import io.mehery.gateway.tap.TapEndpoints;
 import io.mehery.gateway.tap.Taps;
 
 /**
@@ -67,7 +68,7 @@ public final class ConfigurationRules {
                 return;
             }
             if (!properties.tenants().containsKey(channel.tenant())) {
-                problems.add("mehery.channels." + id + ".tenant names no configured tenant: " + channel.tenant());
+                problems.add("mehery.channels." + id + ".tenant names no configured tenant");
             }
             switch (channel.type()) {
                 case WEBSITE -> website(id, channel, problems);
@@ -88,10 +89,8 @@ public final class ConfigurationRules {
         if (!Mappings.CALLBACK.equals(mapping.appliesTo()) && !Mappings.PROVIDER_REQUEST.equals(mapping.appliesTo())) {
             problems.add(key + ".applies-to is callback or provider-request");
         }
-        mapping.tenants().stream().filter(id -> !properties.tenants().containsKey(id)).forEach(id -> problems.add(key
-                + ".tenants: '" + id + "' is no configured tenant"));
-        mapping.channels().stream().filter(id -> !properties.channels().containsKey(id)).forEach(id -> problems.add(
-                key + ".channels: '" + id + "' is no configured channel"));
+        unknown(key + ".tenants", mapping.tenants(), properties.tenants(), "tenant", problems);
+        unknown(key + ".channels", mapping.channels(), properties.channels(), "channel", problems);
         if (Mappings.PROVIDER_REQUEST.equals(mapping.appliesTo())) {
             mapping.channels().stream().map(id -> Map.entry(id, properties.channels().get(id)))
                     .filter(entry -> entry.getValue() != null && !entry.getValue().type().providerTakesJson())
@@ -107,6 +106,16 @@ public final class ConfigurationRules {
         }
     }
 
+    /** Each id of the list that names nothing configured, by its place: a problem never repeats a value. */
+    private static void unknown(String key, List<String> ids, Map<String, ?> configured, String what,
+            List<String> problems) {
+        for (int i = 0; i < ids.size(); i++) {
+            if (!configured.containsKey(ids.get(i))) {
+                problems.add(key + "[" + i + "] is no configured " + what);
+            }
+        }
+    }
+
     /** The key a problem begins with: what it is about. */
     public static String keyOf(String problem) {
         int end = 0;
@@ -116,7 +125,7 @@ public final class ConfigurationRules {
         return problem.substring(0, end);
     }
 
-    /** A tap names the events it wants among those there are, existing tenants and channels, and a usable endpoint. */
+    /** A tap names the events it wants among those there are, existing tenants and channels, and an endpoint it may use. */
     private static void tap(String name, MeheryProperties.Tap tap, MeheryProperties properties,
             List<String> problems) {
         String key = "mehery.taps." + name;
@@ -125,18 +134,10 @@ public final class ConfigurationRules {
         }
         tap.events().stream().filter(event -> !Taps.EVENTS.contains(event)).forEach(event -> problems.add(key
                 + ".events: '" + event + "' is none of " + String.join(", ", new TreeSet<>(Taps.EVENTS))));
-        tap.tenants().stream().filter(id -> !properties.tenants().containsKey(id)).forEach(id -> problems.add(key
-                + ".tenants: '" + id + "' is no configured tenant"));
-        tap.channels().stream().filter(id -> !properties.channels().containsKey(id)).forEach(id -> problems.add(key
-                + ".channels: '" + id + "' is no configured channel"));
-        String uri = tap.uri();
-        int colon = uri == null ? -1 : uri.indexOf(':');
-        if (colon < 1) {
-            problems.add(key + ".uri is required: a Camel endpoint URI such as file:/srv/lake or log:taps");
-        } else if (ConfigurationRules.class.getClassLoader().getResource("META-INF/services/org/apache/camel/component/"
-                + uri.substring(0, colon)) == null) {
-            problems.add(key + ".uri: no Camel component '" + uri.substring(0, colon) + "' is on the classpath");
-        }
+        unknown(key + ".tenants", tap.tenants(), properties.tenants(), "tenant", problems);
+        unknown(key + ".channels", tap.channels(), properties.channels(), "channel", problems);
+        TapEndpoints.problemOf(tap.uri(), properties.tapFolder(), properties.webhooks().allowPrivateTargets())
+                .ifPresent(problem -> problems.add(key + ".uri " + problem));
     }
 
     /** A website channel signs its visitors' tokens with its identity secret, and names the sites it serves. */
@@ -145,9 +146,9 @@ public final class ConfigurationRules {
             problems.add("mehery.channels." + id + ".identity-secret is required for a WEBSITE channel, at least 16"
                     + " characters: it signs the visitor tokens and proves signed-in users");
         }
-        for (String origin : channel.allowedOrigins()) {
-            if (!WEB_ORIGIN.matcher(origin).matches()) {
-                problems.add("mehery.channels." + id + ".allowed-origins: '" + origin + "' is not an origin"
+        for (int i = 0; i < channel.allowedOrigins().size(); i++) {
+            if (!WEB_ORIGIN.matcher(channel.allowedOrigins().get(i)).matches()) {
+                problems.add("mehery.channels." + id + ".allowed-origins[" + i + "] is not an origin"
                         + " (scheme://host[:port], as a browser sends it in Origin)");
             }
         }
@@ -168,6 +169,10 @@ public final class ConfigurationRules {
 
     /** A push channel names its provider and that provider's credentials, and the key its app calls with. */
     private static void push(String id, Channel channel, List<String> problems) {
+        if (channel.identitySecret() == null || channel.identitySecret().length() < 16) {
+            problems.add("mehery.channels." + id + ".identity-secret is required for a PUSH channel, at least 16"
+                    + " characters: the business's server proves each app user with it (userHash)");
+        }
         Map<String, Object> required = new LinkedHashMap<>();
         required.put("app-key", channel.appKey());
         required.put("base-url", channel.baseUrl());

@@ -8,6 +8,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import io.mehery.gateway.security.Tenants;
+import io.micrometer.core.instrument.config.MeterFilter;
 
 @Configuration
 @EnableConfigurationProperties(MeheryProperties.class)
@@ -21,6 +22,21 @@ public class GatewayConfiguration {
             throw new InvalidConfiguration(String.join("\n", problems));
         }
         return new Tenants(properties.tenants());
+    }
+
+    /**
+     * Endpoint URIs in metric tags (Camel's route and exchange metrics name the endpoints a route sends to: a tap's
+     * URL, a mailbox) without their user info and query, where a credential could stand.
+     */
+    @Bean
+    MeterFilter endpointsWithoutCredentials() {
+        return MeterFilter.replaceTagValues("endpointName", GatewayConfiguration::withoutCredentials);
+    }
+
+    static String withoutCredentials(String uri) {
+        String bare = uri.replaceAll("//[^/@?]*@", "//");
+        int query = bare.indexOf('?');
+        return query < 0 ? bare : bare.substring(0, query);
     }
 
     @Bean

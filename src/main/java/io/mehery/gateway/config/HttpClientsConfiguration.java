@@ -1,8 +1,11 @@
 package io.mehery.gateway.config;
 
 import java.time.Duration;
+import java.util.Locale;
 
+import org.apache.camel.Exchange;
 import org.apache.camel.component.http.HttpComponent;
+import org.apache.camel.http.base.HttpHeaderFilterStrategy;
 import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
@@ -20,10 +23,11 @@ import org.springframework.context.annotation.Configuration;
 import io.mehery.gateway.delivery.WebhookTargets;
 
 /**
- * The gateway's two HTTP clients, as Camel components: {@code webhook:} for callbacks to clients and
- * {@code provider:} for calls to messaging providers, each with its own connection pool and timeout. Neither
- * follows redirects (a redirect could lead inside the network) nor retries on its own: every try is one the
- * gateway schedules and records.
+ * The gateway's HTTP clients, as Camel components: {@code webhook:} for callbacks to clients (and taps),
+ * {@code provider:} for calls to messaging providers at their configured {@code base-url}, and {@code media:} for
+ * files at the hosts a provider's event links to; each with its own connection pool and timeout. None follows
+ * redirects (a redirect could lead inside the network) nor retries on its own (every try is one the gateway
+ * schedules and records), nor sends the gateway's own headers (its breadcrumb id) out.
  */
 @Configuration
 public class HttpClientsConfiguration {
@@ -31,8 +35,19 @@ public class HttpClientsConfiguration {
     /** Connects only to addresses the SSRF guard let through (resolved once, checked, then connected to). */
     @Bean("webhook")
     HttpComponent webhookHttp(MeheryProperties properties) {
+        return client(guarded(properties), properties.delivery().timeout(),
+                properties.delivery().concurrencyPerTenant() * 2);
+    }
+
+    /** A provider's files at hosts its events name: the same guard as the webhooks'. */
+    @Bean("media")
+    HttpComponent mediaHttp(MeheryProperties properties, @Value("${mehery.providers.timeout:20s}") Duration timeout) {
+        return client(guarded(properties), timeout, 20);
+    }
+
+    private static HttpComponent guarded(MeheryProperties properties) {
         DnsResolver guarded = WebhookTargets.resolver(properties.webhooks().allowPrivateTargets());
-        return client(new HttpComponent() {
+        return new HttpComponent() {
             @Override
             protected HttpClientConnectionManager createConnectionManager(Registry<ConnectionSocketFactory> registry,
                     int maxTotalConnections, int connectionsPerRoute, SocketConfig socketConfig) {
@@ -48,7 +63,7 @@ public class HttpClientsConfiguration {
                 connections.setDefaultSocketConfig(socketConfig);
                 return connections;
             }
-        }, properties.delivery().timeout(), properties.delivery().concurrencyPerTenant() * 2);
+        };
     }
 
     @Bean("provider")
@@ -66,6 +81,9 @@ public class HttpClientsConfiguration {
         http.setRedirectHandlingDisabled(true);
         http.setHttpClientConfigurer(HttpClientBuilder::disableAutomaticRetries);
         http.setConnectionsPerRoute(connectionsPerRoute);
+        HttpHeaderFilterStrategy headers = new HttpHeaderFilterStrategy();
+        headers.getOutFilter().add(Exchange.BREADCRUMB_ID.toLowerCase(Locale.ROOT));
+        http.setHeaderFilterStrategy(headers);
         return http;
     }
 }

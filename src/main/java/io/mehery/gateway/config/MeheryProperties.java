@@ -24,6 +24,7 @@ public record MeheryProperties(
         @DefaultValue Webchat webchat,
         Map<String, String> templates,
         Map<String, Tap> taps,
+        Path tapFolder,
         Map<String, Mapping> mappings) {
 
     public MeheryProperties {
@@ -32,6 +33,12 @@ public record MeheryProperties(
         templates = templates == null ? Map.of() : Map.copyOf(templates);
         taps = taps == null ? Map.of() : Map.copyOf(taps);
         mappings = mappings == null ? Map.of() : Map.copyOf(mappings);
+    }
+
+    /** The folder file taps write under (a tap's {@code file:} URI names a folder inside it); {@code data-dir/taps}. */
+    @Override
+    public Path tapFolder() {
+        return tapFolder != null ? tapFolder : dataDir.resolve("taps");
     }
 
     /**
@@ -113,8 +120,11 @@ public record MeheryProperties(
         }
     }
 
-    /** The operator's key ({@code x-api-key}): health details now, the admin config API. Never a tenant's key. */
-    public record Admin(String apiKey) {
+    /**
+     * The operator's key ({@code x-api-key}, never a tenant's): health details, the admin config API; with
+     * {@code metricsNeedKey}, {@code /actuator/prometheus} (which names tenants, channels, mailboxes and taps) too.
+     */
+    public record Admin(String apiKey, @DefaultValue("false") boolean metricsNeedKey) {
         @Override
         public String toString() {
             return "Admin[secrets hidden]";
@@ -132,12 +142,17 @@ public record MeheryProperties(
             @DefaultValue({"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain"})
             List<String> uploadTypes,
             @DefaultValue("30") int messagesPerMinute,
-            @DefaultValue("3s") Duration pollInterval) {
+            @DefaultValue("3s") Duration pollInterval,
+            @DefaultValue("8") int maxConcurrentUploads,
+            @DefaultValue("20") int visitorsPerMinutePerAddress,
+            @DefaultValue("120") int messagesPerMinutePerAddress) {
 
         public Webchat {
             uploadTypes = List.copyOf(uploadTypes);
-            if (messagesPerMinute < 1) {
-                throw new IllegalArgumentException("mehery.webchat.messages-per-minute must be at least 1");
+            if (messagesPerMinute < 1 || maxConcurrentUploads < 1 || visitorsPerMinutePerAddress < 1
+                    || messagesPerMinutePerAddress < 1) {
+                throw new IllegalArgumentException("mehery.webchat.messages-per-minute, max-concurrent-uploads,"
+                        + " visitors-per-minute-per-address and messages-per-minute-per-address must be at least 1");
             }
         }
     }

@@ -39,6 +39,8 @@ public final class RouteProperties {
 
     /** The website visitor a widget's request speaks for: a {@code VisitorTokens.Visitor}. */
     public static final String VISITOR = "webchatVisitor";
+    /** The address a widget's request came from: visits and messages are limited per address too. */
+    public static final String VISITOR_SOURCE = "webchatVisitorSource";
 
     /** The queues of the taps that want the event being fanned out (a recipient list). */
     public static final String TAP_RECIPIENTS = "tapRecipients";

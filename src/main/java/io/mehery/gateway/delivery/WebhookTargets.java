@@ -79,7 +79,7 @@ public final class WebhookTargets {
      * addresses; an IPv6 address that carries an IPv4 one (IPv4-compatible, -mapped, SIIT, NAT64, 6to4, Teredo) is
      * judged by the IPv4 address it reaches.
      */
-    static boolean isPrivate(InetAddress address) {
+    public static boolean isPrivate(InetAddress address) {
         if (address.isAnyLocalAddress() || address.isLoopbackAddress() || address.isLinkLocalAddress()
                 || address.isSiteLocalAddress() || address.isMulticastAddress() || OwnAddresses.contains(address)) {
             return true;

@@ -35,6 +35,11 @@ import io.mehery.gateway.security.Digests;
 @Component("mediaFiles")
 public class MediaFiles {
 
+    private static final java.util.Set<String> INERT_TYPES = java.util.Set.of("application/pdf", "text/plain",
+            "text/csv", "application/zip", "application/octet-stream", "application/msword",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/vnd.ms-excel");
+
     private final MessageStore messages;
     private final MediaLinks links;
     private final LiveConfiguration live;
@@ -68,8 +73,26 @@ public class MediaFiles {
         }
         var out = exchange.getMessage();
         out.removeHeaders("*");
-        out.setHeader(Exchange.CONTENT_TYPE, part.path("mime_type").asText(file.contentType()));
+        out.setHeader(Exchange.CONTENT_TYPE, shownType(part.path("mime_type").asText(file.contentType())));
+        // a user's file, whatever the provider called it: saved, never rendered or sniffed into a page of ours
+        out.setHeader("X-Content-Type-Options", "nosniff");
+        out.setHeader("Content-Security-Policy", "sandbox; default-src 'none'");
+        out.setHeader("Content-Disposition", "attachment; filename=\"" + fileNameOf(part, id) + "\"");
         out.setBody(file.bytes());
+    }
+
+    /** The file's type when it is one a browser only displays; anything it could run (HTML, SVG, XML) is bytes. */
+    static String shownType(String claimed) {
+        String type = claimed == null ? "" : claimed.split(";")[0].trim().toLowerCase(Locale.ROOT);
+        boolean inert = (type.startsWith("image/") && !type.contains("svg")) || type.startsWith("audio/")
+                || type.startsWith("video/") || INERT_TYPES.contains(type);
+        return inert ? type : "application/octet-stream";
+    }
+
+    /** The provider's file name, reduced to characters a header carries plainly; else the message id. */
+    private static String fileNameOf(JsonNode part, String id) {
+        String name = part.path("filename").asText("").replaceAll("[^A-Za-z0-9._ -]", "_").strip();
+        return name.isEmpty() ? id : name.length() > 100 ? name.substring(name.length() - 100) : name;
     }
 
     private static boolean matches(String sha256, byte[] bytes) {

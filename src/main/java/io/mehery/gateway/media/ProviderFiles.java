@@ -5,6 +5,7 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.UnaryOperator;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -16,17 +17,24 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mehery.gateway.api.ApiException;
 import io.mehery.gateway.api.Problem;
+import io.mehery.gateway.config.ChannelType;
 import io.mehery.gateway.config.MeheryProperties;
+import io.mehery.gateway.config.MeheryProperties.Channel;
 
 /**
- * GETs a provider's file through the {@code provider:} HTTP client (its pool, its timeouts, no redirects of its
- * own). A file host's redirect to its storage (Twilio's MediaUrl to S3) is followed here, up to three times, never
- * from https down to http, and without the provider's credentials once the host changes.
+ * GETs a provider's file. A link in a provider's event is the provider's word only as far as its signature goes, so
+ * a link is followed only to the channel's own {@code base-url} host (the operator's choice, through the
+ * {@code provider:} HTTP client) or to the provider's file hosts ({@link ChannelType#fileHosts()}), and those through
+ * the {@code media:} client, whose address guard refuses loopback, private and link-local addresses (resolved once,
+ * connected to the checked address). A file host's redirect to its storage (Twilio's MediaUrl to its CDN) is followed
+ * here under the same rules, up to three times, never from https down to http; the provider's credentials go to its
+ * own hosts only, and never once a redirect changes the host. No header of the gateway's own goes out.
  */
 @Component
 public class ProviderFiles {
 
     private static final String PROVIDER = "provider://media?throwExceptionOnFailure=false";
+    private static final String GUARDED = "media://files?throwExceptionOnFailure=false";
     private static final int MAX_REDIRECTS = 3;
 
     private final ProducerTemplate camel;
@@ -39,13 +47,22 @@ public class ProviderFiles {
         this.maxBytes = properties.http().maxMedia().toBytes();
     }
 
-    public ProviderFile get(String url, String authorization) {
+    /**
+     * @param authorization the provider's Authorization header for a URL of its own hosts (computed only once the URL
+     *                      is known to be one), or null
+     */
+    public ProviderFile get(Channel channel, String url, UnaryOperator<String> authorization) {
         URI at = absolute(null, url);
-        String credentials = authorization;
+        boolean credentialed = true;
         for (int redirects = 0; ; redirects++) {
+            boolean own = isBaseHost(channel, at);
+            if (!own && !isFileHost(channel.type(), at)) {
+                throw unavailable("The provider's link points at a host that is not one of its file hosts");
+            }
             String target = at.toString();
-            String auth = credentials;
-            Exchange answer = camel.request(PROVIDER, exchange -> {
+            String auth = credentialed ? authorization.apply(target) : null;
+            Exchange answer = camel.request(own ? PROVIDER : GUARDED, exchange -> {
+                exchange.getMessage().removeHeaders("*");
                 exchange.getMessage().setHeader(Exchange.HTTP_URI, target);
                 exchange.getMessage().setHeader(Exchange.HTTP_METHOD, "GET");
                 if (auth != null) {
@@ -63,7 +80,7 @@ public class ProviderFiles {
                     throw unavailable("The provider redirected the file to a scheme it does not trust");
                 }
                 if (!next.getHost().toLowerCase(Locale.ROOT).equals(at.getHost().toLowerCase(Locale.ROOT))) {
-                    credentials = null;
+                    credentialed = false;
                 }
                 at = next;
                 continue;
@@ -88,16 +105,40 @@ public class ProviderFiles {
         } catch (URISyntaxException | IllegalArgumentException notUrl) {
             uri = null;
         }
-        if (uri == null || uri.getScheme() == null || uri.getHost() == null) {
-            throw unavailable("The provider's link to the file is not a URL");
+        if (uri == null || uri.getScheme() == null || uri.getHost() == null
+                || !(uri.getScheme().equalsIgnoreCase("https") || uri.getScheme().equalsIgnoreCase("http"))) {
+            throw unavailable("The provider's link to the file is not an http(s) URL");
         }
         return uri;
     }
 
+    /** The channel's own API host and port, as the operator configured it. */
+    private static boolean isBaseHost(Channel channel, URI at) {
+        if (channel.baseUrl() == null) {
+            return false;
+        }
+        URI base = URI.create(channel.baseUrl());
+        return at.getHost().equalsIgnoreCase(base.getHost()) && portOf(at) == portOf(base);
+    }
+
+    private static boolean isFileHost(ChannelType type, URI at) {
+        String host = at.getHost().toLowerCase(Locale.ROOT);
+        return type.fileHosts().stream().anyMatch(fileHost -> host.equals(fileHost) || host.endsWith("." + fileHost));
+    }
+
+    private static int portOf(URI uri) {
+        return uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+    }
+
+    /** The same Authorization header for every URL of the provider's (a bearer token, Basic credentials). */
+    public static UnaryOperator<String> always(String authorization) {
+        return url -> authorization;
+    }
+
     /** A provider's JSON answer (a media lookup before the file itself). */
-    public JsonNode getJson(String url, String authorization) {
+    public JsonNode getJson(Channel channel, String url, UnaryOperator<String> authorization) {
         try {
-            return json.readTree(new String(get(url, authorization).bytes(), StandardCharsets.UTF_8));
+            return json.readTree(new String(get(channel, url, authorization).bytes(), StandardCharsets.UTF_8));
         } catch (JsonProcessingException e) {
             throw unavailable("The provider's answer is not JSON");
         }

@@ -33,7 +33,7 @@ public class TapRoutes extends LiveRoutes<Tap> {
 
     @Override
     protected Map<String, Object> parametersOf(String name, Tap tap) {
-        return Map.of("tap", name, "uri", tap.uri());
+        return Map.of("tap", name, "uri", TapEndpoints.endpointOf(tap.uri()));
     }
 
     @Override

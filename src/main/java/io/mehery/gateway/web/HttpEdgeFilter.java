@@ -15,8 +15,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntConsumer;
 import java.util.regex.Pattern;
 
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
@@ -56,7 +60,11 @@ import io.mehery.gateway.security.Tenants;
  * is the body read: whole within {@code mehery.http.body-timeout} (else 408), no larger than
  * {@code mehery.http.max-body} (else 413), and, for a body nothing has authenticated yet (a provider's, verified by
  * its signature once read), only while fewer than {@code mehery.http.max-unauthenticated} others are being read
- * (else 503 at once). A request refused with its body unread has its connection closed, not drained.
+ * (else 503 at once). A website visitor's upload is read only with its visitor token checked from the headers and
+ * while fewer than {@code mehery.webchat.max-concurrent-uploads} others are (else 503 at once); its bytes stay with
+ * the request (attribute {@link #RAW_BODY}) and never become the route's text body. A request refused with its body
+ * unread has its connection closed, not drained. A source whose credentials keep failing (a key, a token, a
+ * signature, an app's proof) is held with 429 on every path that takes credentials.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 1)
@@ -72,16 +80,20 @@ public class HttpEdgeFilter extends OncePerRequestFilter {
 
     /** routes/bench-ceiling.yaml: the stack's own ceiling, served only when bench/run.py turns it on. */
     private static final String BENCH_CEILING = "/bench/ceiling";
+    private static final String METRICS = "/actuator/prometheus";
     private static final Pattern BAD_PERCENT_ENCODING = Pattern.compile("%(?![0-9A-Fa-f]{2})");
     /** A chat widget's live socket: served by Spring's WebSocket support, not by the contract's routes. */
     private static final Pattern WEBCHAT_SOCKET = Pattern.compile("/webhooks/website/[^/]+/live");
     /** A website visitor's file: as large as mehery.webchat.max-upload allows. */
     private static final Pattern WEBCHAT_UPLOAD = Pattern.compile("/webhooks/website/[^/]+/files");
+    private static final int CHUNK = 8192;
 
     private final long maxBody;
     private final long maxUpload;
     private final long bodyTimeoutNanos;
     private final Semaphore unauthenticatedBodies;
+    private final Semaphore uploads;
+    private final List<HeaderCredentials> headerCredentials;
     private final Envelopes envelopes;
     private final ContractOperations contract;
     private final Tenants tenants;
@@ -89,17 +101,20 @@ public class HttpEdgeFilter extends OncePerRequestFilter {
     private final Channels channels;
     private final OperatorKey operator;
     private final boolean benchCeiling;
+    private final boolean metricsNeedKey;
     private final RequestHold hold;
     private final ApplicationAvailability availability;
 
     public HttpEdgeFilter(MeheryProperties properties, Envelopes envelopes, ContractOperations contract,
             Tenants tenants, FailedAuthentications failures, Channels channels, OperatorKey operator,
             @Value("${mehery.bench.ceiling-route:false}") boolean benchCeiling, RequestHold hold,
-            ApplicationAvailability availability) {
+            ApplicationAvailability availability, List<HeaderCredentials> headerCredentials) {
         this.maxBody = properties.http().maxBody().toBytes();
         this.maxUpload = Math.max(maxBody, properties.webchat().maxUpload().toBytes());
         this.bodyTimeoutNanos = properties.http().bodyTimeout().toNanos();
         this.unauthenticatedBodies = new Semaphore(properties.http().maxUnauthenticated());
+        this.uploads = new Semaphore(properties.webchat().maxConcurrentUploads());
+        this.headerCredentials = List.copyOf(headerCredentials);
         this.envelopes = envelopes;
         this.contract = contract;
         this.tenants = tenants;
@@ -107,6 +122,7 @@ public class HttpEdgeFilter extends OncePerRequestFilter {
         this.channels = channels;
         this.operator = operator;
         this.benchCeiling = benchCeiling;
+        this.metricsNeedKey = properties.admin().metricsNeedKey();
         this.hold = hold;
         this.availability = availability;
     }
@@ -125,34 +141,97 @@ public class HttpEdgeFilter extends OncePerRequestFilter {
                         "The gateway is starting or stopping; retry shortly"))), "1");
             }
             ContractOperations.Found found = admit(request, path);
-            long bodyLimit = WEBCHAT_UPLOAD.matcher(path).matches() ? maxUpload : maxBody;
+            boolean upload = WEBCHAT_UPLOAD.matcher(path).matches();
+            long bodyLimit = upload ? maxUpload : maxBody;
             if (request.getContentLengthLong() > bodyLimit) {
                 throw tooLarge(bodyLimit);
             }
-            boolean unauthenticated = found == ContractOperations.Found.OPEN && hasBody(request);
-            if (unauthenticated && !unauthenticatedBodies.tryAcquire()) {
-                throw new Refusal(new ApiException(503, List.of(Problem.of("SERVICE_UNAVAILABLE", null,
-                        "Too many unauthenticated requests are being received; retry shortly"))), "1");
+            checkHeaderCredentials(request, path);
+            if (upload && !uploads.tryAcquire()) {
+                throw busy("Too many files are being received; retry shortly");
             }
-            byte[] body;
+            boolean handedOn = false;
             try {
-                body = readBody(request, bodyLimit);
+                boolean unauthenticated = found == ContractOperations.Found.OPEN && hasBody(request)
+                        && !upload;
+                if (unauthenticated && !unauthenticatedBodies.tryAcquire()) {
+                    throw busy("Too many unauthenticated requests are being received; retry shortly");
+                }
+                byte[] body;
+                try {
+                    body = readBody(request, bodyLimit);
+                } finally {
+                    if (unauthenticated) {
+                        unauthenticatedBodies.release();
+                    }
+                }
+                request.setAttribute(RAW_BODY, body);
+                hold.awaitOpen();
+                HttpServletRequest admitted = isActuator(path)
+                        && operator.matches(request.getHeader(ApiRequestGate.API_KEY_HEADER))
+                        ? new OperatorRequest(request) : request;
+                // an upload's bytes stay in RAW_BODY alone: as the route's body Camel would copy them into text
+                chain.doFilter(new BufferedBodyRequest(admitted, upload ? new byte[0] : body, traceId), response);
+                handedOn = true;
+                whenAnswered(request, response, status -> {
+                    if (status == 401) {
+                        // refused further in (a token, a signature, an app's proof): it counts like a wrong key
+                        failures.failed(request.getRemoteAddr());
+                    }
+                    if (upload) {
+                        uploads.release();
+                    }
+                });
             } finally {
-                if (unauthenticated) {
-                    unauthenticatedBodies.release();
+                if (upload && !handedOn) {
+                    uploads.release();
                 }
             }
-            request.setAttribute(RAW_BODY, body);
-            hold.awaitOpen();
-            HttpServletRequest admitted = isActuator(path)
-                    && operator.matches(request.getHeader(ApiRequestGate.API_KEY_HEADER))
-                    ? new OperatorRequest(request) : request;
-            chain.doFilter(new BufferedBodyRequest(admitted, body, traceId), response);
         } catch (Refusal refusal) {
             refuse(request, response, refusal);
         } finally {
             MDC.remove(TraceIds.MDC_KEY);
         }
+    }
+
+    /**
+     * Runs once the answer's status is final: the routes answer asynchronously (platform-http), after this filter
+     * has returned.
+     */
+    private static void whenAnswered(HttpServletRequest request, HttpServletResponse response, IntConsumer answered) {
+        if (!request.isAsyncStarted()) {
+            answered.accept(response.getStatus());
+            return;
+        }
+        request.getAsyncContext().addListener(new AsyncListener() {
+            private final AtomicBoolean done = new AtomicBoolean();
+
+            @Override
+            public void onComplete(AsyncEvent event) {
+                finish();
+            }
+
+            @Override
+            public void onTimeout(AsyncEvent event) {
+                finish();
+            }
+
+            @Override
+            public void onError(AsyncEvent event) {
+                finish();
+            }
+
+            @Override
+            public void onStartAsync(AsyncEvent event) {
+                // the same request again: this listener stays
+            }
+
+            private void finish() {
+                if (!done.getAndSet(true)) {
+                    answered.accept(response.getStatus());
+                }
+            }
+        });
     }
 
     /** What can be decided before the body: where the request goes, and who sends it when the contract asks. */
@@ -161,6 +240,10 @@ public class HttpEdgeFilter extends OncePerRequestFilter {
         if (query != null && BAD_PERCENT_ENCODING.matcher(query).find()) {
             throw new Refusal(ApiException.badRequest("INVALID_QUERY", "query",
                     "The query string has a '%' that is not followed by two hex digits"), null);
+        }
+        if (metricsNeedKey && path.startsWith(METRICS)) {
+            authenticateOperator(request);
+            return ContractOperations.Found.ADMIN;
         }
         if (isActuator(path) || (benchCeiling && path.equals(BENCH_CEILING))) {
             return ContractOperations.Found.OPEN;
@@ -173,6 +256,11 @@ public class HttpEdgeFilter extends OncePerRequestFilter {
         if (found == ContractOperations.Found.KEYED || (found == ContractOperations.Found.NO_PATH
                 && path.startsWith("/api/"))) {
             authenticate(request);
+        } else if (found == ContractOperations.Found.NO_METHOD && path.startsWith("/api/")) {
+            // a 405 would tell a stranger that the path exists: any key of the gateway first
+            authenticateTenantOrOperator(request);
+        } else if (found == ContractOperations.Found.OPEN && path.startsWith("/webhooks/")) {
+            refuseHeldSource(request);
         }
         return switch (found) {
             case NO_PATH -> throw new Refusal(ApiException.notFound("NOT_FOUND", null, "No such endpoint"), null);
@@ -198,6 +286,28 @@ public class HttpEdgeFilter extends OncePerRequestFilter {
             throw new Refusal(ApiException.unauthorized(), null);
         }
         request.setAttribute(Tenants.AUTHENTICATED, tenant.get());
+    }
+
+    private void authenticateTenantOrOperator(HttpServletRequest request) {
+        if (operator.matches(request.getHeader(ApiRequestGate.API_KEY_HEADER))) {
+            refuseHeldSource(request);
+        } else {
+            authenticate(request);
+        }
+    }
+
+    /** The credentials a channel's path carries in its headers, before its body is read. */
+    private void checkHeaderCredentials(HttpServletRequest request, String path) {
+        for (HeaderCredentials credentials : headerCredentials) {
+            if (credentials.guards(path)) {
+                try {
+                    credentials.check(path, request);
+                } catch (ApiException refused) {
+                    failures.failed(request.getRemoteAddr());
+                    throw new Refusal(refused, null);
+                }
+            }
+        }
     }
 
     /** The operator's key, never a tenant's, for the operations that change the gateway itself. */
@@ -237,26 +347,47 @@ public class HttpEdgeFilter extends OncePerRequestFilter {
         }
     }
 
-    /** The body, whole within the body timeout; a socket that stalls is given up by the server's read timeout. */
+    /**
+     * The body, whole within the body timeout; a socket that stalls is given up by the server's read timeout. A body
+     * of declared length is read straight into an array of that length, so that a large upload is held once.
+     */
     private byte[] readBody(HttpServletRequest request, long bodyLimit) {
         long deadline = System.nanoTime() + bodyTimeoutNanos;
-        ByteArrayOutputStream body = new ByteArrayOutputStream((int) Math.max(0, request.getContentLengthLong()));
-        byte[] chunk = new byte[8192];
+        long declared = request.getContentLengthLong();
         try {
             InputStream in = request.getInputStream();
+            if (declared >= 0 && request.getHeader("Transfer-Encoding") == null) {
+                byte[] body = new byte[(int) declared];
+                int filled = 0;
+                while (filled < body.length) {
+                    int read = in.read(body, filled, Math.min(CHUNK, body.length - filled));
+                    if (read == -1) {
+                        throw bodyTooSlow();
+                    }
+                    filled += read;
+                    requireInTime(deadline);
+                }
+                return body;
+            }
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            byte[] chunk = new byte[CHUNK];
             for (int read = in.read(chunk); read != -1; read = in.read(chunk)) {
                 body.write(chunk, 0, read);
                 if (body.size() > bodyLimit) {
                     throw tooLarge(bodyLimit);
                 }
-                if (System.nanoTime() - deadline > 0) {
-                    throw bodyTooSlow();
-                }
+                requireInTime(deadline);
             }
+            return body.toByteArray();
         } catch (IOException stalledOrGone) {
             throw bodyTooSlow();
         }
-        return body.toByteArray();
+    }
+
+    private static void requireInTime(long deadline) {
+        if (System.nanoTime() - deadline > 0) {
+            throw bodyTooSlow();
+        }
     }
 
     private void refuse(HttpServletRequest request, HttpServletResponse response, Refusal refusal)
@@ -317,6 +448,10 @@ public class HttpEdgeFilter extends OncePerRequestFilter {
     private static Refusal tooLarge(long bodyLimit) {
         return new Refusal(new ApiException(413, List.of(Problem.of("PAYLOAD_TOO_LARGE", "body",
                 "The body is larger than the gateway accepts (" + bodyLimit + " bytes)"))), null);
+    }
+
+    private static Refusal busy(String why) {
+        return new Refusal(new ApiException(503, List.of(Problem.of("SERVICE_UNAVAILABLE", null, why))), "1");
     }
 
     private static Refusal bodyTooSlow() {

@@ -111,6 +111,24 @@ class BadInputTest extends GatewayTestSupport {
     }
 
     @Test
+    void aWrongMethodWithoutAKeyIsA401SoNoPathIsRevealed() {
+        assertEnvelopeError(api.send(api.request("/api/v1/admin/config/apply", null).DELETE()), 401);
+        assertEnvelopeError(api.get("/api/v1/message/send", null), 401);
+        assertEnvelopeError(api.send(api.request("/api/v1/admin/config/apply", "demo-admin-key").DELETE()), 405);
+    }
+
+    @Test
+    void aTextTooLongSaysTheRuleFirstWithoutEchoingTheText() {
+        String text = "x".repeat(5000);
+        var reply = api.post("/api/v1/message/send", Api.DEMO_KEY, "{\"channelId\":\"sandbox\",\"to\":{\"phone\":"
+                + "\"+15550101\"},\"type\":\"text\",\"text\":{\"body\":\"" + text + "\"}}");
+        assertEnvelopeError(reply, 400);
+        assertThat(reply.json().at("/errors/0/description").asText())
+                .isEqualTo("text.body is longer than 4096 characters (it has 5000)");
+        assertThat(reply.body()).doesNotContain("x".repeat(100));
+    }
+
+    @Test
     void anUnknownChannelOrSessionIsA404() {
         var channel = api.post("/api/v1/message/send", Api.DEMO_KEY,
                 "{\"channelId\":\"nope\",\"to\":{\"phone\":\"+15550101\"},\"type\":\"text\",\"text\":{\"body\":\"x\"}}");

@@ -55,6 +55,14 @@ class MessageSendApiTest extends GatewayTestSupport {
         assertThat(message.get("type").asText()).isEqualTo(type);
     }
 
+    @Test
+    void aTemplateNoConfigurationHasTextForIsRefusedOnTheSandboxAsEverywhere() {
+        var reply = send(uniquePhone(), "\"type\":\"template\",\"template\":{\"id\":\"no_such_template\"}");
+
+        assertThat(reply.status()).as(reply.body()).isEqualTo(400);
+        assertThat(reply.errorCode()).isEqualTo("UNKNOWN_TEMPLATE");
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "\"type\":\"text\"                                            | text.body",

@@ -85,6 +85,11 @@ public final class Providers {
         }
     }
 
+    /** The proof a business's server gives of its user: hex HMAC-SHA256 of the user id under the identity secret. */
+    public static String userHash(String identitySecret, String userId) {
+        return HexFormat.of().formatHex(hmac("HmacSHA256", identitySecret, userId));
+    }
+
     private static byte[] hmac(String algorithm, String secret, String data) {
         try {
             Mac mac = Mac.getInstance(algorithm);

@@ -56,7 +56,7 @@ class ConfigurationCheckTest {
 
         assertThat(exit).isEqualTo(1);
         assertThat(printed).as(printed).contains("application.yaml:4: mehery.tenants.acme.verify-token is required")
-                .contains("application.yaml:7: mehery.channels.acme-web.tenant names no configured tenant: nobody")
+                .contains("application.yaml:7: mehery.channels.acme-web.tenant names no configured tenant")
                 .contains("application.yaml:7: mehery.channels.acme-web.identity-secret is required")
                 .containsPattern("routes/broken.yaml:\\d+: .*noSuchStep");
     }

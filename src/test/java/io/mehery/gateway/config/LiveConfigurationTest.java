@@ -129,6 +129,48 @@ class LiveConfigurationTest extends GatewayTestSupport {
     }
 
     @Test
+    void aDocumentsPlaceholdersStayTextSoNoSecretComesBackAndAnAliasBombIsRefused() {
+        ObjectNode document = running();
+        ((ObjectNode) document.get("mehery").get("channels")).putObject("echo").put("tenant",
+                "${mehery.tenants.wa.api-key}").put("type", "EMPTY");
+        Api.Reply probe = admin("/api/v1/admin/config/validate", document.toString());
+        assertThat(probe.data().get("problems").toString()).contains("mehery.channels.echo.tenant names no configured"
+                + " tenant").doesNotContain("wa-key");
+
+        ObjectNode literal = running();
+        ((ObjectNode) literal.get("mehery").get("tenants").get("wa")).put("verify-token", "${mehery.admin.api-key}");
+        Api.Reply applied = admin("/api/v1/admin/config/apply", literal.toString());
+        assertThat(applied.status()).as(applied.body()).isEqualTo(200);
+        assertThat(live.current().tenants().get("wa").verifyToken()).isEqualTo("${mehery.admin.api-key}");
+        assertThat(api.get("/api/v1/admin/config/versions", ADMIN_KEY).body()).doesNotContain(ADMIN_KEY);
+
+        StringBuilder bomb = new StringBuilder("mehery:\n  a0: &a0 [x, x, x, x, x, x, x, x, x]\n");
+        for (int level = 1; level < 9; level++) {
+            String previous = "*a" + (level - 1);
+            bomb.append("  a").append(level).append(": &a").append(level).append(" [")
+                    .append(String.join(", ", java.util.Collections.nCopies(9, previous))).append("]\n");
+        }
+        Api.Reply refused = api.send(api.request("/api/v1/admin/config/validate", ADMIN_KEY)
+                .header("Content-Type", "application/yaml").POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                        bomb.toString())));
+        assertThat(refused.status()).isLessThan(500);
+        assertThat(refused.body()).contains("aliases");
+    }
+
+    @Test
+    void aDocumentCannotPointAChannelAtAFileOnTheGatewaysDisk() {
+        for (String path : java.util.List.of("/etc/shadow", "/no/such/file")) {
+            ObjectNode document = running();
+            ((ObjectNode) document.get("mehery").get("channels").get("app-fcm")).put("service-account-file", path);
+            Api.Reply probe = admin("/api/v1/admin/config/validate", document.toString());
+            assertThat(probe.data().get("problems").toString()).as(path)
+                    .contains("mehery.channels.app-fcm.service-account-file names a file on the gateway's disk")
+                    .doesNotContain("readable");
+            assertThat(probe.data().get("problems")).hasSize(1);
+        }
+    }
+
+    @Test
     void theRetryScheduleAndBreakerChangeLive() {
         ObjectNode document = running();
         ObjectNode delivery = (ObjectNode) document.get("mehery").get("delivery");

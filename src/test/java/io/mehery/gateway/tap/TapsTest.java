@@ -31,6 +31,7 @@ import io.mehery.gateway.GatewayTestSupport;
 import io.mehery.gateway.channel.Providers;
 import io.mehery.gateway.config.ConfigurationDocuments;
 import io.mehery.gateway.config.LiveConfiguration;
+import io.mehery.gateway.store.ConfigVersionStore;
 
 /**
  * Taps added on the running gateway: a file tap gets the tenant's inbound and outbound messages and their status
@@ -44,6 +45,9 @@ class TapsTest extends GatewayTestSupport {
 
     @Autowired
     LiveConfiguration live;
+
+    @Autowired
+    ConfigVersionStore versions;
 
     @Autowired
     JmsTemplate jms;
@@ -127,6 +131,58 @@ class TapsTest extends GatewayTestSupport {
         assertThat(refused.status()).isEqualTo(400);
         assertThat(refused.body()).contains("mehery.taps.odd.events", "mehery.taps.odd.uri");
         assertThat(live.current().taps()).doesNotContainKey("odd");
+    }
+
+    @Test
+    void aTapThatWouldRunCodeStopRoutesOrReachTheGatewaysOwnPartsIsRefusedAlsoByARollback() {
+        Map<String, String> refused = Map.of(
+                "simple", "language:simple?script=${bean:runtime}",
+                "beans", "bean:taps?method=wanted",
+                "control", "controlbus:route?routeId=taps-fan-out&action=stop",
+                "xslt", "xslt:file:/etc/passwd",
+                "own-queue", "jms:queue:mehery.outbound",
+                "anywhere", "file:/tmp?fileName=x.json",
+                "up-and-out", "file:" + Path.of("target").toAbsolutePath() + "/../../elsewhere",
+                "class-ref", "log:taps?marker=#class:java.lang.Runtime",
+                "expression", "file:" + Path.of("target").toAbsolutePath() + "?fileName=${exchangeId}.json",
+                "file-name-ognl", "file:" + Path.of("target").toAbsolutePath()
+                        + "?fileName=$simple{body.getClass().forName('java.lang.Runtime')}");
+        for (Map.Entry<String, String> tap : refused.entrySet()) {
+            ObjectNode document = running();
+            ((ObjectNode) document.get("mehery").get("taps")).putObject(tap.getKey()).put("uri", tap.getValue());
+            Api.Reply reply = admin(document.toString());
+            assertThat(reply.status()).as(tap.getValue()).isEqualTo(400);
+            assertThat(reply.body()).as(tap.getValue()).contains("mehery.taps." + tap.getKey() + ".uri");
+        }
+        assertThat(live.current().taps()).doesNotContainKeys(refused.keySet().toArray(String[]::new));
+
+        // a version kept from before the allow-list: its rollback is checked again and refused
+        ObjectNode old = running();
+        ((ObjectNode) old.get("mehery").get("taps")).putObject("old").put("uri", "language:simple?script=x");
+        long version = versions.add(System.currentTimeMillis(), "api", "applied", List.of("+ tap old"), List.of(),
+                null, old.toString(), null);
+        Api.Reply rollback = api.post("/api/v1/admin/config/rollback/" + version, ADMIN_KEY, "");
+        assertThat(rollback.status()).as(rollback.body()).isEqualTo(400);
+        assertThat(rollback.body()).contains("mehery.taps.old.uri");
+        assertThat(live.current().taps()).doesNotContainKey("old");
+    }
+
+    @Test
+    void tapEndpointsOutsideTheAllowListOrAtPrivateAddressesAreNamedWithoutTheirUri() {
+        Path folder = Path.of("/srv/taps");
+        assertThat(TapEndpoints.problemOf("http://169.254.169.254/latest/meta-data", folder, false)).isPresent();
+        assertThat(TapEndpoints.problemOf("https://[::1]:8443/x", folder, false)).isPresent();
+        assertThat(TapEndpoints.problemOf("http://localhost:8080/actuator", folder, false)).isPresent();
+        assertThat(TapEndpoints.problemOf("https://lake.example.com/in?httpMethod=PUT", folder, false)).isEmpty();
+        assertThat(TapEndpoints.problemOf("https://lake.example.com/in?proxyHost=10.0.0.1", folder, false)).isPresent();
+        assertThat(TapEndpoints.problemOf("file:/srv/taps/lake?fileName=$simple{date:now:yyyyMMdd}/"
+                + "$simple{exchangeId}.json", folder, false)).isEmpty();
+        assertThat(TapEndpoints.problemOf("jms:queue:crm.events", folder, false)).isEmpty();
+        assertThat(TapEndpoints.problemOf("jms:queue:ActiveMQ.management", folder, false)).isPresent();
+        assertThat(TapEndpoints.problemOf("log:taps?level=INFO", folder, false)).isEmpty();
+        assertThat(TapEndpoints.problemOf("https://user:s3cret@lake.example.com/in?x=1", folder, false).orElseThrow())
+                .doesNotContain("s3cret");
+        assertThat(TapEndpoints.endpointOf("https://lake.example.com/in")).isEqualTo("webhook:https://lake.example.com/in");
     }
 
     private static String body(Message message) {

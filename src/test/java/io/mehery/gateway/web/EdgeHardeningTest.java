@@ -117,6 +117,23 @@ class EdgeHardeningTest extends GatewayTestSupport {
     }
 
     @Test
+    void wrongVisitorTokensCountLikeWrongKeysAndHoldTheSourceEverywhere() {
+        RawHttp.Response last = null;
+        // a refusal counts once its answer is complete, which the client may see a moment before: a few more tries
+        for (int i = 0; i <= 110 && (last == null || last.status() != 429); i++) {
+            try (RawHttp client = RawHttp.connect(port(), "127.0.0.5")) {
+                last = client.write(RawHttp.get("/webhooks/website/wa-web", "Origin: https://shop.example",
+                        "Authorization: Bearer guessed-token-" + i)).read();
+            }
+        }
+        assertThat(last.status()).isEqualTo(429);
+        try (RawHttp client = RawHttp.connect(port(), "127.0.0.5")) {
+            assertThat(client.write(RawHttp.get("/api/v1/session/messages?sessionId=x", "x-api-key: " + Api.DEMO_KEY))
+                    .read().status()).as("a right key from the held source").isEqualTo(429);
+        }
+    }
+
+    @Test
     void aSourceThatKeepsGuessingKeysIsHeldWith429AndLoggedWithoutItsKeys(CapturedOutput output) {
         String guessed = "guessed-key-";
         RawHttp.Response last = null;

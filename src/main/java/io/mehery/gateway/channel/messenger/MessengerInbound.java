@@ -94,6 +94,6 @@ public class MessengerInbound implements MediaFetcher {
     /** A Messenger or Instagram attachment: its CDN URL, which carries its own signature. */
     @Override
     public ProviderFile fetch(Channel channel, String messageId, JsonNode part) {
-        return files.get(part.path("link").asText(), null);
+        return files.get(channel, part.path("link").asText(), ProviderFiles.always(null));
     }
 }

@@ -67,6 +67,9 @@ class ApnsSender implements PushSender {
         aps.putObject("alert").put("title", notification.title()).put("body", notification.body());
         aps.put("sound", "default");
         payload.put("meheryMessageId", notification.messageId());
+        if (!notification.actions().isEmpty()) {
+            payload.set("meheryActions", json.valueToTree(notification.actions()));
+        }
         if (notification.imageUrl() != null) {
             aps.put("mutable-content", 1);
             payload.put("imageUrl", notification.imageUrl());

@@ -68,7 +68,11 @@ class FcmSender implements PushSender {
         if (notification.imageUrl() != null) {
             shown.put("image", notification.imageUrl());
         }
-        fcm.putObject("data").put("meheryMessageId", notification.messageId());
+        ObjectNode data = fcm.putObject("data").put("meheryMessageId", notification.messageId());
+        if (!notification.actions().isEmpty()) {
+            // FCM's data values are strings: the buttons travel as their JSON
+            data.put("meheryActions", json.valueToTree(notification.actions()).toString());
+        }
         String url = channel.baseUrl() + "/v1/projects/" + channel.projectId() + "/messages:send";
         ProviderRequests.Answer answer = ProviderRequests.post(camel, CALL, url, "application/json",
                 "Bearer " + access, message.toString());

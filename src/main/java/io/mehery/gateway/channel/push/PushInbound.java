@@ -12,9 +12,11 @@ import org.apache.camel.Header;
 import org.springframework.stereotype.Component;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mehery.gateway.api.ApiException;
 import io.mehery.gateway.api.Problem;
+import io.mehery.gateway.api.model.Template;
 import io.mehery.gateway.config.ChannelType;
 import io.mehery.gateway.config.MeheryProperties.Channel;
 import io.mehery.gateway.conversation.Accepted;
@@ -22,6 +24,7 @@ import io.mehery.gateway.conversation.InboundMessages;
 import io.mehery.gateway.conversation.MeheryMessage;
 import io.mehery.gateway.conversation.ProviderReceipts;
 import io.mehery.gateway.security.Channels;
+import io.mehery.gateway.security.Hmac;
 import io.mehery.gateway.store.ContactStore;
 import io.mehery.gateway.store.MessageRecord;
 import io.mehery.gateway.store.MessageStatus;
@@ -32,7 +35,10 @@ import io.mehery.gateway.store.PushDeviceStore;
  * What the business's app tells a push channel, with the channel's {@code app-key} in {@code x-app-key}: the
  * devices its users are signed in on (POST .../devices), and what they did with a notification (POST .../events):
  * an open marks the message read; a tap on one of its buttons is the user's message with that action (then
- * action/event), known by the message and the action so that the app may report it twice.
+ * action/event), known by the message and the action so that the app may report it twice. The app key ships in every
+ * copy of the app, so it proves only which app calls: each body also carries {@code userHash}, the hex HMAC-SHA256 of
+ * its {@code userId} under the channel's {@code identity-secret}, which the business's server gives its signed-in
+ * user; without it nobody could be kept from registering a device for another user and reading their notifications.
  */
 @Component("pushInbound")
 public class PushInbound {
@@ -47,9 +53,10 @@ public class PushInbound {
     private final ProviderReceipts receipts;
     private final InboundMessages inbound;
     private final Clock clock;
+    private final ObjectMapper json;
 
     public PushInbound(Channels channels, PushDeviceStore devices, MessageStore messages, ContactStore contacts,
-            ProviderReceipts receipts, InboundMessages inbound, Clock clock) {
+            ProviderReceipts receipts, InboundMessages inbound, Clock clock, ObjectMapper json) {
         this.channels = channels;
         this.devices = devices;
         this.messages = messages;
@@ -57,6 +64,7 @@ public class PushInbound {
         this.receipts = receipts;
         this.inbound = inbound;
         this.clock = clock;
+        this.json = json;
     }
 
     /** The verify step: the app's key of the channel, compared in constant time; 401 otherwise. */
@@ -69,10 +77,10 @@ public class PushInbound {
         }
     }
 
-    /** {@code {"token", "platform": android | ios | web, "userId"}}: the device now reaches that user. */
+    /** {@code {"token", "platform": android | ios | web, "userId", "userHash"}}: the device now reaches that user. */
     public Map<String, Object> register(@Header("channelId") String channelId, @Body JsonNode device) {
         String token = text(device, "token", 1024);
-        String userId = text(device, "userId", 320);
+        String userId = provenUser(channelId, device);
         String platform = text(device, "platform", 20);
         if (!PLATFORMS.contains(platform)) {
             throw ApiException.badRequest("INVALID_FIELD", "platform", "platform is android, ios or web");
@@ -88,7 +96,7 @@ public class PushInbound {
     public Accepted store(@Header("channelId") String channelId, @Body JsonNode event) {
         Channel channel = channels.ofType(channelId, ChannelType.PUSH);
         String type = text(event, "type", 20);
-        String userId = text(event, "userId", 320);
+        String userId = provenUser(channelId, event);
         String messageId = text(event, "messageId", 36);
         MessageRecord notified = messages.find(messageId)
                 .filter(m -> m.direction() == MessageRecord.Direction.OUTBOUND && m.channelId().equals(channelId))
@@ -103,11 +111,38 @@ public class PushInbound {
             }
             case "action" -> {
                 String code = text(event, "actionCode", 150);
-                String title = event.path("title").asText(code);
+                Template.Button offered = offeredBy(notified).stream().filter(b -> b.actionCode().equals(code))
+                        .findFirst().orElseThrow(() -> ApiException.badRequest("UNKNOWN_ACTION", "actionCode",
+                                "The notification offered no button with this actionCode"));
                 return inbound.receive(channelId, channel, userId, null, "action:" + messageId + ":" + code,
-                        MeheryMessage.text(title).withAction(code).replyingTo(notified.messageIdExt()));
+                        MeheryMessage.text(offered.text()).withAction(code).replyingTo(notified.messageIdExt()));
             }
             default -> throw ApiException.badRequest("INVALID_FIELD", "type", "type is opened or action");
+        }
+    }
+
+    /** The body's {@code userId}, when its {@code userHash} proves it; 401 otherwise. */
+    private String provenUser(String channelId, JsonNode body) {
+        String userId = text(body, "userId", 320);
+        JsonNode userHash = body.get("userHash");
+        if (!Hmac.provesUser(channels.ofType(channelId, ChannelType.PUSH).identitySecret(), userId,
+                userHash == null || !userHash.isTextual() ? null : userHash.asText())) {
+            throw new ApiException(401, List.of(Problem.of("IDENTITY_NOT_VERIFIED", "userHash", "userHash is not the"
+                    + " HMAC-SHA256 of userId under this channel's identity secret (computed by the business's"
+                    + " server for its signed-in user)")));
+        }
+        return userId;
+    }
+
+    /** The buttons of the template a notification showed: the only actions its user can have chosen. */
+    private List<Template.Button> offeredBy(MessageRecord notified) {
+        if (!"template".equals(notified.type()) || notified.masked() || notified.content() == null) {
+            return List.of();
+        }
+        try {
+            return json.readValue(notified.content(), Template.class).buttons();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("Stored message content is not JSON", e);
         }
     }
 

@@ -116,15 +116,15 @@ public class PushOutbound implements ProviderLimits {
         MessageSendRequest request = dispatch.message();
         String title = channel.lane();
         return switch (request.type()) {
-            case TEXT -> new PushNotification(dispatch.messageId(), title, request.text().body(), null);
+            case TEXT -> new PushNotification(dispatch.messageId(), title, request.text().body(), null, null);
             case TEMPLATE -> {
                 Template template = request.template();
                 Object given = template.data() == null ? null : template.data().get("title");
                 yield new PushNotification(dispatch.messageId(), given instanceof String text ? text : title,
-                        templates.render(template), null);
+                        templates.render(template), null, template.buttons());
             }
             case IMAGE -> new PushNotification(dispatch.messageId(), title, request.media().caption(),
-                    request.media().link());
+                    request.media().link(), null);
             default -> throw new IllegalArgumentException("A push notification does not carry "
                     + request.type().json());
         };

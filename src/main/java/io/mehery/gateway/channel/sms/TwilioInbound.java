@@ -137,6 +137,7 @@ public class TwilioInbound implements MediaFetcher {
     /** An MMS file: its MediaUrl with the account's basic auth (Twilio redirects it to its storage). */
     @Override
     public ProviderFile fetch(Channel channel, String messageId, JsonNode part) {
-        return files.get(part.path("link").asText(), TwilioOutbound.accountAuthorization(channel));
+        return files.get(channel, part.path("link").asText(),
+                ProviderFiles.always(TwilioOutbound.accountAuthorization(channel)));
     }
 }

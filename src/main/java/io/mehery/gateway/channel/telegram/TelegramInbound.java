@@ -95,9 +95,9 @@ public class TelegramInbound implements MediaFetcher {
     /** A Telegram file: getFile gives the file's path, downloaded from the bot's file URL. */
     @Override
     public ProviderFile fetch(Channel channel, String messageId, JsonNode part) {
-        JsonNode file = files.getJson(TelegramOutbound.botApi(channel) + "/getFile?file_id="
-                + part.path("id").asText(), null);
-        return files.get(channel.baseUrl() + "/file/bot" + channel.botToken() + "/"
-                + file.at("/result/file_path").asText(), null);
+        JsonNode file = files.getJson(channel, TelegramOutbound.botApi(channel) + "/getFile?file_id="
+                + part.path("id").asText(), ProviderFiles.always(null));
+        return files.get(channel, channel.baseUrl() + "/file/bot" + channel.botToken() + "/"
+                + file.at("/result/file_path").asText(), ProviderFiles.always(null));
     }
 }

@@ -6,6 +6,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import org.apache.camel.Body;
 import org.apache.camel.Header;
@@ -41,6 +42,7 @@ public class TwitterInbound implements MediaFetcher {
 
     static final String SIGNATURE_HEADER = "x-twitter-webhooks-signature";
     private static final String SIGNATURE_PREFIX = "sha256=";
+    private static final Pattern CRC_TOKEN = Pattern.compile("[A-Za-z0-9_+/=-]{8,128}");
 
     private final Channels channels;
     private final InboundMessages inbound;
@@ -59,9 +61,17 @@ public class TwitterInbound implements MediaFetcher {
         this.files = files;
     }
 
-    /** The CRC: {@code {"response_token": "sha256=" + base64(HMAC-SHA256(consumer secret, crc_token))}}. */
+    /**
+     * The CRC: {@code {"response_token": "sha256=" + base64(HMAC-SHA256(consumer secret, crc_token))}}. That answer
+     * is the signature of a POST whose body is the token, so only a token of X's own form is answered: a short run
+     * of base64 or UUID characters, which no event body (a JSON object) can be.
+     */
     public Map<String, String> crc(@Header("channelId") String channelId, @Header("crc_token") String crcToken) {
         Channel channel = channels.ofType(channelId, ChannelType.TWITTER);
+        if (crcToken == null || !CRC_TOKEN.matcher(crcToken).matches()) {
+            throw ApiException.badRequest("INVALID_CRC_TOKEN", "crc_token", "crc_token is X's challenge: 8 to 128"
+                    + " letters, digits, '-', '_', '+', '/' or '='");
+        }
         return Map.of("response_token", SIGNATURE_PREFIX + Base64.getEncoder().encodeToString(
                 Hmac.sha256(channel.consumerSecret(), crcToken)));
     }
@@ -122,7 +132,7 @@ public class TwitterInbound implements MediaFetcher {
     /** A DM's media: its URL needs the account's OAuth 1.0a signature. */
     @Override
     public ProviderFile fetch(Channel channel, String messageId, JsonNode part) {
-        String link = part.path("link").asText();
-        return files.get(link, TwitterOutbound.oauthOf(channel).authorization("GET", link));
+        return files.get(channel, part.path("link").asText(),
+                url -> TwitterOutbound.oauthOf(channel).authorization("GET", url));
     }
 }

@@ -6,7 +6,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
@@ -29,9 +28,10 @@ import io.mehery.gateway.security.Hmac;
 @Component
 public class VisitorTokens {
 
-    /** An anonymous visitor's address begins so; a site's user id is taken as it is given. */
+    /** An anonymous visitor's address begins so; a site's user id is taken as it is given (the site vouches for it). */
     static final String ANONYMOUS = "anon:";
-    private static final String TOKEN_KEY_PURPOSE = "mehery webchat visitor token v1";
+    private static final String TOKEN_KEY_PURPOSE = "mehery webchat visitor token v2";
+    private static final String VISITOR_ID_PURPOSE = "mehery webchat anonymous visitor id v1";
     private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder BASE64URL_DECODER = Base64.getUrlDecoder();
 
@@ -52,11 +52,30 @@ public class VisitorTokens {
     public record Issued(Visitor visitor, String token, long expiresAt) {
     }
 
-    /** A new anonymous visitor. */
+    /**
+     * A new anonymous visitor. Its address carries the channel's tag of its random part, so that a message/send to an
+     * anonymous address this channel never issued is refused without the gateway keeping a list of its visitors.
+     */
     public Issued anonymous(String channelId, Channel channel) {
         byte[] id = new byte[16];
         random.nextBytes(id);
-        return issue(channel, new Visitor(channelId, ANONYMOUS + BASE64URL.encodeToString(id), false, null));
+        String random = BASE64URL.encodeToString(id);
+        return issue(channel, new Visitor(channelId, ANONYMOUS + random + "." + tagOf(channel, random), false, null));
+    }
+
+    /** Whether the channel (under its identity secret as it is now) issued this anonymous address. */
+    public static boolean issuedAnonymous(Channel channel, String address) {
+        if (!address.startsWith(ANONYMOUS)) {
+            return false;
+        }
+        int dot = address.lastIndexOf('.');
+        return dot > ANONYMOUS.length() && MessageDigest.isEqual(tagOf(channel, address.substring(ANONYMOUS.length(),
+                dot)).getBytes(StandardCharsets.US_ASCII), address.substring(dot + 1).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String tagOf(Channel channel, String random) {
+        return BASE64URL.encodeToString(java.util.Arrays.copyOf(Hmac.sha256(Hmac.derivedKey(channel.identitySecret(),
+                VISITOR_ID_PURPOSE), random.getBytes(StandardCharsets.US_ASCII)), 12));
     }
 
     /** The host site's user, when {@code userHash} proves the site vouches for {@code userId}; 401 otherwise. */
@@ -68,10 +87,7 @@ public class VisitorTokens {
         if (name != null && (name.length() > 200 || name.indexOf('\n') >= 0)) {
             throw ApiException.badRequest("INVALID_FIELD", "name", "name is at most 200 characters on one line");
         }
-        byte[] expected = HexFormat.of().formatHex(Hmac.sha256(channel.identitySecret().getBytes(StandardCharsets.UTF_8),
-                userId.getBytes(StandardCharsets.UTF_8))).getBytes(StandardCharsets.US_ASCII);
-        if (userHash == null || !MessageDigest.isEqual(expected,
-                userHash.toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.US_ASCII))) {
+        if (!Hmac.provesUser(channel.identitySecret(), userId, userHash)) {
             throw refused("IDENTITY_NOT_VERIFIED", "userHash",
                     "userHash is not the HMAC-SHA256 of userId under this channel's identity secret");
         }
@@ -85,6 +101,11 @@ public class VisitorTokens {
 
     /** The visitor a bearer token names, when it is this channel's, unexpired and signed by it. */
     public Optional<Visitor> read(String channelId, Channel channel, String token) {
+        return readIssued(channelId, channel, token).map(Issued::visitor);
+    }
+
+    /** As {@link #read}, with the token's expiry: a live socket is closed when its token runs out. */
+    public Optional<Issued> readIssued(String channelId, Channel channel, String token) {
         if (token == null) {
             return Optional.empty();
         }
@@ -99,12 +120,12 @@ public class VisitorTokens {
                 return Optional.empty();
             }
             String[] fields = new String(payload, StandardCharsets.UTF_8).split("\n", -1);
-            if (fields.length != 5 || !fields[0].equals(channelId)
-                    || Long.parseLong(fields[2]) <= clock.millis()) {
+            long expiresAt = fields.length == 5 ? Long.parseLong(fields[2]) : 0;
+            if (fields.length != 5 || !fields[0].equals(channelId) || expiresAt <= clock.millis()) {
                 return Optional.empty();
             }
-            return Optional.of(new Visitor(channelId, fields[1], fields[3].equals("1"),
-                    fields[4].isEmpty() ? null : fields[4]));
+            return Optional.of(new Issued(new Visitor(channelId, fields[1], fields[3].equals("1"),
+                    fields[4].isEmpty() ? null : fields[4]), token, expiresAt));
         } catch (IllegalArgumentException malformed) {
             return Optional.empty();
         }
@@ -129,10 +150,12 @@ public class VisitorTokens {
         return new Issued(visitor, token, expiresAt);
     }
 
-    /** A key of its own for tokens, so that no user hash a site computed can pass for a token's signature. */
+    /**
+     * A key of its own for tokens, derived with HKDF: an HMAC of the secret over a label would equal the user hash of
+     * a user id equal to that label, which a site letting its users pick ids would hand out.
+     */
     private static byte[] tokenKey(Channel channel) {
-        return Hmac.sha256(channel.identitySecret().getBytes(StandardCharsets.UTF_8),
-                TOKEN_KEY_PURPOSE.getBytes(StandardCharsets.UTF_8));
+        return Hmac.derivedKey(channel.identitySecret(), TOKEN_KEY_PURPOSE);
     }
 
     static ApiException refused(String code, String field, String description) {

@@ -32,6 +32,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mehery.gateway.api.ApiException;
 import io.mehery.gateway.api.Envelopes;
 import io.mehery.gateway.api.model.InboundReceipt;
+import io.mehery.gateway.channel.website.VisitorTokens.Issued;
 import io.mehery.gateway.channel.website.VisitorTokens.Visitor;
 import io.mehery.gateway.config.MeheryProperties.Channel;
 import io.mehery.gateway.conversation.Accepted;
@@ -56,6 +57,7 @@ public class WebchatSocketHandler extends TextWebSocketHandler implements Handsh
     private static final String CHANNEL_ID = "channelId";
     private static final String VISITOR = "visitor";
     private static final String SHARED = "shared";
+    private static final String TOKEN = "token";
     private static final int MAX_FRAME = 16 * 1024;
 
     private final WebchatOrigins origins;
@@ -107,7 +109,7 @@ public class WebchatSocketHandler extends TextWebSocketHandler implements Handsh
         session.setTextMessageSizeLimit(MAX_FRAME);
         helloDeadlines.schedule(() -> {
             if (session.isOpen() && !session.getAttributes().containsKey(VISITOR)) {
-                close(session, INVALID_TOKEN);
+                WebchatSockets.close(session, INVALID_TOKEN);
             }
         }, HELLO_WITHIN_SECONDS, TimeUnit.SECONDS);
     }
@@ -123,15 +125,19 @@ public class WebchatSocketHandler extends TextWebSocketHandler implements Handsh
                 return;
             }
             WebSocketSession shared = (WebSocketSession) session.getAttributes().get(SHARED);
+            if (!stillValid(session)) {
+                WebchatSockets.close(session, INVALID_TOKEN);
+                return;
+            }
             switch (frame.path("type").asText()) {
-                case "message" -> answer(shared, frame, () -> inbound.store(visitor, frame));
+                case "message" -> answer(shared, frame, () -> inbound.store(visitor, sourceOf(session), frame));
                 case "receipt" -> answer(shared, frame, () -> inbound.receipts(visitor, frame));
                 case "ping" -> sockets.send(shared, Map.of("type", "pong"));
                 default -> sockets.send(shared, error(frame, ApiException.badRequest("INVALID_FIELD", "type",
                         "A frame's type is message, receipt or ping")));
             }
         } catch (IOException notJson) {
-            close(session, CloseStatus.NOT_ACCEPTABLE.withReason("Frames are JSON"));
+            WebchatSockets.close(session, CloseStatus.NOT_ACCEPTABLE.withReason("Frames are JSON"));
         } finally {
             MDC.remove(TraceIds.MDC_KEY);
         }
@@ -140,16 +146,37 @@ public class WebchatSocketHandler extends TextWebSocketHandler implements Handsh
     private void hello(WebSocketSession session, JsonNode frame) {
         String channelId = (String) session.getAttributes().get(CHANNEL_ID);
         Channel channel = origins.channelOf("/webhooks/website/" + channelId).orElse(null);
-        var visitor = channel == null || !"hello".equals(frame.path("type").asText()) ? Optional.<Visitor>empty()
-                : tokens.read(channelId, channel, frame.path("token").asText(null));
-        if (visitor.isEmpty()) {
-            close(session, INVALID_TOKEN);
+        var issued = channel == null || !"hello".equals(frame.path("type").asText()) ? Optional.<Issued>empty()
+                : tokens.readIssued(channelId, channel, frame.path("token").asText(null));
+        if (issued.isEmpty()) {
+            WebchatSockets.close(session, INVALID_TOKEN);
             return;
         }
-        session.getAttributes().put(VISITOR, visitor.get());
-        WebSocketSession shared = sockets.join(visitor.get(), session);
+        session.getAttributes().put(VISITOR, issued.get().visitor());
+        session.getAttributes().put(TOKEN, issued.get().token());
+        WebSocketSession shared = sockets.join(issued.get().visitor(), session);
         session.getAttributes().put(SHARED, shared);
+        // an idle socket ends with its token; one in use is checked at every frame (WebchatSockets closes a
+        // channel's sockets when its identity secret changes)
+        helloDeadlines.schedule(() -> {
+            if (session.isOpen()) {
+                WebchatSockets.close(session, INVALID_TOKEN);
+            }
+        }, Math.max(0, issued.get().expiresAt() - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
         sockets.send(shared, Map.of("type", "ready"));
+    }
+
+    private static String sourceOf(WebSocketSession session) {
+        return session.getRemoteAddress() == null ? "unknown" : session.getRemoteAddress().getAddress()
+                .getHostAddress();
+    }
+
+    /** The socket's token still holds: unexpired, and signed with the channel's identity secret as it is now. */
+    private boolean stillValid(WebSocketSession session) {
+        String channelId = (String) session.getAttributes().get(CHANNEL_ID);
+        Channel channel = origins.channelOf("/webhooks/website/" + channelId).orElse(null);
+        return channel != null && tokens.read(channelId, channel, (String) session.getAttributes().get(TOKEN))
+                .isPresent();
     }
 
     /** Runs what the frame asks and answers {@code accepted} (with the message id) or {@code error}. */
@@ -186,14 +213,6 @@ public class WebchatSocketHandler extends TextWebSocketHandler implements Handsh
         Visitor visitor = (Visitor) session.getAttributes().get(VISITOR);
         if (visitor != null) {
             sockets.leave(visitor, session);
-        }
-    }
-
-    private static void close(WebSocketSession session, CloseStatus status) {
-        try {
-            session.close(status);
-        } catch (IOException alreadyGone) {
-            // closed either way
         }
     }
 

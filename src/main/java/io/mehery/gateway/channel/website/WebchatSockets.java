@@ -2,6 +2,7 @@ package io.mehery.gateway.channel.website;
 
 import java.io.IOException;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -17,6 +18,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mehery.gateway.channel.website.VisitorTokens.Visitor;
+import io.mehery.gateway.config.ChannelType;
+import io.mehery.gateway.config.LiveConfiguration;
+import io.mehery.gateway.config.MeheryProperties;
+import io.mehery.gateway.config.MeheryProperties.Channel;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -27,7 +32,7 @@ import io.micrometer.core.instrument.MeterRegistry;
  * instance, or to none, reads what it missed from the store (its widget asks at every visit and while polling).
  */
 @Component
-public class WebchatSockets {
+public class WebchatSockets implements LiveConfiguration.Listener {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebchatSockets.class);
     static final int SEND_TIME_LIMIT_MILLIS = 5_000;
@@ -91,8 +96,12 @@ public class WebchatSockets {
     }
 
     private static void close(WebSocketSession session) {
+        close(session, CloseStatus.SESSION_NOT_RELIABLE);
+    }
+
+    static void close(WebSocketSession session, CloseStatus status) {
         try {
-            session.close(CloseStatus.SESSION_NOT_RELIABLE);
+            session.close(status);
         } catch (IOException alreadyGone) {
             // closed either way
         }
@@ -104,6 +113,28 @@ public class WebchatSockets {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("A widget frame could not be written as JSON", e);
         }
+    }
+
+    /**
+     * A website channel whose identity secret changed (or that is gone) no longer stands behind the tokens its open
+     * sockets proved themselves with: they are closed, and each widget visits again for a new token.
+     */
+    @Override
+    public void changed(MeheryProperties previous, MeheryProperties next) {
+        previous.channels().forEach((channelId, before) -> {
+            Channel after = next.channels().get(channelId);
+            if (before.type() == ChannelType.WEBSITE && (after == null || after.type() != ChannelType.WEBSITE
+                    || !Objects.equals(before.identitySecret(), after.identitySecret()))) {
+                byVisitor.entrySet().removeIf(visitor -> {
+                    if (!visitor.getKey().startsWith(keyOf(channelId, ""))) {
+                        return false;
+                    }
+                    visitor.getValue().forEach(session -> close(session, WebchatSocketHandler.INVALID_TOKEN));
+                    return true;
+                });
+                LOG.info("The identity secret of website channel {} changed: its open widgets visit again", channelId);
+            }
+        });
     }
 
     private static String keyOf(String channelId, String address) {

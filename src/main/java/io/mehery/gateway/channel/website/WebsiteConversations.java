@@ -1,7 +1,6 @@
 package io.mehery.gateway.channel.website;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -124,11 +123,11 @@ public class WebsiteConversations {
             String url = fromVisitor ? "/webhooks/website/" + m.channelId() + "/files/" + m.id() : media.link();
             file = new WebchatMessage.File(url, media.mimeType(), media.filename(), media.caption());
         }
-        List<WebchatMessage.Button> buttons = null;
+        List<Template.Button> buttons = null;
         if ("template".equals(m.type()) && real) {
             Template template = json.convertValue(content, Template.class);
             text = templates.render(template);
-            buttons = buttonsOf(template);
+            buttons = template.buttons().isEmpty() ? null : template.buttons();
         }
         String clientId = fromVisitor && m.messageIdExt() != null
                 ? m.messageIdExt().substring(m.messageIdExt().lastIndexOf('#') + 1) : null;
@@ -136,22 +135,6 @@ public class WebsiteConversations {
                 file,
                 "location".equals(m.type()) ? content : null, buttons, m.status().toLowerCase(Locale.ROOT),
                 m.createdAt());
-    }
-
-    /** The template's {@code data.buttons}: each {@code {"text": ..., "actionCode": ...}}. */
-    static List<WebchatMessage.Button> buttonsOf(Template template) {
-        Object listed = template.data() == null ? null : template.data().get("buttons");
-        if (!(listed instanceof List<?> entries)) {
-            return null;
-        }
-        List<WebchatMessage.Button> buttons = new ArrayList<>();
-        for (Object entry : entries) {
-            if (entry instanceof Map<?, ?> button && button.get("text") instanceof String text
-                    && button.get("actionCode") instanceof String code) {
-                buttons.add(new WebchatMessage.Button(text, code));
-            }
-        }
-        return buttons;
     }
 
     private JsonNode read(String content) {

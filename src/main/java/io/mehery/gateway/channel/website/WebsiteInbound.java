@@ -31,7 +31,6 @@ import io.mehery.gateway.conversation.InboundMessages;
 import io.mehery.gateway.conversation.MeheryMessage;
 import io.mehery.gateway.conversation.ProviderReceipts;
 import io.mehery.gateway.security.Channels;
-import io.mehery.gateway.security.FixedWindowCounts;
 import io.mehery.gateway.store.MessageRecord;
 import io.mehery.gateway.store.MessageStatus;
 import io.mehery.gateway.store.MessageStore;
@@ -52,7 +51,6 @@ public class WebsiteInbound {
     private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final int MAX_TEXT = 4096;
     private static final int MAX_RECEIPTS = 100;
-    private static final int MAX_VISITORS_COUNTED = 100_000;
 
     private final Channels channels;
     private final InboundMessages inbound;
@@ -62,14 +60,13 @@ public class WebsiteInbound {
     private final WebchatSockets sockets;
     private final ObjectMapper json;
     private final Clock clock;
-    private final int messagesPerMinute;
     private final long maxUpload;
     private final Set<String> uploadTypes;
-    private final FixedWindowCounts sent;
+    private final WebchatLimits limits;
 
     public WebsiteInbound(Channels channels, InboundMessages inbound, MessageStore messages, ProviderReceipts receipts,
             WebsiteConversations conversations, WebchatSockets sockets, MeheryProperties properties,
-            ObjectMapper json, Clock clock) {
+            ObjectMapper json, Clock clock, WebchatLimits limits) {
         this.channels = channels;
         this.inbound = inbound;
         this.messages = messages;
@@ -78,14 +75,14 @@ public class WebsiteInbound {
         this.sockets = sockets;
         this.json = json;
         this.clock = clock;
-        this.messagesPerMinute = properties.webchat().messagesPerMinute();
         this.maxUpload = properties.webchat().maxUpload().toBytes();
         this.uploadTypes = Set.copyOf(properties.webchat().uploadTypes());
-        this.sent = new FixedWindowCounts(60_000, MAX_VISITORS_COUNTED, clock);
+        this.limits = limits;
     }
 
     /** A text ({@code {"clientId", "text"}}) or a tap ({@code {"clientId", "action": {"messageId", "actionCode"}}}). */
-    public Accepted store(@ExchangeProperty(RouteProperties.VISITOR) Visitor visitor, @Body JsonNode message) {
+    public Accepted store(@ExchangeProperty(RouteProperties.VISITOR) Visitor visitor,
+            @ExchangeProperty(RouteProperties.VISITOR_SOURCE) String source, @Body JsonNode message) {
         String clientId = clientIdOf(message.path("clientId").asText(null));
         JsonNode action = message.get("action");
         MeheryMessage received;
@@ -99,11 +96,12 @@ public class WebsiteInbound {
             }
             received = MeheryMessage.text(text.asText());
         }
-        return receive(visitor, clientId, received);
+        return receive(visitor, source, clientId, received);
     }
 
     /** POST .../files: the body is the file, of an allowed type and size, with its name and caption in the query. */
     public Accepted storeFile(@ExchangeProperty(RouteProperties.VISITOR) Visitor visitor,
+            @ExchangeProperty(RouteProperties.VISITOR_SOURCE) String source,
             @Header("clientId") String clientId, @Header("filename") String filename,
             @Header("caption") String caption, @Header("Content-Type") String contentType,
             @Header(Exchange.HTTP_SERVLET_REQUEST) HttpServletRequest request) {
@@ -124,7 +122,7 @@ public class WebsiteInbound {
                     + " characters");
         }
         Media media = new Media(caption, safeName(filename), null, null, mimeType, Digests.sha256Hex(bytes));
-        return receive(visitor, clientIdOf(clientId), MeheryMessage.file(MeheryMessage.mediaTypeOf(mimeType), media,
+        return receive(visitor, source, clientIdOf(clientId), MeheryMessage.file(MeheryMessage.mediaTypeOf(mimeType), media,
                 bytes));
     }
 
@@ -156,8 +154,8 @@ public class WebsiteInbound {
         return Accepted.of(Map.of("applied", applied));
     }
 
-    private Accepted receive(Visitor visitor, String clientId, MeheryMessage received) {
-        admit(visitor);
+    private Accepted receive(Visitor visitor, String source, String clientId, MeheryMessage received) {
+        limits.admitMessage(visitor, source);
         Channel channel = channels.ofType(visitor.channelId(), ChannelType.WEBSITE);
         Accepted accepted = inbound.receive(visitor.channelId(), channel, visitor.address(), visitor.name(),
                 visitor.address() + "#" + clientId, received);
@@ -179,28 +177,17 @@ public class WebsiteInbound {
                         && "template".equals(m.type()) && !m.masked())
                 .orElseThrow(() -> ApiException.badRequest("UNKNOWN_ACTION", "action.messageId",
                         "No message with buttons '" + messageId + "' was sent to this visitor"));
-        WebchatMessage.Button button = buttonsOf(under).stream().filter(b -> b.actionCode().equals(code)).findFirst()
+        Template.Button button = buttonsOf(under).stream().filter(b -> b.actionCode().equals(code)).findFirst()
                 .orElseThrow(() -> ApiException.badRequest("UNKNOWN_ACTION", "action.actionCode",
                         "The message has no button with this actionCode"));
         return MeheryMessage.text(button.text()).withAction(code).replyingTo(under.messageIdExt());
     }
 
-    private List<WebchatMessage.Button> buttonsOf(MessageRecord message) {
+    private List<Template.Button> buttonsOf(MessageRecord message) {
         try {
-            List<WebchatMessage.Button> buttons = WebsiteConversations.buttonsOf(json.readValue(message.content(),
-                    Template.class));
-            return buttons == null ? List.of() : buttons;
+            return json.readValue(message.content(), Template.class).buttons();
         } catch (java.io.IOException e) {
             throw new IllegalStateException("Stored message content is not JSON", e);
-        }
-    }
-
-    private void admit(Visitor visitor) {
-        FixedWindowCounts.Window window = sent.add(visitor.channelId() + "\n" + visitor.address());
-        if (window.count() > messagesPerMinute) {
-            long seconds = Math.max(1, (window.endsAt() - clock.millis() + 999) / 1000);
-            throw new ApiException(429, List.of(Problem.of("TOO_MANY_MESSAGES", null, "A visitor sends at most "
-                    + messagesPerMinute + " messages a minute; retry in " + seconds + " s")));
         }
     }
 

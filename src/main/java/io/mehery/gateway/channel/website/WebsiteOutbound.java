@@ -13,6 +13,9 @@ import org.springframework.stereotype.Component;
 import io.mehery.gateway.api.model.MessageSendRequest;
 import io.mehery.gateway.api.model.MessageType;
 import io.mehery.gateway.channel.ProviderLimits;
+import io.mehery.gateway.config.LiveConfiguration;
+import io.mehery.gateway.config.MeheryProperties.Channel;
+import io.mehery.gateway.conversation.Refusal;
 import io.mehery.gateway.config.ChannelType;
 import io.mehery.gateway.conversation.OutboundDispatch;
 import io.mehery.gateway.store.GroupCommit;
@@ -35,9 +38,11 @@ public class WebsiteOutbound implements ProviderLimits {
     private final WebsiteConversations conversations;
     private final WebchatSockets sockets;
     private final Clock clock;
+    private final LiveConfiguration live;
 
     public WebsiteOutbound(MessageStore messages, GroupCommit commits, WebsiteConversations conversations,
-            WebchatSockets sockets, Clock clock) {
+            WebchatSockets sockets, Clock clock, LiveConfiguration live) {
+        this.live = live;
         this.messages = messages;
         this.commits = commits;
         this.conversations = conversations;
@@ -50,9 +55,20 @@ public class WebsiteOutbound implements ProviderLimits {
         return Set.of(ChannelType.WEBSITE);
     }
 
-    /** A template's buttons are {@code data.buttons}: up to ten, each with a text and an actionCode. */
+    /**
+     * An anonymous visitor ({@code anon:...}) must be one this channel issued: an address nobody visits with would
+     * keep the message for nobody and make a contact of it. A site's user id is the site's to vouch for. A template's
+     * buttons are {@code data.buttons}: up to ten, each with a text and an actionCode.
+     */
     @Override
     public void refuseWhatIsNotCarried(MessageSendRequest request) {
+        String address = request.to() == null || request.to().phone() == null ? "" : request.to().phone().trim();
+        Channel channel = live.channels().get(request.channelId());
+        if (channel != null && address.startsWith(VisitorTokens.ANONYMOUS)
+                && !VisitorTokens.issuedAnonymous(channel, address)) {
+            throw new Refusal("UNKNOWN_VISITOR", "to.phone", "This website channel issued no visitor '" + address
+                    + "': to.phone is the visitorId a visit answered (the demo page shows it)");
+        }
         if (request.type() != MessageType.TEMPLATE || request.template().data() == null
                 || !request.template().data().containsKey("buttons")) {
             return;

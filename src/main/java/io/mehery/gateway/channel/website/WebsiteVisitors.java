@@ -3,6 +3,8 @@ package io.mehery.gateway.channel.website;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import jakarta.servlet.http.HttpServletRequest;
+
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;
@@ -20,7 +22,9 @@ import io.mehery.gateway.security.Channels;
 
 /**
  * The website channel's door: a visit begins with a visitor token (POST .../visitors), and every other request of
- * the widget is let in by its token (the verify step), which names the visitor for the steps after it.
+ * the widget is let in by its token (the verify step), which names the visitor, and the address it came from, for the
+ * steps after it. New anonymous visitors are limited per address, so that minting visitors does not get round the
+ * limit of messages per visitor.
  */
 @Component("websiteVisitors")
 public class WebsiteVisitors {
@@ -28,10 +32,13 @@ public class WebsiteVisitors {
     private final Channels channels;
     private final VisitorTokens tokens;
     private final long pollIntervalMillis;
+    private final WebchatLimits limits;
 
-    public WebsiteVisitors(Channels channels, VisitorTokens tokens, MeheryProperties properties) {
+    public WebsiteVisitors(Channels channels, VisitorTokens tokens, MeheryProperties properties,
+            WebchatLimits limits) {
         this.channels = channels;
         this.tokens = tokens;
+        this.limits = limits;
         this.pollIntervalMillis = properties.webchat().pollInterval().toMillis();
     }
 
@@ -41,7 +48,8 @@ public class WebsiteVisitors {
      * (expired, or the secret changed) starts a new visitor rather than failing the widget. The answer carries a
      * credential: it goes straight to the envelope, never through the log of accepted requests.
      */
-    public Map<String, Object> visit(@Header("channelId") String channelId, @Body JsonNode request) {
+    public Map<String, Object> visit(@Header("channelId") String channelId, @Body JsonNode request,
+            @Header(Exchange.HTTP_SERVLET_REQUEST) HttpServletRequest http) {
         Channel channel = channels.ofType(channelId, ChannelType.WEBSITE);
         String userId = text(request, "userId");
         Issued issued;
@@ -51,7 +59,10 @@ public class WebsiteVisitors {
             issued = tokens.read(channelId, channel, text(request, "token"))
                     .filter(kept -> !kept.identified())
                     .map(kept -> tokens.renew(channel, kept))
-                    .orElseGet(() -> tokens.anonymous(channelId, channel));
+                    .orElseGet(() -> {
+                        limits.admitVisitor(channelId, sourceOf(http));
+                        return tokens.anonymous(channelId, channel);
+                    });
         }
         Map<String, Object> visit = new LinkedHashMap<>();
         visit.put("visitorId", issued.visitor().address());
@@ -67,6 +78,12 @@ public class WebsiteVisitors {
         Channel channel = channels.ofType(channelId, ChannelType.WEBSITE);
         Visitor visitor = tokens.require(channelId, channel, authorization);
         exchange.setProperty(RouteProperties.VISITOR, visitor);
+        exchange.setProperty(RouteProperties.VISITOR_SOURCE, sourceOf(exchange.getMessage()
+                .getHeader(Exchange.HTTP_SERVLET_REQUEST, HttpServletRequest.class)));
+    }
+
+    private static String sourceOf(HttpServletRequest http) {
+        return http == null ? "unknown" : http.getRemoteAddr();
     }
 
     private static String text(JsonNode request, String field) {

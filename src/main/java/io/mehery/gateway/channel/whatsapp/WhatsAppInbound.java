@@ -116,7 +116,8 @@ public class WhatsAppInbound implements MediaFetcher {
     @Override
     public ProviderFile fetch(Channel channel, String messageId, JsonNode part) {
         String bearer = "Bearer " + channel.accessToken();
-        JsonNode located = files.getJson(channel.baseUrl() + "/" + part.path("id").asText(), bearer);
-        return files.get(located.path("url").asText(), bearer);
+        JsonNode located = files.getJson(channel, channel.baseUrl() + "/" + part.path("id").asText(),
+                ProviderFiles.always(bearer));
+        return files.get(channel, located.path("url").asText(), ProviderFiles.always(bearer));
     }
 }

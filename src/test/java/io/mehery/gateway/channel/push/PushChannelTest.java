@@ -8,6 +8,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static io.mehery.gateway.WebhookReceiver.ACTION_EVENT;
+import static io.mehery.gateway.WebhookReceiver.MESSAGE_RECEIVE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -16,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
@@ -30,6 +32,7 @@ import com.nimbusds.jwt.SignedJWT;
 
 import io.mehery.gateway.Api;
 import io.mehery.gateway.channel.ChannelTestSupport;
+import io.mehery.gateway.channel.Providers;
 
 /**
  * Push channels against stubs of FCM (HTTP v1 and Google's token endpoint) and APNs: devices, notifications with
@@ -39,6 +42,8 @@ class PushChannelTest extends ChannelTestSupport {
 
     static final String FCM_KEY = "test-app-key-fcm-0123456789";
     static final String APNS_KEY = "test-app-key-apns-0123456789";
+    static final String FCM_SECRET = "test-push-identity-secret-fcm";
+    static final String APNS_SECRET = "test-push-identity-secret-apns";
     static final String FCM_SEND = "/fcm/v1/projects/acme-shop/messages:send";
     static final AtomicLong IDS = new AtomicLong(System.currentTimeMillis());
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -50,6 +55,23 @@ class PushChannelTest extends ChannelTestSupport {
         assertThat(register("app-fcm", FCM_KEY, "tok-" + user, "fax", user).status()).isEqualTo(400);
         assertThat(register("app-fcm", FCM_KEY, "tok-" + user, "android", user).status()).isEqualTo(200);
         assertThat(register("app-apns", FCM_KEY, "tok-" + user, "ios", user).status()).isEqualTo(401);
+    }
+
+    @Test
+    void aDeviceOrAnEventCountsOnlyWithTheBusinesssProofOfItsUser() {
+        String user = "user-" + IDS.incrementAndGet();
+        String attacker = "{\"token\":\"attacker-" + user + "\",\"platform\":\"android\",\"userId\":\"" + user
+                + "\"";
+        assertThat(toApp("/devices", attacker + "}").status()).isEqualTo(401);
+        assertThat(toApp("/devices", attacker + ",\"userHash\":\"" + "0".repeat(64) + "\"}").status()).isEqualTo(401);
+        assertThat(toApp("/devices", attacker + ",\"userHash\":\"" + Providers.userHash(FCM_SECRET, "someone-else") + "\"}")
+                .body()).contains("IDENTITY_NOT_VERIFIED");
+        assertThat(toApp("/devices", attacker + ",\"userHash\":\"" + Providers.userHash(APNS_SECRET, user) + "\"}").status())
+                .as("another channel's proof").isEqualTo(401);
+        assertThat(toApp("/devices", attacker + ",\"userHash\":\"" + Providers.userHash(FCM_SECRET, user) + "\"}").status())
+                .isEqualTo(200);
+        assertThat(toApp("/events", "{\"type\":\"opened\",\"messageId\":\"" + UUID.randomUUID() + "\",\"userId\":\""
+                + user + "\"}").status()).isEqualTo(401);
     }
 
     @Test
@@ -112,7 +134,7 @@ class PushChannelTest extends ChannelTestSupport {
     }
 
     @Test
-    void theAppReportsOpensAsReadAndTapsAsActions() {
+    void theAppReportsOpensAsReadAndTapsOfOfferedButtonsAsActions() throws Exception {
         String user = "user-" + IDS.incrementAndGet();
         register("app-fcm", FCM_KEY, "only-" + user, "android", user);
         PROVIDERS.stubFor(post(urlEqualTo("/oauth2/token")).willReturn(aResponse().withStatus(200)
@@ -120,23 +142,34 @@ class PushChannelTest extends ChannelTestSupport {
                 .withBody("{\"access_token\":\"ya29.test-token\",\"expires_in\":3599}")));
         PROVIDERS.stubFor(post(urlEqualTo(FCM_SEND)).withRequestBody(containing("only-" + user)).willReturn(
                 aResponse().withStatus(200).withBody("{\"name\":\"projects/acme-shop/messages/" + user + "\"}")));
-        Api.Reply sent = send("app-fcm", user, "\"type\":\"text\",\"text\":{\"body\":\"Rate your delivery\"}");
+        String code = "rate-5-" + user;
+        Api.Reply sent = send("app-fcm", user, "\"type\":\"template\",\"template\":{\"id\":\"order_update\","
+                + "\"data\":{\"1\":\"Ana\",\"2\":\"today\",\"buttons\":[{\"text\":\"5 stars\",\"actionCode\":\"" + code
+                + "\"}]}}");
         String id = sent.data().get("id").asText();
         String sessionId = sent.data().get("sessionId").asText();
         await().atMost(PATIENCE).until(() -> latest(sessionId).get("status").asText().equals("sent"));
+        JsonNode data = JSON.readTree(PROVIDERS.findAll(postRequestedFor(urlEqualTo(FCM_SEND))
+                .withRequestBody(containing("only-" + user))).get(0).getBodyAsString()).at("/message/data");
+        assertThat(JSON.readTree(data.get("meheryActions").asText()).get(0).get("actionCode").asText()).isEqualTo(code);
 
-        assertThat(event(FCM_KEY, "{\"type\":\"opened\",\"messageId\":\"" + id + "\",\"userId\":\"someone-else\"}")
-                .status()).isEqualTo(404);
-        assertThat(event(FCM_KEY, "{\"type\":\"opened\",\"messageId\":\"" + id + "\",\"userId\":\"" + user + "\"}")
-                .status()).isEqualTo(200);
+        assertThat(event(FCM_KEY, "{\"type\":\"opened\",\"messageId\":\"" + id + "\",\"userId\":\"someone-else\","
+                + "\"userHash\":\"" + Providers.userHash(FCM_SECRET, "someone-else") + "\"}").status()).isEqualTo(404);
+        assertThat(event(FCM_KEY, proven("{\"type\":\"opened\",\"messageId\":\"" + id + "\"", user)).status())
+                .isEqualTo(200);
         await().atMost(PATIENCE).until(() -> statusOf(sessionId, id).equals("read"));
 
-        String code = "rate-5-" + user;
-        String tap = "{\"type\":\"action\",\"messageId\":\"" + id + "\",\"userId\":\"" + user
-                + "\",\"actionCode\":\"" + code + "\",\"title\":\"5 stars\"}";
+        String notOffered = proven("{\"type\":\"action\",\"messageId\":\"" + id + "\",\"actionCode\":\"refund-all\","
+                + "\"title\":\"Refund\"", user);
+        assertThat(event(FCM_KEY, notOffered).body()).contains("UNKNOWN_ACTION");
+        String tap = proven("{\"type\":\"action\",\"messageId\":\"" + id + "\",\"actionCode\":\"" + code
+                + "\",\"title\":\"whatever the app says\"", user);
         assertThat(event(FCM_KEY, tap).status()).isEqualTo(200);
         assertThat(event(FCM_KEY, tap).status()).isEqualTo(200);
         await().atMost(PATIENCE).until(() -> callbacksMentioning(ACTION_EVENT, code).size() == 1);
+        await().atMost(PATIENCE).until(() -> callbacksMentioning(MESSAGE_RECEIVE, code).size() == 1);
+        assertThat(callbacksMentioning(MESSAGE_RECEIVE, code).get(0).at("/messages/0/text/body").asText())
+                .isEqualTo("5 stars");
     }
 
     @Test
@@ -202,8 +235,21 @@ class PushChannelTest extends ChannelTestSupport {
         return api.send(api.request("/webhooks/push/" + channel + "/devices", null).header("x-app-key", appKey)
                 .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString(
                         "{\"token\":\"" + token + "\",\"platform\":\"" + platform + "\",\"userId\":\"" + user
-                                + "\"}")));
+                                + "\",\"userHash\":\"" + Providers.userHash(channel.equals("app-fcm") ? FCM_SECRET : APNS_SECRET,
+                                        user) + "\"}")));
     }
+
+    private Api.Reply toApp(String path, String body) {
+        return api.send(api.request("/webhooks/push/app-fcm" + path, null).header("x-app-key", FCM_KEY)
+                .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers
+                        .ofString(body)));
+    }
+
+    /** The body's fields so far, closed with the user and the proof the business's server would give. */
+    private static String proven(String open, String user) {
+        return open + ",\"userId\":\"" + user + "\",\"userHash\":\"" + Providers.userHash(FCM_SECRET, user) + "\"}";
+    }
+
 
     private Api.Reply event(String appKey, String body) {
         return api.send(api.request("/webhooks/push/app-fcm/events", null).header("x-app-key", appKey)

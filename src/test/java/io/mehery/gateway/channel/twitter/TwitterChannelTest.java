@@ -9,18 +9,24 @@ import static com.github.tomakehurst.wiremock.client.WireMock.matching;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlMatching;
 import static io.mehery.gateway.WebhookReceiver.MESSAGE_RECEIVE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 
 import io.mehery.gateway.Api;
@@ -40,9 +46,23 @@ class TwitterChannelTest extends ChannelTestSupport {
 
     @Test
     void theCrcIsAnsweredWithTheConsumerSecretsHmac() {
-        Api.Reply crc = api.get(WEBHOOK + "?crc_token=challenge-123", null);
+        Api.Reply crc = api.get(WEBHOOK + "?crc_token=challenge-123-abc", null);
         assertThat(crc.status()).as(crc.body()).isEqualTo(200);
-        assertThat(crc.json().get("response_token").asText()).isEqualTo(Providers.xSignature(SECRET, "challenge-123"));
+        assertThat(crc.json().get("response_token").asText()).isEqualTo(Providers.xSignature(SECRET, "challenge-123-abc"));
+    }
+
+    @Test
+    void theCrcSignsNoEventBodySoItCannotForgeOne() {
+        String user = Long.toString(IDS.incrementAndGet());
+        String event = dm(Long.toString(IDS.incrementAndGet()), user, "signed by the oracle " + user);
+        Api.Reply oracle = api.get(WEBHOOK + "?crc_token=" + URLEncoder.encode(event, StandardCharsets.UTF_8), null);
+        assertThat(oracle.status()).as(oracle.body()).isEqualTo(400);
+        assertThat(oracle.body()).doesNotContain("response_token").doesNotContain("sha256=");
+        for (String notXs : List.of("short", "a b c d e f g h", "{\"a\":1}", "x".repeat(129))) {
+            assertThat(api.get(WEBHOOK + "?crc_token=" + URLEncoder.encode(notXs, StandardCharsets.UTF_8), null)
+                    .status()).as(notXs).isEqualTo(400);
+        }
+        assertThat(api.get(WEBHOOK + "?crc_token=9b4507b3-9040-4669-9ca3-6b94edb50553", null).status()).isEqualTo(200);
     }
 
     @Test
@@ -91,7 +111,39 @@ class TwitterChannelTest extends ChannelTestSupport {
                 TENANT_KEY).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(file.statusCode()).isEqualTo(200);
         assertThat(file.body()).containsExactly(0xFF, 0xD8, 1, 2, 3);
-        PROVIDERS.verify(getRequestedFor(urlEqualTo(mediaPath)).withHeader("Authorization", matching(OAUTH)));
+        assertThat(file.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+        assertThat(file.headers().firstValue("Content-Disposition").orElse("")).startsWith("attachment");
+        PROVIDERS.verify(getRequestedFor(urlEqualTo(mediaPath)).withHeader("Authorization", matching(OAUTH))
+                .withoutHeader("breadcrumbId"));
+    }
+
+    @Test
+    void aMediaLinkToAnyOtherHostIsNeverFetchedNorGivenTheAccountsSignature() throws Exception {
+        WireMockServer inside = new WireMockServer(WireMockConfiguration.options().dynamicPort());
+        inside.start();
+        try {
+            inside.stubFor(get(urlMatching(".*")).willReturn(aResponse().withStatus(200)
+                    .withHeader("Content-Type", "image/jpeg").withBody("internal secrets")));
+            for (String link : List.of("http://127.0.0.1:" + inside.port() + "/actuator/prometheus",
+                    "http://localhost:" + PROVIDERS.port() + "/x/ton/elsewhere.jpg", "file:///etc/passwd")) {
+                String user = Long.toString(IDS.incrementAndGet());
+                String eventId = Long.toString(IDS.incrementAndGet());
+                String event = Providers.fixture("twitter/dm-photo.json").replace("{{eventId}}", eventId)
+                        .replace("{{senderId}}", user).replace("{{text}}", "look inside " + user)
+                        .replace("{{mediaUrl}}", link);
+                assertThat(Providers.x(api, WEBHOOK, SECRET, event).status()).isEqualTo(200);
+                await().atMost(PATIENCE).until(() -> callbacksMentioning(MESSAGE_RECEIVE, "look inside " + user)
+                        .size() == 1);
+                String own = callbacksMentioning(MESSAGE_RECEIVE, "look inside " + user).get(0)
+                        .at("/messages/0/image/link").asText();
+                Api.Reply media = api.get(own.substring(own.indexOf("/api/")), TENANT_KEY);
+                assertThat(media.status()).as(link).isEqualTo(502);
+                assertThat(media.body()).as(link).contains("MEDIA_UNAVAILABLE").doesNotContain("internal secrets");
+            }
+            assertThat(inside.getAllServeEvents()).isEmpty();
+        } finally {
+            inside.stop();
+        }
     }
 
     @Test

@@ -12,24 +12,34 @@ import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.mehery.gateway.Api;
+import io.mehery.gateway.RawHttp;
 import io.mehery.gateway.channel.ChannelTestSupport;
+import io.mehery.gateway.channel.Providers;
+import io.mehery.gateway.config.ConfigurationDocuments;
+import io.mehery.gateway.config.LiveConfiguration;
 
 /**
  * The website channel through the API its widget calls (the browser test drives the widget itself): visitor
@@ -42,6 +52,9 @@ class WebsiteChannelTest extends ChannelTestSupport {
     static final String IDENTITY_SECRET = "test-identity-secret-0123456789";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String API = "/webhooks/website/" + CHANNEL;
+
+    @Autowired
+    LiveConfiguration live;
 
     @Test
     void aVisitorsMessageReachesTheClientAsMessageReceive() {
@@ -255,6 +268,135 @@ class WebsiteChannelTest extends ChannelTestSupport {
         assertThat(api.get("/webchat/wa-sandbox/widget.js", null).status()).isEqualTo(404);
     }
 
+    @Test
+    void aTokenSignedWithAnHmacOfTheIdentitySecretIsRefused() {
+        // the old token key was the user hash of one fixed user id: a site that lets users pick ids handed it out
+        for (String label : List.of("mehery webchat visitor token v1", "mehery webchat visitor token v2")) {
+            byte[] payload = String.join("\n", CHANNEL, "anon:forged", Long.toString(System.currentTimeMillis()
+                    + 3_600_000), "0", "").getBytes(StandardCharsets.UTF_8);
+            byte[] key = HexFormat.of().parseHex(hash(label));
+            String token = Base64.getUrlEncoder().withoutPadding().encodeToString(payload) + "."
+                    + Base64.getUrlEncoder().withoutPadding().encodeToString(hmac(key, payload));
+            Api.Reply reply = api.send(api.request(API, null).header("Origin", SITE)
+                    .header("Authorization", "Bearer " + token).GET());
+            assertThat(reply.status()).as(label).isEqualTo(401);
+        }
+    }
+
+    @Test
+    void newVisitorsAreLimitedPerAddressSoMintingDoesNotBypassTheMessageLimit() {
+        int status = 200;
+        int minted = 0;
+        for (; minted < 100 && status == 200; minted++) {
+            try (RawHttp client = RawHttp.connect(port(), "127.0.0.3")) {
+                status = client.write(RawHttp.postHead(API + "/visitors", 2, "Origin: " + SITE) + "{}").read()
+                        .status();
+            }
+        }
+        assertThat(status).isEqualTo(429);
+        assertThat(minted).isEqualTo(61);
+        assertThat(visit("{}")).as("another address").isNotNull();
+    }
+
+    @Test
+    void aSendToAnAnonymousVisitorThisChannelNeverIssuedIsRefused() {
+        Api.Reply unknown = api.post("/api/v1/message/send", TENANT_KEY, "{\"channelId\":\"" + CHANNEL
+                + "\",\"to\":{\"phone\":\"anon:made-up\"},\"type\":\"text\",\"text\":{\"body\":\"hi\"}}");
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(unknown.errorCode()).isEqualTo("UNKNOWN_VISITOR");
+        Visit visit = visit("{}");
+        String forged = visit.visitorId().substring(0, visit.visitorId().lastIndexOf('.')) + ".AAAAAAAAAAAAAAAA";
+        assertThat(api.post("/api/v1/message/send", TENANT_KEY, "{\"channelId\":\"" + CHANNEL + "\",\"to\":{"
+                + "\"phone\":\"" + forged + "\"},\"type\":\"text\",\"text\":{\"body\":\"hi\"}}").status())
+                .isEqualTo(400);
+        clientSends(visit, "{\"type\":\"text\",\"text\":{\"body\":\"Hello, issued visitor\"}}");
+    }
+
+    @Test
+    void anUploadWithoutATokenIsRefusedFromItsHeadersUnread() {
+        try (RawHttp client = RawHttp.connect(port())) {
+            var answer = client.write(RawHttp.postHead(API + "/files?clientId=u1", 5_000_000, "Origin: " + SITE))
+                    .read();
+            assertThat(answer.status()).isEqualTo(401);
+            assertThat(answer.body()).contains("INVALID_VISITOR_TOKEN");
+            assertThat(client.closedByServer()).isTrue();
+        }
+    }
+
+    @Test
+    void anUploadFloodIsAnsweredFromHeadersAndSlotsWhileOrdinaryRequestsAreServed() throws Exception {
+        byte[] large = new byte[5 * 1024 * 1024 - 1];
+        large[0] = (byte) 0x89;
+        Visit visitor = visit("{}");
+        HttpClient client = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(32)).build();
+        List<CompletableFuture<HttpResponse<String>>> uploads = new ArrayList<>();
+        for (int i = 0; i < 32; i++) {
+            HttpRequest.Builder upload = api.request(API + "/files?clientId=flood" + i, null)
+                    .header("Content-Type", "image/png").header("Origin", SITE);
+            if (i % 2 == 0) {
+                upload.header("Authorization", "Bearer " + visitor.token());
+            }
+            uploads.add(client.sendAsync(upload.POST(HttpRequest.BodyPublishers.ofByteArray(large)).build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        Api.Reply ordinary = api.post("/webhooks/dummy/wa-sandbox", "wa-key", "{\"from\":\"+15550177\",\"type\":"
+                + "\"text\",\"text\":{\"body\":\"meanwhile\"}}");
+        assertThat(ordinary.status()).isEqualTo(200);
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < uploads.size(); i++) {
+            HttpResponse<String> answer;
+            try {
+                answer = uploads.get(i).get(60, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException closedUnread) {
+                // refused from its headers (no token, or no upload slot free): the connection was closed while the
+                // client still sent its body
+                statuses.add(0);
+                continue;
+            }
+            statuses.add(answer.statusCode());
+            assertThat(answer.body()).as("never the request echoed").doesNotContain("clientId=flood");
+            if (i % 2 == 1) {
+                assertThat(answer.statusCode()).as("no token").isEqualTo(401);
+            } else {
+                assertThat(answer.statusCode()).as("with a token").isIn(200, 429, 503);
+            }
+        }
+        assertThat(statuses).as("no server error").allMatch(status -> status < 500 || status == 503);
+        assertThat(statuses).as("a visitor's upload got through").contains(200);
+    }
+
+    @Test
+    void anOpenSocketIsClosedWhenItsChannelsIdentitySecretChanges() throws Exception {
+        Visit visit = visit("{}");
+        Frames frames = new Frames();
+        WebSocket socket = connect(SITE, frames);
+        socket.sendText("{\"type\":\"hello\",\"token\":\"" + visit.token() + "\"}", true);
+        await().atMost(PATIENCE).until(() -> !frames.ofType("ready").isEmpty());
+        ObjectNode document = JSON.valueToTree(Map.copyOf(ConfigurationDocuments.documentOf(live.current())));
+        ((ObjectNode) document.get("mehery").get("channels").get(CHANNEL)).put("identity-secret",
+                "a-new-identity-secret-0123456789");
+        try {
+            assertThat(api.post("/api/v1/admin/config/apply", "demo-admin-key", document.toString()).status())
+                    .isEqualTo(200);
+            await().atMost(PATIENCE).until(() -> frames.closedWith == 4401);
+            assertThat(send(API, SITE, visit.token(), "{\"clientId\":\"s1\",\"text\":\"still me?\"}").status())
+                    .isEqualTo(401);
+        } finally {
+            assertThat(api.send(api.request("/api/v1/admin/config/apply", "demo-admin-key")
+                    .POST(HttpRequest.BodyPublishers.noBody())).status()).isEqualTo(200);
+        }
+    }
+
+    private static byte[] hmac(byte[] key, byte[] data) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return mac.doFinal(data);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
     // ---- a visitor, the client, and the widget's socket, as test helpers ----
 
     record Visit(String visitorId, String token) {
@@ -317,13 +459,7 @@ class WebsiteChannelTest extends ChannelTestSupport {
     }
 
     static String hash(String userId) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(IDENTITY_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal(userId.getBytes(StandardCharsets.UTF_8)));
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
+        return Providers.userHash(IDENTITY_SECRET, userId);
     }
 
     private WebSocket connect(String origin, Frames frames) throws Exception {
