@@ -5,6 +5,7 @@
     python3 bench/drills.py postgres-outage   # PostgreSQL stopped for 20 s under load (profile postgres)
     python3 bench/drills.py provider-faults   # WhatsApp API answering 500 / 429 / too slowly for 20 s
     python3 bench/drills.py slow-bodies       # 1,000 slow-body sockets held open under a paced load of real requests
+    python3 bench/drills.py upload-flood      # waves of 32 parallel 5 MB widget uploads without a token, then half with one
     python3 bench/drills.py all
 
 The kill -9 drill is bench/crash_drill.py. postgres-outage stops and restarts the local PostgreSQL server
@@ -477,8 +478,99 @@ def slow_bodies(count=1000, rate=20, seconds=30, period=float(os.environ.get("SL
         drill.close()
 
 
+def upload_flood(waves=10, parallel=32, rate=20, seconds=30):
+    """Waves of `parallel` 5 MB uploads to a website channel's /files against a gateway with a 256 MB
+    heap, while a paced load of sandbox messages runs from 127.0.0.1, in two phases after a quiet one:
+    1. the attack, from 127.0.0.2: every upload without a visitor token. Each is refused from its headers (401, then 429 once the
+       address failed too often; the connection closed unread). PASS needs no OutOfMemoryError, nothing echoed, every
+       paced request answered and their p99 within 2x of the quiet phase's;
+    2. visitors' uploads, from 127.0.0.3: half the uploads with a token, 200 or 503 (at most mehery.webchat.max-concurrent-uploads
+       at once; 429 past the visitor's messages a minute). Reported beside the attack's; PASS needs no
+       OutOfMemoryError, nothing echoed and every paced request answered (storing 5 MB files costs the embedded H2
+       time that the paced requests feel: the figure says how much)."""
+    import http.client
+    channel = "--mehery.channels.drill-web."
+    drill = Drill("upload-flood", f"{channel}tenant=demo", f"{channel}type=WEBSITE", f"{channel}lane=drill",
+                  f"{channel}identity-secret=drill-identity-secret-0123456789")
+    drill.args[1] = "-Xmx256m"
+    body = os.urandom(5 * 1024 * 1024 - 1)
+    try:
+        drill.start()
+        _, visit = call(drill.base + "/webhooks/website/drill-web/visitors", {})
+        token = visit["data"]["token"]
+        paced_accepts(drill.base, rate, 10)  # warm-up
+        quiet, quiet_failed = paced_accepts(drill.base, rate, seconds)
+        q99 = percentile(quiet, 99)
+        print(f"quiet         {len(quiet)} accepts at {rate}/s: p50 {percentile(quiet, 50):.1f} ms, p99 {q99:.1f} ms")
+
+        def flood(with_tokens):
+            answers, echoed, lock = collections.Counter(), [0], threading.Lock()
+
+            def upload(n):
+                t0 = time.time()
+                headers = {"Content-Type": "image/png"}
+                kind = "token" if with_tokens and n % 2 == 0 else "none"
+                if kind == "token":
+                    headers["Authorization"] = "Bearer " + token
+                try:
+                    # the visitors from an address of their own: the attack's is held by then
+                    conn = http.client.HTTPConnection("127.0.0.1", drill.port, timeout=60,
+                                                      source_address=("127.0.0.3" if with_tokens else "127.0.0.2", 0))
+                    conn.request("POST", f"/webhooks/website/drill-web/files?clientId=flood{n}", body=body,
+                                 headers=headers)
+                    reply = conn.getresponse()
+                    text = reply.read()
+                    outcome = f"{kind} {reply.status}"
+                    if b"flood" in text or len(text) > 100_000:
+                        with lock:
+                            echoed[0] += 1
+                except OSError:
+                    outcome = f"{kind} closed unread"
+                with lock:
+                    answers[outcome] += 1
+                    answers["slowest_ms"] = max(answers["slowest_ms"], int((time.time() - t0) * 1000))
+
+            def waves_of_uploads():
+                for wave in range(waves):
+                    threads = [threading.Thread(target=upload, args=(wave * parallel + i,)) for i in range(parallel)]
+                    for t in threads:
+                        t.start()
+                    for t in threads:
+                        t.join()
+            flooder = threading.Thread(target=waves_of_uploads)
+            flooder.start()
+            loaded, loaded_failed = paced_accepts(drill.base, rate, seconds)
+            flooder.join()
+            slowest = answers.pop("slowest_ms", 0)
+            l99 = percentile(loaded, 99)
+            name = "visitors" if with_tokens else "attack"
+            print(f"{name:<13} {sum(answers.values())} uploads of 5 MB in waves of {parallel}: {dict(answers)},"
+                  f" slowest {slowest} ms, echoed {echoed[0]}")
+            print(f"{'':<13} {len(loaded)} accepts at {rate}/s meanwhile: p50 {percentile(loaded, 50):.1f} ms,"
+                  f" p99 {l99:.1f} ms (refused {sum(loaded_failed.values())}: {dict(loaded_failed)});"
+                  f" p99 ratio {l99 / q99:.2f}")
+            allowed = {"none 401", "none 429", "none closed unread", "token 200", "token 429", "token 503",
+                       "token closed unread"}
+            ok = echoed[0] == 0 and set(answers) <= allowed and not loaded_failed and len(loaded) == len(quiet)
+            return ok, {"uploads": dict(answers), "slowest_upload_ms": slowest, "echoed": echoed[0], "p99": l99,
+                        "p99_ratio": l99 / q99}
+
+        attack_ok, attack = flood(False)
+        attack_ok = attack_ok and attack["p99_ratio"] <= 2
+        visitors_ok, visitors = flood(True)
+        oom = open(os.path.join(drill.work, "gateway.log")).read().count("OutOfMemoryError")
+        print(f"heap          -Xmx256m, OutOfMemoryError in the log: {oom}")
+        json.dump({"quiet_p99": q99, "attack": attack, "visitors": visitors, "oom": oom},
+                  open(os.path.join(out_dir(), "upload-flood.json"), "w"), indent=1)
+        ok = attack_ok and visitors_ok and oom == 0
+        print("PASS" if ok else "FAIL")
+        return ok
+    finally:
+        drill.close()
+
+
 DRILLS = {"webhook-down": webhook_down, "postgres-outage": postgres_outage, "provider-faults": provider_faults,
-          "slow-bodies": slow_bodies}
+          "slow-bodies": slow_bodies, "upload-flood": upload_flood}
 
 
 if __name__ == "__main__":

@@ -44,6 +44,12 @@ public class Conversations {
     @Transactional(propagation = Propagation.NESTED)
     public Appended append(String channelId, Channel channel, String address, String name, Draft draft,
             Consumer<ContactRecord> guard) {
+        return append(UUID.randomUUID().toString(), channelId, channel, address, name, draft, guard);
+    }
+
+    /** As {@link #append}, the message stored under an id chosen before (that of a file kept for it). */
+    public Appended append(String messageId, String channelId, Channel channel, String address, String name,
+            Draft draft, Consumer<ContactRecord> guard) {
         long now = clock.millis();
         ContactStore.Found found = contacts.findOrCreate(channel.tenant(), channelId, channel.type(),
                 address, channel.lane(), name, now);
@@ -58,7 +64,7 @@ public class Conversations {
         String sessionId = draft.thread() != null && sessions.resume(draft.thread(), contact, now) ? draft.thread()
                 : sessions.continueOrOpen(contact, now, properties.sessions().idleTimeout());
         String sender = draft.direction() == MessageRecord.Direction.INBOUND ? address : channel.lane();
-        MessageRecord message = new MessageRecord(UUID.randomUUID().toString(), channel.tenant(), channelId,
+        MessageRecord message = new MessageRecord(messageId, channel.tenant(), channelId,
                 sessionId, contact.id(), draft.direction(), draft.type(), draft.status(), draft.text(),
                 draft.content(), draft.masked(), draft.messageIdExt(), sender, now, null, draft.context());
         messages.insert(message);

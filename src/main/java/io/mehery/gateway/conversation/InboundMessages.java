@@ -63,6 +63,24 @@ public class InboundMessages {
      */
     public Accepted receive(String channelId, Channel channel, String from, String name, String messageIdExt,
             MeheryMessage message) {
+        if (message.file() == null) {
+            return store(UUID.randomUUID().toString(), channelId, channel, from, name, messageIdExt, message);
+        }
+        String messageId = files.keep(message.file());
+        Accepted accepted = null;
+        try {
+            accepted = store(messageId, channelId, channel, from, name, messageIdExt, message);
+            return accepted;
+        } finally {
+            if (accepted == null || !(accepted.receipt() instanceof InboundReceipt receipt)
+                    || !receipt.id().equals(messageId)) {
+                files.forget(messageId);
+            }
+        }
+    }
+
+    private Accepted store(String messageId, String channelId, Channel channel, String from, String name,
+            String messageIdExt, MeheryMessage message) {
         return commits.write(() -> {
             Optional<MessageStore.Reference> repliedTo = message.replyIdExt() == null ? Optional.empty()
                     : messages.referenceOf(channel.tenant(), channelId, message.replyIdExt());
@@ -76,15 +94,12 @@ public class InboundMessages {
                             jsonOf(message.originalMessage())), thread);
             Conversations.Appended appended;
             try {
-                appended = conversations.append(channelId, channel, from, name, draft, c -> { });
+                appended = conversations.append(messageId, channelId, channel, from, name, draft, c -> { });
             } catch (DuplicateKeyException again) {
                 // the provider sent this message before (its id is stored once per channel): the first receipt
                 return receivedBefore(channelId, channel, messageIdExt).orElseThrow(() -> again);
             }
             MessageRecord stored = appended.message();
-            if (message.file() != null) {
-                files.insert(stored.id(), message.file());
-            }
             callbacks.plan(new InboundEvent(stored.id(), InboundEvent.MESSAGE_RECEIVED, channel.tenant(),
                     stored.channelId(), stored.id(), stored.sessionId(), stored.contactId(),
                     appended.contactCreated(), appended.contactRenamed(), message.actionCode(), stored.createdAt()));
