@@ -50,6 +50,8 @@ public class CallbackDeliveries implements LiveConfiguration.Listener {
 
     private static final Logger LOG = LoggerFactory.getLogger(CallbackDeliveries.class);
     private static final int STALLED_BATCH = 500;
+    /** A contact's callbacks one consumer makes in a row before it queues the next. */
+    static final int CHAIN_PER_TURN = 16;
 
     private final DeliveryStore deliveries;
     private final WebhookStore webhooks;
@@ -146,7 +148,7 @@ public class CallbackDeliveries implements LiveConfiguration.Listener {
         // a contact's callbacks reach the webhook in the order they were planned: one behind an earlier callback
         // still on its way is left to it (it sends the next on once delivered or dead; a retry holds back the later
         // callbacks of its contact only), rather than going round the queue until its turn
-        if (d.attempts() == 0 && deliveries.hasEarlierUndelivered(d.id())) {
+        if (d.attempts() == 0 && deliveries.hasEarlierUndelivered(d)) {
             return DeliveryStep.nothing();
         }
         if (!breakers.permits(d.tenantId())) {
@@ -169,7 +171,7 @@ public class CallbackDeliveries implements LiveConfiguration.Listener {
             return DeliveryStep.onlyOrders(finish(attempt, null, "webhook target refused: "
                     + refused.description(), null, null));
         }
-        return new DeliveryStep(attempt, List.of());
+        return new DeliveryStep(attempt, List.of(), null);
     }
 
     /** The order again, held back until {@code at}; the delivery says so, so that it is not taken for stalled. */
@@ -191,9 +193,7 @@ public class CallbackDeliveries implements LiveConfiguration.Listener {
         List<DeliveryOrder> orders = new ArrayList<>();
         for (DeliveryRecord d : deliveries.stalled(now - recoverAfter, now - Math.max(recoverAfter,
                 claimLease.toMillis()), STALLED_BATCH)) {
-            boolean claimOpen = d.attempts() > 0 && !deliveries.attemptRecorded(d.id(), d.attempts());
-            orders.add(DeliveryOrder.of(d.id(), d.tenantId(), claimOpen ? d.attempts() : d.attempts() + 1, false,
-                    now));
+            orders.add(DeliveryOrder.of(d.id(), d.tenantId(), attemptToOrder(d), false, now));
         }
         if (!orders.isEmpty()) {
             LOG.warn("{} callbacks were due for over {} with no order on its way: sent on again", orders.size(),
@@ -218,16 +218,33 @@ public class CallbackDeliveries implements LiveConfiguration.Listener {
         message.setBody(attempt.payload());
     }
 
-    /** Records the outcome of the HTTP call just made; answers the orders that follow from it. */
-    public List<DeliveryOrder> complete(@ExchangeProperty(RouteProperties.CALLBACK_ATTEMPT) CallbackAttempt attempt,
+    /**
+     * Records the outcome of the HTTP call just made; answers the orders that follow from it, and, once the callback is
+     * settled, the contact's next callback for this consumer to go on with at once when it is due (at most
+     * {@value #CHAIN_PER_TURN} in a row, so that one chatty contact does not keep a consumer; past that its order
+     * is queued).
+     */
+    public DeliveryStep complete(@ExchangeProperty(RouteProperties.CALLBACK_ATTEMPT) CallbackAttempt attempt,
             Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         Integer status = failure == null ? exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class)
                 : null;
         String error = failure != null ? describe(failure)
                 : status == null || status / 100 != 2 ? "HTTP " + status : null;
-        return finish(attempt, status, error, exchange.getMessage().getHeader("Retry-After", String.class),
+        List<DeliveryOrder> next = finish(attempt, status, error,
+                exchange.getMessage().getHeader("Retry-After", String.class),
                 error == null ? exchange.getMessage().getBody(String.class) : null);
+        int chained = exchange.getProperty(RouteProperties.CALLBACK_CHAIN, 0, Integer.class);
+        long now = clock.millis();
+        for (DeliveryOrder order : next) {
+            if (order.chained() && order.notBefore() <= now && chained < CHAIN_PER_TURN) {
+                exchange.setProperty(RouteProperties.CALLBACK_CHAIN, chained + 1);
+                List<DeliveryOrder> queued = new ArrayList<>(next);
+                queued.remove(order);
+                return new DeliveryStep(null, queued, order);
+            }
+        }
+        return DeliveryStep.onlyOrders(next);
     }
 
     private List<DeliveryOrder> finish(CallbackAttempt attempt, Integer status, String error, String retryAfter,
@@ -289,11 +306,19 @@ public class CallbackDeliveries implements LiveConfiguration.Listener {
      * for it is already among {@code already}.
      */
     private List<DeliveryOrder> nextOfContact(DeliveryRecord d, long now, List<DeliveryOrder> already) {
-        return deliveries.nextPendingOfContact(d.id())
+        return deliveries.nextPendingOfContact(d)
                 .filter(waiting -> already.stream().noneMatch(o -> o.deliveryId().equals(waiting.id())))
-                .map(waiting -> List.of(DeliveryOrder.of(waiting.id(), waiting.tenantId(), waiting.attempts() + 1,
-                        false, Math.max(now, waiting.nextAttemptAt() == null ? now : waiting.nextAttemptAt()))))
+                .map(waiting -> List.of(DeliveryOrder.of(waiting.id(), waiting.tenantId(), attemptToOrder(waiting),
+                        false, Math.max(now, waiting.nextAttemptAt() == null ? now : waiting.nextAttemptAt()))
+                        .asChained()))
                 .orElse(List.of());
+    }
+
+    /** The next attempt, or the one a silent claimer never finished (taken over once its lease runs out). */
+    private int attemptToOrder(DeliveryRecord d) {
+        boolean claimOpen = d.attempts() > 0 && d.claimedBy() != null && !deliveries.attemptRecorded(d.id(),
+                d.attempts());
+        return claimOpen ? d.attempts() : d.attempts() + 1;
     }
 
     private String channelOf(DeliveryRecord d) {

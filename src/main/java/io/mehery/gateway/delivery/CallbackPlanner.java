@@ -49,6 +49,9 @@ public class CallbackPlanner {
     public void plan(InboundEvent event) {
         long now = clock.millis();
         boolean deliverable = webhooks.find(event.tenantId()).isPresent();
+        // behind a callback of the contact still on its way, these wait for it: it orders the first of them once it
+        // is settled, so no order goes round the queue only to be dropped
+        boolean behindAnother = deliverable && deliveries.hasUndelivered(event.contactId());
         List<DeliveryRecord> planned = new ArrayList<>();
         if (InboundEvent.CONTACT_CREATED.equals(event.kind())) {
             planned.add(delivery(event, CallbackKind.CONTACT_INFO, null, deliverable, now));
@@ -66,7 +69,7 @@ public class CallbackPlanner {
             }
         }
         planned.forEach(deliveries::insert);
-        if (deliverable) {
+        if (deliverable && !behindAnother) {
             outbox.add(deliveryQueue + "." + event.tenantId(),
                     DeliveryOrder.of(planned.get(0).id(), event.tenantId(), 1, false, now), null, event.contactId());
         }
@@ -83,6 +86,6 @@ public class CallbackPlanner {
         return new DeliveryRecord(webhookId(event.eventId(), kind), event.tenantId(), kind.code(), event.eventId(),
                 event.messageId(), event.contactId(), event.sessionId(), event.actionCode(), then, null,
                 deliverable ? DeliveryRecord.Status.PENDING : DeliveryRecord.Status.WAITING, 0, 0,
-                deliverable ? now : null, null, null, null, event.occurredAt(), now, null);
+                deliverable ? now : null, null, null, null, event.occurredAt(), now, null, null);
     }
 }

@@ -6,10 +6,11 @@ import java.util.UUID;
  * A tenant delivery queue's message: make attempt {@code attempt} of delivery {@code deliveryId}, not before
  * {@code notBefore} (epoch millis; the broker holds it until then). {@code replay} lets it revive a dead letter.
  * {@code orderId} tells this order from any other for the same attempt: only the order that claimed an attempt
- * may send on what follows it.
+ * may send on what follows it. {@code chained}: the contact's next callback, ordered by the one before it once that
+ * one was settled (the consumer that settled it goes on with it at once when it is due).
  */
 public record DeliveryOrder(String deliveryId, String tenantId, int attempt, boolean replay, long notBefore,
-        String orderId) {
+        String orderId, boolean chained) {
 
     public DeliveryOrder {
         if (attempt < 1) {
@@ -18,11 +19,16 @@ public record DeliveryOrder(String deliveryId, String tenantId, int attempt, boo
     }
 
     static DeliveryOrder of(String deliveryId, String tenantId, int attempt, boolean replay, long notBefore) {
-        return new DeliveryOrder(deliveryId, tenantId, attempt, replay, notBefore, UUID.randomUUID().toString());
+        return new DeliveryOrder(deliveryId, tenantId, attempt, replay, notBefore, UUID.randomUUID().toString(),
+                false);
     }
 
     /** The same order, later: its claim, if it made one, stays its own. */
     DeliveryOrder heldUntil(long at) {
-        return new DeliveryOrder(deliveryId, tenantId, attempt, replay, at, orderId);
+        return new DeliveryOrder(deliveryId, tenantId, attempt, replay, at, orderId, chained);
+    }
+
+    DeliveryOrder asChained() {
+        return new DeliveryOrder(deliveryId, tenantId, attempt, replay, notBefore, orderId, true);
     }
 }

@@ -26,7 +26,9 @@ public record DeliveryRecord(
         String lastError,
         long occurredAt,
         long createdAt,
-        Long deliveredAt) {
+        Long deliveredAt,
+        /** the order it was planned in among all callbacks (given by the database: null before it is stored) */
+        Long seq) {
 
     public enum Status {
         /** on its way: an order for its next attempt is on the tenant's delivery queue */

@@ -12,17 +12,18 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class DeliveryStore {
 
+    /** The columns a delivery is stored with; {@code seq} is the database's to give. */
     private static final String COLUMNS = "id, tenant_id, kind, event_id, message_id, contact_id, session_id,"
             + " action_code, then_delivery_id, payload, status, attempts, round_start, next_attempt_at, claimed_at,"
             + " claimed_by, last_error,"
             + " occurred_at, created_at, delivered_at";
-    /** The same columns of the table aliased {@code d}, in a join with itself. */
-    private static final String COLUMNS_OF_D = "d." + COLUMNS.replace(", ", ", d.");
+    private static final String SELECTED = COLUMNS + ", seq";
     private static final RowMapper<DeliveryRecord> ROW = (rs, n) -> new DeliveryRecord(rs.getString(1),
             rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7),
             rs.getString(8), rs.getString(9), rs.getString(10), DeliveryRecord.Status.valueOf(rs.getString(11)),
             rs.getInt(12), rs.getInt(13), (Long) rs.getObject(14, Long.class), (Long) rs.getObject(15, Long.class),
-            rs.getString(16), rs.getString(17), rs.getLong(18), rs.getLong(19), (Long) rs.getObject(20, Long.class));
+            rs.getString(16), rs.getString(17), rs.getLong(18), rs.getLong(19), (Long) rs.getObject(20, Long.class),
+            (Long) rs.getObject(21, Long.class));
     private static final RowMapper<DeliveryAttemptRecord> ATTEMPT_ROW = (rs, n) -> new DeliveryAttemptRecord(
             rs.getString(1), rs.getInt(2), rs.getLong(3), rs.getString(4), (Integer) rs.getObject(5, Integer.class),
             rs.getLong(6), rs.getString(7));
@@ -43,28 +44,41 @@ public class DeliveryStore {
     }
 
     public Optional<DeliveryRecord> find(String id) {
-        return jdbc.query("SELECT " + COLUMNS + " FROM delivery WHERE id = ?", ROW, id).stream().findFirst();
+        return jdbc.query("SELECT " + SELECTED + " FROM delivery WHERE id = ?", ROW, id).stream().findFirst();
     }
 
     /**
      * Whether a callback planned before this one for the same contact is still on its way (pending or waiting for a
-     * webhook; a dead letter holds nothing back).
+     * webhook; a dead letter holds nothing back). Each status is one short range of ix_delivery_contact_status, so
+     * the contact's delivered history is never read.
      */
-    public boolean hasEarlierUndelivered(String id) {
-        return !jdbc.queryForList("SELECT 1 FROM delivery d JOIN delivery this ON this.id = ?"
-                + " AND d.contact_id = this.contact_id AND d.tenant_id = this.tenant_id AND d.seq < this.seq"
-                + " WHERE d.status IN ('PENDING', 'WAITING') FETCH FIRST 1 ROWS ONLY", Integer.class, id).isEmpty();
+    public boolean hasEarlierUndelivered(DeliveryRecord d) {
+        return !jdbc.queryForList("SELECT 1 FROM delivery WHERE contact_id = ? AND status = 'PENDING' AND seq < ?"
+                + " FETCH FIRST 1 ROWS ONLY", Integer.class, d.contactId(), d.seq()).isEmpty()
+                || !jdbc.queryForList("SELECT 1 FROM delivery WHERE contact_id = ? AND status = 'WAITING' AND seq < ?"
+                        + " FETCH FIRST 1 ROWS ONLY", Integer.class, d.contactId(), d.seq()).isEmpty();
+    }
+
+    /** Whether any callback of the contact is still on its way: one planned now goes after it. */
+    public boolean hasUndelivered(String contactId) {
+        return !jdbc.queryForList("SELECT 1 FROM delivery WHERE contact_id = ? AND status IN ('PENDING', 'WAITING')"
+                + " FETCH FIRST 1 ROWS ONLY", Integer.class, contactId).isEmpty();
     }
 
     /**
      * The contact's next callback after this one still to make (pending, or waiting for a webhook: it waits again if
      * there is still none), in the order they were planned.
      */
-    public Optional<DeliveryRecord> nextPendingOfContact(String id) {
-        return jdbc.query("SELECT " + COLUMNS_OF_D + " FROM delivery d"
-                + " JOIN delivery this ON this.id = ? AND d.contact_id = this.contact_id"
-                + " AND d.tenant_id = this.tenant_id AND d.seq > this.seq WHERE d.status IN ('PENDING', 'WAITING')"
-                + " ORDER BY d.seq FETCH FIRST 1 ROWS ONLY", ROW, id).stream().findFirst();
+    public Optional<DeliveryRecord> nextPendingOfContact(DeliveryRecord d) {
+        Optional<DeliveryRecord> pending = firstAfter(d, "PENDING");
+        Optional<DeliveryRecord> waiting = firstAfter(d, "WAITING");
+        return pending.isEmpty() || waiting.isPresent() && waiting.get().seq() < pending.get().seq() ? waiting
+                : pending;
+    }
+
+    private Optional<DeliveryRecord> firstAfter(DeliveryRecord d, String status) {
+        return jdbc.query("SELECT " + SELECTED + " FROM delivery WHERE contact_id = ? AND status = ? AND seq > ?"
+                + " ORDER BY seq FETCH FIRST 1 ROWS ONLY", ROW, d.contactId(), status, d.seq()).stream().findFirst();
     }
 
     /** A pending callback whose order is held back until {@code at}: it is not stalled meanwhile. */
@@ -78,7 +92,7 @@ public class DeliveryStore {
      * records its time here, an attempt its claim; one behind another is sent on by it).
      */
     public List<DeliveryRecord> stalled(long dueBefore, long claimedBefore, int limit) {
-        return jdbc.query("SELECT " + COLUMNS + " FROM delivery d WHERE status = 'PENDING' AND next_attempt_at < ?"
+        return jdbc.query("SELECT " + SELECTED + " FROM delivery d WHERE status = 'PENDING' AND next_attempt_at < ?"
                 + " AND (claimed_at IS NULL OR claimed_at < ?) AND NOT EXISTS (SELECT 1 FROM delivery e"
                 + " WHERE e.contact_id = d.contact_id AND e.tenant_id = d.tenant_id AND e.seq < d.seq"
                 + " AND e.status IN ('PENDING', 'WAITING')) ORDER BY next_attempt_at FETCH FIRST " + limit
@@ -86,12 +100,12 @@ public class DeliveryStore {
     }
 
     public Optional<DeliveryRecord> find(String tenantId, String id) {
-        return jdbc.query("SELECT " + COLUMNS + " FROM delivery WHERE id = ? AND tenant_id = ?", ROW, id, tenantId)
+        return jdbc.query("SELECT " + SELECTED + " FROM delivery WHERE id = ? AND tenant_id = ?", ROW, id, tenantId)
                 .stream().findFirst();
     }
 
     public List<DeliveryRecord> withStatus(String tenantId, DeliveryRecord.Status status, int limit) {
-        return jdbc.query("SELECT " + COLUMNS + " FROM delivery WHERE tenant_id = ? AND status = ?"
+        return jdbc.query("SELECT " + SELECTED + " FROM delivery WHERE tenant_id = ? AND status = ?"
                 + " ORDER BY created_at, id FETCH FIRST " + limit + " ROWS ONLY", ROW, tenantId, status.name());
     }
 

@@ -72,10 +72,50 @@ class ContactOrderTest extends ChannelTestSupport {
             texts.add(text);
         }
 
-        await().atMost(RETRIES).until(() -> delivered().size() == 6);
+        await().atMost(RETRIES).until(() -> delivered("callback in order ").size() == 6);
         List<String> expected = new ArrayList<>(List.of(texts.get(0)));
         expected.addAll(texts);
-        assertThat(delivered()).as("the first failed once; the others waited behind its retry").isEqualTo(expected);
+        assertThat(delivered("callback in order ")).as("the first failed once; the others waited behind its retry")
+                .isEqualTo(expected);
+    }
+
+    @Test
+    void aBurstOverManyContactsDrainsWithEachContactsCallbacksInOrder() throws Exception {
+        receiver.answerAll("ordered", aResponse().withStatus(200));
+        assertThat(api.post("/api/v1/config/webhook", "ordered-key", "{\"url\":\"" + receiver.baseUrl("ordered")
+                + "\"}").status()).isEqualTo(200);
+        String burst = "burst " + System.nanoTime() + " ";
+        int contacts = 20;
+        int each = 10;
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<?>> posted = new ArrayList<>();
+            for (int c = 0; c < contacts; c++) {
+                String phone = "+1555888" + String.format("%04d", c);
+                int contact = c;
+                posted.add(pool.submit(() -> {
+                    for (int n = 1; n <= each; n++) {
+                        api.sandboxText("ordered-sandbox", "ordered-key", phone, burst + contact + "/" + n);
+                    }
+                }));
+            }
+            for (var future : posted) {
+                future.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+
+        await().atMost(RETRIES).until(() -> delivered(burst).size() == contacts * each);
+        for (int c = 0; c < contacts; c++) {
+            String prefix = burst + c + "/";
+            List<String> ofContact = delivered(prefix);
+            List<String> planned = new ArrayList<>();
+            for (int n = 1; n <= each; n++) {
+                planned.add(prefix + n);
+            }
+            assertThat(ofContact).as("contact " + c).isEqualTo(planned);
+        }
     }
 
     private List<String> providerCalls(String phone) {
@@ -84,8 +124,9 @@ class ContactOrderTest extends ChannelTestSupport {
                 .map(r -> WebhookReceiver.json(r).at("/text/body").asText()).toList();
     }
 
-    private List<String> delivered() {
+    /** The texts of the message/receive callbacks tenant "ordered" got that begin so, in the order they came. */
+    private List<String> delivered(String prefix) {
         return receiver.received("ordered", MESSAGE_RECEIVE).stream().map(r -> WebhookReceiver.json(r)
-                .at("/messages/0/text/body").asText()).toList();
+                .at("/messages/0/text/body").asText()).filter(text -> text.startsWith(prefix)).toList();
     }
 }

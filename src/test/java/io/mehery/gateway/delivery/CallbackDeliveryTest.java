@@ -153,11 +153,11 @@ class CallbackDeliveryTest extends GatewayTestSupport {
         String infoId = jdbc.queryForObject("SELECT id FROM delivery WHERE tenant_id = 'calm' AND contact_id = ? AND"
                 + " then_delivery_id IS NOT NULL", String.class, receipt.get("contactId").asText());
         DeliveryRecord info = deliveryStore.find(infoId).orElseThrow();
-        DeliveryOrder handedOverAgain = new DeliveryOrder(info.id(), "calm", 1, false, 0, info.claimedBy());
+        DeliveryOrder handedOverAgain = new DeliveryOrder(info.id(), "calm", 1, false, 0, info.claimedBy(), false);
         assertThat(callbackDeliveries.prepare(handedOverAgain).orders()).extracting(DeliveryOrder::deliveryId)
                 .containsExactly(info.thenDeliveryId());
         // another order for it (a replay, a copy) has nothing to do
-        assertThat(callbackDeliveries.prepare(new DeliveryOrder(info.id(), "calm", 1, false, 0, "another order"))
+        assertThat(callbackDeliveries.prepare(new DeliveryOrder(info.id(), "calm", 1, false, 0, "another order", false))
                 .orders()).isEmpty();
     }
 

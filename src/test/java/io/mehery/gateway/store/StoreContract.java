@@ -187,7 +187,7 @@ abstract class StoreContract {
                 .contact();
         var planned = new DeliveryRecord("msg_" + UUID.randomUUID().toString().replace("-", ""), tenant,
                 "message.receive", "ev", null, contact.id(), null, null, null, null, DeliveryRecord.Status.PENDING, 0,
-                0, T0, null, null, null, T0, T0, null);
+                0, T0, null, null, null, T0, T0, null, null);
         deliveriesStore.insert(planned);
         assertThatThrownBy(() -> deliveriesStore.insert(planned)).as("planned once")
                 .isInstanceOf(DuplicateKeyException.class);

@@ -107,7 +107,7 @@ public class WhatsAppToCallbackBenchmark {
                 "RECEIVED", mehery.text(), json.writeValueAsString(mehery.part()), false,
                 message.path("id").asText(), "+16315551181", 1732441234000L, null, MessageRecord.Context.NONE);
         return payloads.render(new DeliveryRecord("d1", "bench", "message.receive", "m1", "m1", "c1", "s1", null,
-                null, null, DeliveryRecord.Status.PENDING, 0, 0, null, null, null, null, 0, 0, null));
+                null, null, DeliveryRecord.Status.PENDING, 0, 0, null, null, null, null, 0, 0, null, null));
     }
 
     @Benchmark
