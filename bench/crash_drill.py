@@ -13,6 +13,7 @@ postgres profile against a database of its own on the local server."""
 import argparse
 import collections
 import glob
+import http.client
 import json
 import os
 import shutil
@@ -148,8 +149,8 @@ def main():
                             with lock:
                                 accepted.add(reply["data"]["id"])
                             break
-                    except OSError:
-                        pass  # nothing answered: the gateway is down or restarting
+                    except (OSError, http.client.HTTPException):
+                        pass  # nothing (or half an answer) came: the gateway is down or restarting
                     time.sleep(0.5)
 
         sends, unknown, send_counter = {}, set(), iter(range(args.sends))
@@ -167,7 +168,7 @@ def main():
                         status, reply = call(f"http://127.0.0.1:{port}/api/v1/message/send",
                                              {"channelId": "drill-wa", "to": {"phone": f"+1666{n % 100:07d}"},
                                               "type": "text", "text": {"body": f"drill-send-{n}"}})
-                    except OSError as e:
+                    except (OSError, http.client.HTTPException) as e:
                         if isinstance(getattr(e, "reason", None), ConnectionRefusedError):
                             time.sleep(0.5)  # the gateway is down: the request never reached it
                             continue
