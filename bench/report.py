@@ -5,6 +5,8 @@ TARGETS = [
     ("accept_whatsapp", "Durable accept, signed WhatsApp webhook ÷ bare Camel route", "≥ 0.5×", lambda v: v >= 0.5),
     ("accept_sandbox", "Durable accept, sandbox ÷ bare Camel route", "≥ 0.5×", lambda v: v >= 0.5),
     ("accept_send", "message/send accept ÷ bare Camel route", "≥ 0.5×", lambda v: v >= 0.5),
+    ("accept_webhook_share", "Sandbox accept with the webhook set (callbacks flowing) ÷ without it", "≥ 0.85×",
+     lambda v: v >= 0.85),
     ("pg_accept_whatsapp", "PostgreSQL: durable accept, WhatsApp ÷ bare Camel route", "≥ 0.3×", lambda v: v >= 0.3),
     ("pg_accept_sandbox", "PostgreSQL: durable accept, sandbox ÷ bare Camel route", "≥ 0.3×", lambda v: v >= 0.3),
     ("pg_accept_send", "PostgreSQL: message/send accept ÷ bare Camel route", "≥ 0.3×", lambda v: v >= 0.3),
@@ -33,6 +35,8 @@ def figures(r):
     bare = acc["bare_camel"]["ok_per_s"]
     f = {key: acc[key]["ok_per_s"] / bare for key in ("accept_whatsapp", "accept_sandbox", "accept_send")
          if key in acc}
+    if "accept_sandbox_webhook" in acc:
+        f["accept_webhook_share"] = acc["accept_sandbox_webhook"]["ok_per_s"] / acc["accept_sandbox"]["ok_per_s"]
     pg = r.get("accept_postgres")
     if pg:
         for key in ("accept_whatsapp", "accept_sandbox", "accept_send"):
@@ -100,6 +104,8 @@ def render(r):
                        ("bare_camel", "bare Camel platform-http route, JSON parsed (stack ceiling)"),
                        ("accept_whatsapp", "POST /webhooks/whatsapp: signed 1 KB, verified, stored, queued"),
                        ("accept_sandbox", "POST /webhooks/dummy: stored, queued"),
+                       ("accept_sandbox_webhook", "POST /webhooks/dummy, tenant with its webhook set: callbacks flow"
+                                                  " meanwhile"),
                        ("accept_send", "POST /api/v1/message/send: validated, stored, dispatch queued")):
         a = acc.get(key)
         if a is None:
@@ -108,10 +114,10 @@ def render(r):
                    f"{a['p50_ms']:.1f} ms | {a['p99_ms']:.1f} ms | {a['p999_ms']:.1f} ms | {a['failed']} | "
                    f"{', '.join(map(str, a['rounds']))} |")
     out += ["", "```"]
-    for key in ("nginx", "bare_camel", "accept_whatsapp", "accept_sandbox", "accept_send"):
+    for key in ("nginx", "bare_camel", "accept_whatsapp", "accept_sandbox", "accept_sandbox_webhook", "accept_send"):
         if key in acc:
             ratio = acc[key]["ok_per_s"] / nginx
-            out.append(f"{key:<16} {bar(ratio)} {acc[key]['ok_per_s']:>7.0f}/s")
+            out.append(f"{key:<22} {bar(ratio)} {acc[key]['ok_per_s']:>7.0f}/s")
     out += ["```", ""]
     pg = r.get("accept_postgres")
     if pg:

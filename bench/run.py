@@ -419,18 +419,25 @@ def jmh(work):
 
 # --- accept rounds -------------------------------------------------------------------------------------------------
 
-def accept_rounds(gw, ceiling_url, corpora, rounds, seconds, tag):
-    """The ceilings and the durable accepts, in alternation (A B A B): medians of the rounds."""
+def accept_rounds(gw, ceiling_url, corpora, rounds, seconds, tag, with_webhook=False):
+    """The ceilings and the durable accepts, in alternation (A B A B): medians of the rounds. `with_webhook` adds the
+    realistic case: the sandbox accepts of tenant "flow", whose webhook is set, so its callbacks flow meanwhile."""
     runs = {"nginx": [], "bare_camel": [], "accept_whatsapp": [], "accept_sandbox": [], "accept_send": []}
+    if with_webhook:
+        runs["accept_sandbox_webhook"] = []
     for r in range(rounds):
-        for name, run in (("nginx", lambda: wrk(ceiling_url, "post", seconds)),
-                          ("bare_camel", lambda: wrk(gw.base + "/bench/ceiling", "post", seconds)),
-                          ("accept_whatsapp", lambda: wrk(gw.base + "/webhooks/whatsapp/bench-wa", "whatsapp",
-                                                          seconds, corpus=corpora[r])),
-                          ("accept_sandbox", lambda: wrk(gw.base + "/webhooks/dummy/bench-sandbox", "sandbox",
-                                                         seconds, key="bench-key", tag=f"{tag}acc{r}")),
-                          ("accept_send", lambda: wrk(gw.base + "/api/v1/message/send", "send", seconds,
-                                                      key="bench-key", tag=f"{tag}send{r}"))):
+        steps = [("nginx", lambda: wrk(ceiling_url, "post", seconds)),
+                 ("bare_camel", lambda: wrk(gw.base + "/bench/ceiling", "post", seconds)),
+                 ("accept_whatsapp", lambda: wrk(gw.base + "/webhooks/whatsapp/bench-wa", "whatsapp",
+                                                 seconds, corpus=corpora[r])),
+                 ("accept_sandbox", lambda: wrk(gw.base + "/webhooks/dummy/bench-sandbox", "sandbox",
+                                                seconds, key="bench-key", tag=f"{tag}acc{r}")),
+                 ("accept_send", lambda: wrk(gw.base + "/api/v1/message/send", "send", seconds,
+                                             key="bench-key", tag=f"{tag}send{r}"))]
+        if with_webhook:
+            steps.append(("accept_sandbox_webhook", lambda: wrk(gw.base + "/webhooks/dummy/flow-sandbox", "sandbox",
+                                                                seconds, key="flow-key", tag=f"{tag}hook{r}")))
+        for name, run in steps:
             res = run()
             runs[name].append(res)
             log(f"{tag} round {r + 1} {name:<16} {res['ok_per_s']:8.0f}/s  p50 {res['p50_us'] / 1000:6.1f} ms  "
@@ -515,7 +522,8 @@ def main():
         gw.settle(180)
 
         with RssSampler(gw.proc.pid) as rss:
-            results["accept"] = accept_rounds(gw, ceiling_url, corpora[1:], args.rounds, args.seconds, "h2")
+            results["accept"] = accept_rounds(gw, ceiling_url, corpora[1:], args.rounds, args.seconds, "h2",
+                                              with_webhook=True)
             peak = results["accept"]["accept_sandbox"]["ok_per_s"]
 
             log("quiet: sandbox accepts paced at 5 % of the peak")
