@@ -207,8 +207,9 @@ public class CallbackDeliveries implements LiveConfiguration.Listener {
         CallbackAttempt attempt = exchange.getMessage().getBody(CallbackAttempt.class);
         exchange.setProperty(RouteProperties.CALLBACK_ATTEMPT, attempt);
         var message = exchange.getMessage();
-        // the trace id of the request that brought the event in, under the name the client sees on our answers
-        Object traceId = message.removeHeader(Exchange.BREADCRUMB_ID);
+        // the trace id of the request that brought the event in, under the name the client sees on our answers (the
+        // breadcrumb header itself stays for the contact's next callback, and the HTTP client never sends it)
+        Object traceId = message.getHeader(Exchange.BREADCRUMB_ID);
         if (traceId != null) {
             message.setHeader(TraceIds.HEADER, traceId);
         }
@@ -364,9 +365,10 @@ public class CallbackDeliveries implements LiveConfiguration.Listener {
         return next;
     }
 
+    /** The event's next callback (message/receive after contact/info): the contact's next, so a chained order. */
     private static List<DeliveryOrder> successor(DeliveryRecord d, long now) {
         return d.thenDeliveryId() == null ? List.of()
-                : List.of(DeliveryOrder.of(d.thenDeliveryId(), d.tenantId(), 1, false, now));
+                : List.of(DeliveryOrder.of(d.thenDeliveryId(), d.tenantId(), 1, false, now).asChained());
     }
 
     private Map<String, String> signedHeaders(DeliveryRecord d, String payload, long now) {
