@@ -1,6 +1,7 @@
 package io.mehery.gateway.config;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -259,19 +260,19 @@ public class ConfigurationChanges {
         List<String> problems = new ArrayList<>();
         next.channels().forEach((id, channel) -> {
             MeheryProperties.Channel before = running.channels().get(id);
-            Map<String, Object> files = new LinkedHashMap<>();
-            files.put("service-account-file", channel.serviceAccountFile());
-            files.put("private-key-file", channel.privateKeyFile());
-            files.forEach((key, path) -> {
-                Object was = before == null ? null : key.equals("service-account-file") ? before.serviceAccountFile()
-                        : before.privateKeyFile();
-                if (path != null && !path.equals(was)) {
-                    problems.add("mehery.channels." + id + "." + key + " names a file on the gateway's disk, which"
-                            + " only the configuration files may do: set it there and apply them");
-                }
-            });
+            requireKnownFile(problems, id, "service-account-file", channel.serviceAccountFile(),
+                    before == null ? null : before.serviceAccountFile());
+            requireKnownFile(problems, id, "private-key-file", channel.privateKeyFile(),
+                    before == null ? null : before.privateKeyFile());
         });
         return problems;
+    }
+
+    private static void requireKnownFile(List<String> problems, String channelId, String key, Path path, Path was) {
+        if (path != null && !path.equals(was)) {
+            problems.add("mehery.channels." + channelId + "." + key + " names a file on the gateway's disk, which"
+                    + " only the configuration files may do: set it there and apply them");
+        }
     }
 
     private static ApiException invalid(List<String> problems) {

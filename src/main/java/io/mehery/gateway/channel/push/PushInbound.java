@@ -12,11 +12,11 @@ import org.apache.camel.Header;
 import org.springframework.stereotype.Component;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mehery.gateway.api.ApiException;
 import io.mehery.gateway.api.Problem;
 import io.mehery.gateway.api.model.Template;
+import io.mehery.gateway.channel.TemplateTexts;
 import io.mehery.gateway.config.ChannelType;
 import io.mehery.gateway.config.MeheryProperties.Channel;
 import io.mehery.gateway.conversation.Accepted;
@@ -53,10 +53,10 @@ public class PushInbound {
     private final ProviderReceipts receipts;
     private final InboundMessages inbound;
     private final Clock clock;
-    private final ObjectMapper json;
+    private final TemplateTexts templates;
 
     public PushInbound(Channels channels, PushDeviceStore devices, MessageStore messages, ContactStore contacts,
-            ProviderReceipts receipts, InboundMessages inbound, Clock clock, ObjectMapper json) {
+            ProviderReceipts receipts, InboundMessages inbound, Clock clock, TemplateTexts templates) {
         this.channels = channels;
         this.devices = devices;
         this.messages = messages;
@@ -64,7 +64,7 @@ public class PushInbound {
         this.receipts = receipts;
         this.inbound = inbound;
         this.clock = clock;
-        this.json = json;
+        this.templates = templates;
     }
 
     /** The verify step: the app's key of the channel, compared in constant time; 401 otherwise. */
@@ -111,7 +111,7 @@ public class PushInbound {
             }
             case "action" -> {
                 String code = text(event, "actionCode", 150);
-                Template.Button offered = offeredBy(notified).stream().filter(b -> b.actionCode().equals(code))
+                Template.Button offered = templates.buttonsOffered(notified).stream().filter(b -> b.actionCode().equals(code))
                         .findFirst().orElseThrow(() -> ApiException.badRequest("UNKNOWN_ACTION", "actionCode",
                                 "The notification offered no button with this actionCode"));
                 return inbound.receive(channelId, channel, userId, null, "action:" + messageId + ":" + code,
@@ -132,18 +132,6 @@ public class PushInbound {
                     + " server for its signed-in user)")));
         }
         return userId;
-    }
-
-    /** The buttons of the template a notification showed: the only actions its user can have chosen. */
-    private List<Template.Button> offeredBy(MessageRecord notified) {
-        if (!"template".equals(notified.type()) || notified.masked() || notified.content() == null) {
-            return List.of();
-        }
-        try {
-            return json.readValue(notified.content(), Template.class).buttons();
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("Stored message content is not JSON", e);
-        }
     }
 
     private static String text(JsonNode body, String field, int maxLength) {

@@ -5,8 +5,8 @@ import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -58,6 +58,7 @@ public class WebchatSocketHandler extends TextWebSocketHandler implements Handsh
     private static final String VISITOR = "visitor";
     private static final String SHARED = "shared";
     private static final String TOKEN = "token";
+    private static final String EXPIRY = "expiry";
     private static final int MAX_FRAME = 16 * 1024;
 
     private final WebchatOrigins origins;
@@ -65,11 +66,8 @@ public class WebchatSocketHandler extends TextWebSocketHandler implements Handsh
     private final WebsiteInbound inbound;
     private final WebchatSockets sockets;
     private final ObjectMapper json;
-    private final ScheduledExecutorService helloDeadlines = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "webchat-hello-deadlines");
-        thread.setDaemon(true);
-        return thread;
-    });
+    /** The hello deadline of each new socket and the token expiry of each open one; a closed socket's is dropped. */
+    private final ScheduledThreadPoolExecutor deadlines = deadlineExecutor();
 
     public WebchatSocketHandler(WebchatOrigins origins, VisitorTokens tokens, WebsiteInbound inbound,
             WebchatSockets sockets, ObjectMapper json) {
@@ -107,7 +105,7 @@ public class WebchatSocketHandler extends TextWebSocketHandler implements Handsh
     @Override
     public void afterConnectionEstablished(WebSocketSession session) {
         session.setTextMessageSizeLimit(MAX_FRAME);
-        helloDeadlines.schedule(() -> {
+        deadlines.schedule(() -> {
             if (session.isOpen() && !session.getAttributes().containsKey(VISITOR)) {
                 WebchatSockets.close(session, INVALID_TOKEN);
             }
@@ -158,11 +156,8 @@ public class WebchatSocketHandler extends TextWebSocketHandler implements Handsh
         session.getAttributes().put(SHARED, shared);
         // an idle socket ends with its token; one in use is checked at every frame (WebchatSockets closes a
         // channel's sockets when its identity secret changes)
-        helloDeadlines.schedule(() -> {
-            if (session.isOpen()) {
-                WebchatSockets.close(session, INVALID_TOKEN);
-            }
-        }, Math.max(0, issued.get().expiresAt() - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
+        session.getAttributes().put(EXPIRY, deadlines.schedule(() -> WebchatSockets.close(session, INVALID_TOKEN),
+                Math.max(0, issued.get().expiresAt() - System.currentTimeMillis()), TimeUnit.MILLISECONDS));
         sockets.send(shared, Map.of("type", "ready"));
     }
 
@@ -210,14 +205,28 @@ public class WebchatSocketHandler extends TextWebSocketHandler implements Handsh
 
     @Override
     public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
+        // a token lives for weeks: its expiry task would otherwise keep the closed session until then
+        if (session.getAttributes().get(EXPIRY) instanceof ScheduledFuture<?> expiry) {
+            expiry.cancel(false);
+        }
         Visitor visitor = (Visitor) session.getAttributes().get(VISITOR);
         if (visitor != null) {
             sockets.leave(visitor, session);
         }
     }
 
+    private static ScheduledThreadPoolExecutor deadlineExecutor() {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "webchat-socket-deadlines");
+            thread.setDaemon(true);
+            return thread;
+        });
+        executor.setRemoveOnCancelPolicy(true);
+        return executor;
+    }
+
     @Override
     public void destroy() {
-        helloDeadlines.shutdownNow();
+        deadlines.shutdownNow();
     }
 }

@@ -132,7 +132,8 @@ public class WebchatSockets implements LiveConfiguration.Listener {
                     visitor.getValue().forEach(session -> close(session, WebchatSocketHandler.INVALID_TOKEN));
                     return true;
                 });
-                LOG.info("The identity secret of website channel {} changed: its open widgets visit again", channelId);
+                LOG.info("Website channel {} changed its identity secret or is gone: its open widgets visit again",
+                        channelId);
             }
         });
     }

@@ -14,13 +14,13 @@ import org.apache.camel.Header;
 import org.springframework.stereotype.Component;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mehery.gateway.api.ApiException;
 import io.mehery.gateway.api.Problem;
 import io.mehery.gateway.api.model.InboundReceipt;
 import io.mehery.gateway.api.model.Media;
 import io.mehery.gateway.api.model.Template;
+import io.mehery.gateway.channel.TemplateTexts;
 import io.mehery.gateway.channel.website.VisitorTokens.Visitor;
 import io.mehery.gateway.config.ChannelType;
 import io.mehery.gateway.config.MeheryProperties;
@@ -58,7 +58,7 @@ public class WebsiteInbound {
     private final ProviderReceipts receipts;
     private final WebsiteConversations conversations;
     private final WebchatSockets sockets;
-    private final ObjectMapper json;
+    private final TemplateTexts templates;
     private final Clock clock;
     private final long maxUpload;
     private final Set<String> uploadTypes;
@@ -66,14 +66,14 @@ public class WebsiteInbound {
 
     public WebsiteInbound(Channels channels, InboundMessages inbound, MessageStore messages, ProviderReceipts receipts,
             WebsiteConversations conversations, WebchatSockets sockets, MeheryProperties properties,
-            ObjectMapper json, Clock clock, WebchatLimits limits) {
+            TemplateTexts templates, Clock clock, WebchatLimits limits) {
         this.channels = channels;
         this.inbound = inbound;
         this.messages = messages;
         this.receipts = receipts;
         this.conversations = conversations;
         this.sockets = sockets;
-        this.json = json;
+        this.templates = templates;
         this.clock = clock;
         this.maxUpload = properties.webchat().maxUpload().toBytes();
         this.uploadTypes = Set.copyOf(properties.webchat().uploadTypes());
@@ -177,18 +177,10 @@ public class WebsiteInbound {
                         && "template".equals(m.type()) && !m.masked())
                 .orElseThrow(() -> ApiException.badRequest("UNKNOWN_ACTION", "action.messageId",
                         "No message with buttons '" + messageId + "' was sent to this visitor"));
-        Template.Button button = buttonsOf(under).stream().filter(b -> b.actionCode().equals(code)).findFirst()
+        Template.Button button = templates.buttonsOffered(under).stream().filter(b -> b.actionCode().equals(code)).findFirst()
                 .orElseThrow(() -> ApiException.badRequest("UNKNOWN_ACTION", "action.actionCode",
                         "The message has no button with this actionCode"));
         return MeheryMessage.text(button.text()).withAction(code).replyingTo(under.messageIdExt());
-    }
-
-    private List<Template.Button> buttonsOf(MessageRecord message) {
-        try {
-            return json.readValue(message.content(), Template.class).buttons();
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("Stored message content is not JSON", e);
-        }
     }
 
     private static String clientIdOf(String clientId) {
