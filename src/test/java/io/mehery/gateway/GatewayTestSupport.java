@@ -79,6 +79,8 @@ public abstract class GatewayTestSupport {
         registry.add("mehery.tap-folder", () -> Path.of("target").toAbsolutePath().toString());
         registry.add("mehery.delivery.retry-schedule", () -> "0s,300ms,300ms,300ms");
         registry.add("mehery.delivery.timeout", () -> "1s");
+        // more consumers than the default, so that the order of a contact's callbacks is put to the test
+        registry.add("mehery.delivery.consumers-per-tenant", () -> "8");
         // the HTTP edge's limits, small enough for its tests to reach (EdgeHardeningTest)
         registry.add("mehery.http.body-timeout", () -> "2s");
         registry.add("mehery.http.max-unauthenticated", () -> "8");

@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * What a change would do, in lines an operator reads ({@code + channel acme-web (WEBSITE)},
@@ -58,6 +60,13 @@ public final class ConfigurationDiff {
      * The keys that differ and take a restart: all but tenants, channels, templates, and the delivery's retry
      * schedule, jitter and breaker (its timeout and concurrency size the HTTP client and the consumers).
      */
+    /** The delivery settings read once at start (the rest of mehery.delivery applies live). */
+    private static final Map<String, Function<MeheryProperties.Delivery, Object>> DELIVERY_AT_START = new TreeMap<>(Map.of(
+            "timeout", MeheryProperties.Delivery::timeout,
+            "concurrency-per-tenant", MeheryProperties.Delivery::concurrencyPerTenant,
+            "consumers-per-tenant", MeheryProperties.Delivery::consumersPerTenant,
+            "stall-check-every", MeheryProperties.Delivery::stallCheckEvery));
+
     public static List<String> notLive(MeheryProperties running, MeheryProperties proposed) {
         List<String> keys = new ArrayList<>();
         for (RecordComponent component : MeheryProperties.class.getRecordComponents()) {
@@ -66,12 +75,11 @@ public final class ConfigurationDiff {
                 keys.add("mehery." + ConfigurationDocuments.kebab(component.getName()));
             }
         }
-        if (!running.delivery().timeout().equals(proposed.delivery().timeout())) {
-            keys.add("mehery.delivery.timeout");
-        }
-        if (running.delivery().concurrencyPerTenant() != proposed.delivery().concurrencyPerTenant()) {
-            keys.add("mehery.delivery.concurrency-per-tenant");
-        }
+        DELIVERY_AT_START.forEach((key, setting) -> {
+            if (!Objects.equals(setting.apply(running.delivery()), setting.apply(proposed.delivery()))) {
+                keys.add("mehery.delivery." + key);
+            }
+        });
         return keys;
     }
 

@@ -23,7 +23,7 @@ import org.springframework.context.annotation.Configuration;
 import io.mehery.gateway.delivery.WebhookTargets;
 
 /**
- * The gateway's HTTP clients, as Camel components: {@code webhook:} for callbacks to clients (and taps),
+ * The gateway's HTTP clients, as Camel components: {@code webhook:} for the taps' client endpoints,
  * {@code provider:} for calls to messaging providers at their configured {@code base-url}, and {@code media:} for
  * files at the hosts a provider's event links to; each with its own connection pool and timeout. None follows
  * redirects (a redirect could lead inside the network) nor retries on its own (every try is one the gateway
@@ -32,11 +32,13 @@ import io.mehery.gateway.delivery.WebhookTargets;
 @Configuration
 public class HttpClientsConfiguration {
 
-    /** Connects only to addresses the SSRF guard let through (resolved once, checked, then connected to). */
+    /**
+     * The taps' HTTP endpoints (callbacks have an asynchronous client of their own, delivery.WebhookCalls): connects
+     * only to addresses the SSRF guard let through (resolved once, checked, then connected to).
+     */
     @Bean("webhook")
     HttpComponent webhookHttp(MeheryProperties properties) {
-        return client(guarded(properties), properties.delivery().timeout(),
-                properties.delivery().concurrencyPerTenant() * 2);
+        return client(guarded(properties), properties.delivery().timeout(), 20);
     }
 
     /** A provider's files at hosts its events name: the same guard as the webhooks'. */

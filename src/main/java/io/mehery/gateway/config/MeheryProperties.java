@@ -189,19 +189,27 @@ public record MeheryProperties(
      * Callbacks to the client webhooks: {@code retrySchedule} holds the wait before each attempt (its length is the
      * number of attempts before a dead letter), stretched by up to {@code jitter} so retries of many events spread.
      * A callback due for longer than {@code recoverAfter} that nothing has claimed is sent on again (its order went
-     * missing), looked for as often.
+     * missing); callbacks without an order and attempts whose claimer died are looked for every
+     * {@code stallCheckEvery}. Up to {@code concurrencyPerTenant} callbacks of a tenant are under way at once, none holding a thread
+     * while its webhook answers; {@code consumersPerTenant} threads take the tenant's orders and claim their attempts.
      */
     public record Delivery(
             @DefaultValue("0s,5s,5m,30m,2h,5h,10h,10h") List<Duration> retrySchedule,
             @DefaultValue("15s") Duration timeout,
             @DefaultValue("0.1") double jitter,
-            @DefaultValue("4") int concurrencyPerTenant,
+            @DefaultValue("64") int concurrencyPerTenant,
             @DefaultValue Breaker breaker,
-            @DefaultValue("2m") Duration recoverAfter) {
+            @DefaultValue("2m") Duration recoverAfter,
+            @DefaultValue("4") int consumersPerTenant,
+            @DefaultValue("15s") Duration stallCheckEvery) {
 
         public Delivery {
             if (retrySchedule.isEmpty()) {
                 throw new IllegalArgumentException("mehery.delivery.retry-schedule needs at least one attempt");
+            }
+            if (concurrencyPerTenant < 1 || consumersPerTenant < 1) {
+                throw new IllegalArgumentException(
+                        "mehery.delivery.concurrency-per-tenant and consumers-per-tenant must be at least 1");
             }
             retrySchedule = List.copyOf(retrySchedule);
         }

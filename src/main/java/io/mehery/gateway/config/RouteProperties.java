@@ -47,10 +47,10 @@ public final class RouteProperties {
 
     /** The tenant delivery queue a callback order goes to. */
     public static final String TENANT_QUEUE = "tenantQueue";
+    /** A delivery's place among its tenant's under way (delivery.WebhookCalls). */
+    public static final String DELIVERY_PLACE = "meheryDeliveryPlace";
     /** The callback attempt being made. */
     public static final String CALLBACK_ATTEMPT = "callbackAttempt";
-    /** The order of the contact's next callback, which the consumer that settled the one before goes on with. */
-    public static final String NEXT_OF_CONTACT = "nextOfContact";
     /** How many callbacks of one contact the consumer has made in a row. */
     public static final String CALLBACK_CHAIN = "meheryCallbackChain";
     /** A dead-letter replay: the deliveries replayed and their orders. */

@@ -15,6 +15,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -34,10 +35,10 @@ import io.mehery.gateway.store.DeliveryStore;
 import io.mehery.gateway.store.GroupCommit;
 import io.mehery.gateway.store.MessageRecord;
 import io.mehery.gateway.store.MessageStore;
+import io.mehery.gateway.store.Outbox;
 import io.mehery.gateway.store.WebhookStore;
 import io.mehery.gateway.tap.TapData;
 import io.mehery.gateway.tap.Taps;
-import io.mehery.gateway.web.TraceIds;
 
 /**
  * The policy of callback delivery, one order at a time: whether to make the attempt an order asks for, the signed
@@ -70,11 +71,15 @@ public class CallbackDeliveries implements LiveConfiguration.Listener {
     private final Taps taps;
     private final Mappings mappings;
     private final MessageStore messages;
+    private final Outbox outbox;
+    private final String deliveryQueue;
 
     public CallbackDeliveries(DeliveryStore deliveries, WebhookStore webhooks, ContactStore contacts,
             CallbackPayloads payloads, WebhookBreakers breakers, DeliveryMetrics metrics, MeheryProperties properties,
             LiveConfiguration live, Clock clock, ObjectMapper json, GroupCommit commits, Taps taps, Mappings mappings,
-            MessageStore messages) {
+            MessageStore messages, Outbox outbox, @Value("${mehery.queues.delivery}") String deliveryQueue) {
+        this.outbox = outbox;
+        this.deliveryQueue = deliveryQueue;
         this.taps = taps;
         this.mappings = mappings;
         this.messages = messages;
@@ -102,10 +107,11 @@ public class CallbackDeliveries implements LiveConfiguration.Listener {
     }
 
     /**
-     * An order for an attempt already claimed is either the claimer's own, handed over again because its consumer
-     * died (it makes the attempt again, or, if the attempt was recorded, sends on what followed it), or another
-     * order for the same attempt (a second resume or replay): that one waits until the claim is older than an
-     * attempt can take, and makes the attempt only if it was never recorded.
+     * An order for an attempt already claimed is either the claimer's own (claimed for it with the write that settled
+     * the contact's callback before, or handed over again because its consumer died: it makes the attempt, or, if
+     * the attempt was recorded, sends on what followed it), or another order for the same attempt (a second resume
+     * or replay): that one waits until the claim is older than an attempt can take, and makes the attempt only if
+     * it was never recorded.
      */
     public DeliveryStep prepare(@Body DeliveryOrder order) {
         Optional<DeliveryRecord> found = deliveries.find(order.deliveryId());
@@ -119,17 +125,18 @@ public class CallbackDeliveries implements LiveConfiguration.Listener {
         // a delivered attempt's own order handed over again (the consumer died after the database committed the
         // attempt and before the broker committed what followed it) sends on the callback that follows; any other
         // order for a delivered callback has nothing to do
-        if (d.status() == Status.DELIVERED) {
-            return own ? DeliveryStep.onlyOrders(followUps(d, order.attempt())) : DeliveryStep.nothing();
-        }
-        if (claimed && deliveries.attemptRecorded(d.id(), order.attempt())) {
-            return own ? DeliveryStep.onlyOrders(followUps(d, order.attempt())) : DeliveryStep.nothing();
+        if (d.status() == Status.DELIVERED || claimed && deliveries.attemptRecorded(d.id(), order.attempt())) {
+            if (own) {
+                queue(followUps(d));
+            }
+            return DeliveryStep.nothing();
         }
         boolean abandoned = claimed && d.status() == Status.PENDING && d.claimedAt() != null;
         if (abandoned && !own) {
             long leaseEnds = d.claimedAt() + claimLease.toMillis();
             if (leaseEnds > now) {
-                return DeliveryStep.onlyOrders(List.of(order.heldUntil(leaseEnds)));
+                queue(List.of(order.heldUntil(leaseEnds)));
+                return DeliveryStep.nothing();
             }
             if (!commits.write(() -> deliveries.takeOverClaim(d.id(), order.attempt(), d.claimedBy(), order.orderId(),
                     now))) {
@@ -142,8 +149,11 @@ public class CallbackDeliveries implements LiveConfiguration.Listener {
         }
         Optional<String> webhook = webhooks.find(d.tenantId());
         if (webhook.isEmpty()) {
-            commits.run(() -> deliveries.markWaiting(d.id(), now));
-            return DeliveryStep.onlyOrders(d.attempts() == 0 ? successor(d, now) : List.of());
+            commits.run(() -> {
+                deliveries.markWaiting(d.id(), now);
+                addToOutbox(d.attempts() == 0 ? successor(d, now) : List.of());
+            });
+            return DeliveryStep.nothing();
         }
         // a contact's callbacks reach the webhook in the order they were planned: one behind an earlier callback
         // still on its way is left to it (it sends the next on once delivered or dead; a retry holds back the later
@@ -154,9 +164,7 @@ public class CallbackDeliveries implements LiveConfiguration.Listener {
         if (!breakers.permits(d.tenantId())) {
             return hold(d, order, now + breakers.holdFor().toMillis());
         }
-        // mapped before it is signed and stored: every attempt of this webhook-id sends the same
-        String payload = d.payload() != null ? d.payload() : mappings.callback(d.tenantId(), () -> channelOf(d),
-                CallbackKind.of(d.kind()).path().replaceFirst("^/api/v1/", ""), payloads.render(d));
+        String payload = payloadOf(d);
         if (!abandoned && !commits.write(() -> deliveries.claimAttempt(d.id(), d.attempts(), order.replay(), payload,
                 order.orderId(), now))) {
             breakers.release(d.tenantId());
@@ -168,55 +176,54 @@ public class CallbackDeliveries implements LiveConfiguration.Listener {
         try {
             WebhookTargets.check(attempt.url(), properties.webhooks().allowPrivateTargets());
         } catch (Refusal refused) {
-            return DeliveryStep.onlyOrders(finish(attempt, null, "webhook target refused: "
-                    + refused.description(), null, null));
+            return settled(finish(attempt, null, "webhook target refused: " + refused.description(), null, null,
+                    false), CHAIN_PER_TURN);
         }
-        return new DeliveryStep(attempt, List.of(), null);
+        return new DeliveryStep(attempt, null);
     }
 
     /** The order again, held back until {@code at}; the delivery says so, so that it is not taken for stalled. */
     private DeliveryStep hold(DeliveryRecord d, DeliveryOrder order, long at) {
-        commits.run(() -> deliveries.heldUntil(d.id(), at));
-        return DeliveryStep.onlyOrders(List.of(order.heldUntil(at)));
+        commits.run(() -> {
+            deliveries.heldUntil(d.id(), at);
+            addToOutbox(List.of(order.heldUntil(at)));
+        });
+        return DeliveryStep.nothing();
     }
 
     /**
-     * Orders for the pending callbacks whose order went missing: due for longer than
-     * {@code mehery.delivery.recover-after} and claimed by nobody for as long (a retry, a hold or an attempt would have
-     * recorded its time). Each is sent on with an order for its attempt: the next one, or the one a silent claimer
-     * never finished (taken over once its lease ran out). An order that was only late finds its attempt made, and
-     * is dropped.
+     * Puts the orders on their tenants' queues: through the outbox, in one write, moved to the broker in batches
+     * (each held there until its time).
+     */
+    public void queue(@Body List<DeliveryOrder> orders) {
+        if (!orders.isEmpty()) {
+            commits.run(() -> addToOutbox(orders));
+        }
+    }
+
+    /** Inside a write: the orders leave with it, or not at all. */
+    private void addToOutbox(List<DeliveryOrder> orders) {
+        orders.forEach(order -> outbox.add(deliveryQueue + "." + order.tenantId(), order, order.notBefore()));
+    }
+
+    /**
+     * Orders for the pending callbacks nothing is making: those whose order went missing (due for longer than
+     * {@code mehery.delivery.recover-after} and never claimed since), and the attempts claimed by a consumer that
+     * never recorded their outcome (the process died during the call; taken over once the claim's lease ran out).
+     * An order that was only late finds its attempt made, and is dropped.
      */
     public List<DeliveryOrder> stalled() {
         long now = clock.millis();
         long recoverAfter = live.current().delivery().recoverAfter().toMillis();
         List<DeliveryOrder> orders = new ArrayList<>();
-        for (DeliveryRecord d : deliveries.stalled(now - recoverAfter, now - Math.max(recoverAfter,
-                claimLease.toMillis()), STALLED_BATCH)) {
+        for (DeliveryRecord d : deliveries.stalled(now - recoverAfter, now - claimLease.toMillis(), STALLED_BATCH)) {
             orders.add(DeliveryOrder.of(d.id(), d.tenantId(), attemptToOrder(d), false, now));
         }
         if (!orders.isEmpty()) {
-            LOG.warn("{} callbacks were due for over {} with no order on its way: sent on again", orders.size(),
-                    live.current().delivery().recoverAfter());
+            LOG.warn("{} callbacks had no order on its way or a claim abandoned for over {} s: sent on again",
+                    orders.size(), claimLease.toSeconds());
         }
         return orders;
-    }
-
-    /** Prepares the exchange as the HTTP request of the attempt in its body. */
-    public void toRequest(Exchange exchange) {
-        CallbackAttempt attempt = exchange.getMessage().getBody(CallbackAttempt.class);
-        exchange.setProperty(RouteProperties.CALLBACK_ATTEMPT, attempt);
-        var message = exchange.getMessage();
-        // the trace id of the request that brought the event in, under the name the client sees on our answers (the
-        // breadcrumb header itself stays for the contact's next callback, and the HTTP client never sends it)
-        Object traceId = message.getHeader(Exchange.BREADCRUMB_ID);
-        if (traceId != null) {
-            message.setHeader(TraceIds.HEADER, traceId);
-        }
-        message.setHeader(Exchange.HTTP_URI, attempt.url());
-        message.setHeader(Exchange.HTTP_METHOD, "POST");
-        attempt.headers().forEach(message::setHeader);
-        message.setBody(attempt.payload());
     }
 
     /**
@@ -232,87 +239,133 @@ public class CallbackDeliveries implements LiveConfiguration.Listener {
                 : null;
         String error = failure != null ? describe(failure)
                 : status == null || status / 100 != 2 ? "HTTP " + status : null;
-        List<DeliveryOrder> next = finish(attempt, status, error,
-                exchange.getMessage().getHeader("Retry-After", String.class),
-                error == null ? exchange.getMessage().getBody(String.class) : null);
         int chained = exchange.getProperty(RouteProperties.CALLBACK_CHAIN, 0, Integer.class);
-        long now = clock.millis();
-        for (DeliveryOrder order : next) {
-            if (order.chained() && order.notBefore() <= now && chained < CHAIN_PER_TURN) {
-                exchange.setProperty(RouteProperties.CALLBACK_CHAIN, chained + 1);
-                List<DeliveryOrder> queued = new ArrayList<>(next);
-                queued.remove(order);
-                return new DeliveryStep(null, queued, order);
-            }
-        }
-        return DeliveryStep.onlyOrders(next);
+        exchange.setProperty(RouteProperties.CALLBACK_CHAIN, chained + 1);
+        Optional<DeliveryOrder> next = finish(attempt, status, error,
+                exchange.getMessage().getHeader("Retry-After", String.class),
+                error == null ? exchange.getMessage().getBody(String.class) : null, chained < CHAIN_PER_TURN);
+        return settled(next, chained);
     }
 
-    private List<DeliveryOrder> finish(CallbackAttempt attempt, Integer status, String error, String retryAfter,
-            String answer) {
+    /**
+     * The contact's next callback, once the one before it is settled: made at once by the same consumer when it is
+     * due and the consumer has not made {@value #CHAIN_PER_TURN} in a row, else queued.
+     */
+    private DeliveryStep settled(Optional<DeliveryOrder> next, int chained) {
+        if (next.isEmpty()) {
+            return DeliveryStep.nothing();
+        }
+        if (next.get().notBefore() <= clock.millis() && chained < CHAIN_PER_TURN) {
+            return new DeliveryStep(null, next.get());
+        }
+        queue(List.of(next.get()));
+        return DeliveryStep.nothing();
+    }
+
+    /**
+     * Records the attempt's outcome, a retry's order in the same write; answers, once the callback is settled
+     * (delivered or dead), the order for the contact's next one that waited behind it (the event's next callback
+     * among them). When that one is known before the write and can go at once, the same write claims its attempt
+     * for the answered order (one write a callback, not two); otherwise it is looked for after the write committed,
+     * so that a callback planned meanwhile is either seen here or saw this one settled and was given its own order.
+     */
+    private Optional<DeliveryOrder> finish(CallbackAttempt attempt, Integer status, String error, String retryAfter,
+            String answer, boolean mayChain) {
         long now = clock.millis();
         long latency = Math.max(0, now - attempt.startedAt());
         DeliveryRecord d = deliveries.find(attempt.deliveryId()).orElseThrow();
         var record = new DeliveryAttemptRecord(d.id(), attempt.attempt(), attempt.startedAt(), attempt.url(), status,
                 latency, error == null ? null : truncate(error));
-        List<DeliveryOrder> next = new ArrayList<>();
-        // delivered or dead: the contact's next callback, waiting behind this one, goes on
-        boolean settled = true;
+        Status outcome;
+        Long retryAt = null;
         if (error == null) {
-            commits.run(() -> {
-                recordAttempt(d, attempt, record, Status.DELIVERED, null, now);
-                if (attempt.kind() == CallbackKind.CONTACT_INFO) {
-                    mergeProfile(d.contactId(), answer, now);
-                }
-            });
+            outcome = Status.DELIVERED;
             breakers.succeeded(d.tenantId(), latency);
-            metrics.delivered(d.tenantId(), attempt.kind(), Duration.ofMillis(Math.max(0, now - d.occurredAt())));
         } else if (status != null && status == 410) {
-            settled = false;
-            commits.run(() -> {
-                recordAttempt(d, attempt, record, Status.WAITING, null, null);
-                webhooks.disable(d.tenantId(), attempt.webhook(), now);
-            });
+            outcome = Status.WAITING;
             breakers.succeeded(d.tenantId(), latency);
-            LOG.warn("Webhook of tenant {} answered 410 Gone: disabled until it is set again", d.tenantId());
         } else {
             reportToBreaker(d.tenantId(), status, latency, error);
             Duration askedFor = status != null && (status == 429 || status == 503)
                     ? RetrySchedule.parseRetryAfter(retryAfter, clock.instant()) : null;
             Optional<Duration> wait = schedule.waitBefore(d.attemptsThisRound(), askedFor);
-            if (wait.isPresent()) {
-                settled = false;
-                long at = now + wait.get().toMillis();
-                commits.run(() -> recordAttempt(d, attempt, record, Status.PENDING, at, null));
-                next.add(DeliveryOrder.of(d.id(), d.tenantId(), attempt.attempt() + 1, false, at));
-                metrics.retried(d.tenantId(), attempt.kind());
-            } else {
-                commits.run(() -> recordAttempt(d, attempt, record, Status.DEAD, null, null));
+            outcome = wait.isPresent() ? Status.PENDING : Status.DEAD;
+            retryAt = wait.map(w -> now + w.toMillis()).orElse(null);
+        }
+        boolean settled = outcome == Status.DELIVERED || outcome == Status.DEAD;
+        // the contact/info answer merged into the contact shows in the next callback: it is made after that write
+        boolean claimNext = settled && mayChain && attempt.kind() != CallbackKind.CONTACT_INFO;
+        Optional<NextAttempt> next = claimNext ? nextToClaim(d, now) : Optional.empty();
+        Long nextAttemptAt = retryAt;
+        boolean nextClaimed = commits.write(() -> {
+            recordAttempt(d, attempt, record, outcome, nextAttemptAt, outcome == Status.DELIVERED ? now : null);
+            if (outcome == Status.DELIVERED && attempt.kind() == CallbackKind.CONTACT_INFO) {
+                mergeProfile(d.contactId(), answer, now);
+            } else if (outcome == Status.WAITING) {
+                webhooks.disable(d.tenantId(), attempt.webhook(), now);
+                // the event's next callback finds the webhook gone, and waits too
+                addToOutbox(attempt.attempt() == 1 ? successor(d, now) : List.of());
+            } else if (outcome == Status.PENDING) {
+                addToOutbox(List.of(DeliveryOrder.of(d.id(), d.tenantId(), attempt.attempt() + 1, false,
+                        nextAttemptAt)));
+            }
+            return next.isPresent() && deliveries.claimAttempt(next.get().order().deliveryId(), 0, false,
+                    next.get().payload(), next.get().order().orderId(), now);
+        });
+        switch (outcome) {
+            case DELIVERED -> metrics.delivered(d.tenantId(), attempt.kind(),
+                    Duration.ofMillis(Math.max(0, now - d.occurredAt())));
+            case WAITING -> LOG.warn("Webhook of tenant {} answered 410 Gone: disabled until it is set again",
+                    d.tenantId());
+            case PENDING -> metrics.retried(d.tenantId(), attempt.kind());
+            case DEAD -> {
                 metrics.deadLettered(d.tenantId(), attempt.kind());
                 LOG.warn("Callback {} to tenant {} is a dead letter after {} attempts: {}", d.id(), d.tenantId(),
                         attempt.attempt(), record.error());
             }
         }
-        if (attempt.attempt() == 1) {
-            next.addAll(successor(d, now));
+        if (!settled) {
+            return Optional.empty();
         }
-        if (settled) {
-            next.addAll(nextOfContact(d, now, next));
+        if (next.isPresent()) {
+            // claimed here: the order makes the attempt as its own claim; not claimed: another order has it
+            return nextClaimed ? Optional.of(next.get().order()) : Optional.empty();
         }
-        return next;
+        return nextOfContact(d, now, List.of());
+    }
+
+    /** The contact's next callback, claimed by {@code order} in the write that settles the one before it. */
+    private record NextAttempt(DeliveryOrder order, String payload) {
+    }
+
+    /**
+     * The contact's next callback when it can be claimed with the write that settles this one: a first attempt, due
+     * now, to a tenant with a webhook; its payload made now, as its claim stores it.
+     */
+    private Optional<NextAttempt> nextToClaim(DeliveryRecord settling, long now) {
+        return deliveries.nextPendingOfContact(settling)
+                .filter(next -> next.status() == Status.PENDING && next.attempts() == 0
+                        && (next.nextAttemptAt() == null || next.nextAttemptAt() <= now)
+                        && webhooks.find(next.tenantId()).isPresent())
+                .map(next -> new NextAttempt(DeliveryOrder.of(next.id(), next.tenantId(), 1, false, now),
+                        payloadOf(next)));
+    }
+
+    /** Mapped before it is signed and stored: every attempt of this webhook-id sends the same. */
+    private String payloadOf(DeliveryRecord d) {
+        return d.payload() != null ? d.payload() : mappings.callback(d.tenantId(), () -> channelOf(d),
+                CallbackKind.of(d.kind()).path().replaceFirst("^/api/v1/", ""), payloads.render(d));
     }
 
     /**
      * The order for the contact's next callback that waited behind this one (delivered or dead now), unless an order
      * for it is already among {@code already}.
      */
-    private List<DeliveryOrder> nextOfContact(DeliveryRecord d, long now, List<DeliveryOrder> already) {
+    private Optional<DeliveryOrder> nextOfContact(DeliveryRecord d, long now, List<DeliveryOrder> already) {
         return deliveries.nextPendingOfContact(d)
                 .filter(waiting -> already.stream().noneMatch(o -> o.deliveryId().equals(waiting.id())))
-                .map(waiting -> List.of(DeliveryOrder.of(waiting.id(), waiting.tenantId(), attemptToOrder(waiting),
-                        false, Math.max(now, waiting.nextAttemptAt() == null ? now : waiting.nextAttemptAt()))
-                        .asChained()))
-                .orElse(List.of());
+                .map(waiting -> DeliveryOrder.of(waiting.id(), waiting.tenantId(), attemptToOrder(waiting), false,
+                        Math.max(now, waiting.nextAttemptAt() == null ? now : waiting.nextAttemptAt())));
     }
 
     /** The next attempt, or the one a silent claimer never finished (taken over once its lease runs out). */
@@ -351,24 +404,21 @@ public class CallbackDeliveries implements LiveConfiguration.Listener {
                 .map(d -> DeliveryOrder.of(d.id(), d.tenantId(), d.attempts() + 1, false, now)).toList();
     }
 
-    private List<DeliveryOrder> followUps(DeliveryRecord d, int attempt) {
+    private List<DeliveryOrder> followUps(DeliveryRecord d) {
         List<DeliveryOrder> next = new ArrayList<>();
         if (d.status() == Status.PENDING && d.nextAttemptAt() != null) {
             next.add(DeliveryOrder.of(d.id(), d.tenantId(), d.attempts() + 1, false, d.nextAttemptAt()));
         }
-        if (attempt == 1) {
-            next.addAll(successor(d, clock.millis()));
-        }
         if (d.status() == Status.DELIVERED || d.status() == Status.DEAD) {
-            next.addAll(nextOfContact(d, clock.millis(), next));
+            nextOfContact(d, clock.millis(), next).ifPresent(next::add);
         }
         return next;
     }
 
-    /** The event's next callback (message/receive after contact/info): the contact's next, so a chained order. */
+    /** The event's next callback (message/receive after contact/info). */
     private static List<DeliveryOrder> successor(DeliveryRecord d, long now) {
         return d.thenDeliveryId() == null ? List.of()
-                : List.of(DeliveryOrder.of(d.thenDeliveryId(), d.tenantId(), 1, false, now).asChained());
+                : List.of(DeliveryOrder.of(d.thenDeliveryId(), d.tenantId(), 1, false, now));
     }
 
     private Map<String, String> signedHeaders(DeliveryRecord d, String payload, long now) {

@@ -87,14 +87,15 @@ public class DeliveryStore {
     }
 
     /**
-     * Pending callbacks due before {@code dueBefore} whose attempt nobody has claimed since {@code claimedBefore},
-     * and that wait behind no earlier callback of their contact: their orders went missing (a retry or a hold
-     * records its time here, an attempt its claim; one behind another is sent on by it).
+     * Pending callbacks that wait behind no earlier callback of their contact and that nothing is making: due before
+     * {@code dueBefore} with no attempt claimed (their order went missing: a retry or a hold records its time here,
+     * one behind another is sent on by it), or with an attempt claimed before {@code claimedBefore} whose outcome
+     * was never recorded (its claimer died; recording an outcome ends the claim).
      */
     public List<DeliveryRecord> stalled(long dueBefore, long claimedBefore, int limit) {
-        return jdbc.query("SELECT " + SELECTED + " FROM delivery d WHERE status = 'PENDING' AND next_attempt_at < ?"
-                + " AND (claimed_at IS NULL OR claimed_at < ?) AND NOT EXISTS (SELECT 1 FROM delivery e"
-                + " WHERE e.contact_id = d.contact_id AND e.tenant_id = d.tenant_id AND e.seq < d.seq"
+        return jdbc.query("SELECT " + SELECTED + " FROM delivery d WHERE status = 'PENDING'"
+                + " AND (next_attempt_at < ? AND claimed_at IS NULL OR claimed_at < ?) AND NOT EXISTS (SELECT 1"
+                + " FROM delivery e WHERE e.contact_id = d.contact_id AND e.tenant_id = d.tenant_id AND e.seq < d.seq"
                 + " AND e.status IN ('PENDING', 'WAITING')) ORDER BY next_attempt_at FETCH FIRST " + limit
                 + " ROWS ONLY", ROW, dueBefore, claimedBefore);
     }
@@ -136,14 +137,14 @@ public class DeliveryStore {
         return n != null && n > 0;
     }
 
-    /** Records an attempt and where it left the delivery. */
+    /** Records an attempt and where it left the delivery; its claim ends (the claimer stays named). */
     public void recordAttempt(DeliveryAttemptRecord attempt, DeliveryRecord.Status status, Long nextAttemptAt,
             Long deliveredAt) {
         jdbc.update("INSERT INTO delivery_attempt (delivery_id, attempt, attempted_at, url, status_code, latency_ms,"
                 + " error) VALUES (?, ?, ?, ?, ?, ?, ?)", attempt.deliveryId(), attempt.attempt(),
                 attempt.attemptedAt(), attempt.url(), attempt.statusCode(), attempt.latencyMs(), attempt.error());
         jdbc.update("UPDATE delivery SET status = ?, next_attempt_at = ?, delivered_at = ?, last_error = ?,"
-                + " updated_at = ? WHERE id = ?", status.name(), nextAttemptAt, deliveredAt, attempt.error(),
+                + " claimed_at = NULL, updated_at = ? WHERE id = ?", status.name(), nextAttemptAt, deliveredAt, attempt.error(),
                 attempt.attemptedAt(), attempt.deliveryId());
     }
 

@@ -118,6 +118,36 @@ class ContactOrderTest extends ChannelTestSupport {
         }
     }
 
+    /**
+     * A backlog that built up while the tenant had no webhook drains, once one is set, with each contact's callbacks
+     * in the order they were planned, though eight consumers and many calls under way take the work at once.
+     */
+    @Test
+    void aBacklogDrainsWithEachContactsCallbacksInOrderThoughManyTakeItAtOnce() {
+        String backlog = "backlog " + System.nanoTime() + " ";
+        int contacts = 25;
+        int each = 8;
+        for (int n = 1; n <= each; n++) {
+            for (int c = 0; c < contacts; c++) {
+                api.sandboxText("backlog-sandbox", "backlog-key", "+1555999" + String.format("%04d", c),
+                        backlog + c + "/" + n);
+            }
+        }
+        receiver.answerAll("backlog", aResponse().withStatus(200));
+        assertThat(api.post("/api/v1/config/webhook", "backlog-key", "{\"url\":\"" + receiver.baseUrl("backlog")
+                + "\"}").status()).isEqualTo(200);
+
+        await().atMost(RETRIES).until(() -> delivered("backlog", backlog).size() == contacts * each);
+        for (int c = 0; c < contacts; c++) {
+            String prefix = backlog + c + "/";
+            List<String> planned = new ArrayList<>();
+            for (int n = 1; n <= each; n++) {
+                planned.add(prefix + n);
+            }
+            assertThat(delivered("backlog", prefix)).as("contact " + c).isEqualTo(planned);
+        }
+    }
+
     private List<String> providerCalls(String phone) {
         return PROVIDERS.findAll(postRequestedFor(urlEqualTo(MESSAGES_PATH))
                 .withRequestBody(matchingJsonPath("$.to", equalTo(phone)))).stream()
@@ -126,7 +156,11 @@ class ContactOrderTest extends ChannelTestSupport {
 
     /** The texts of the message/receive callbacks tenant "ordered" got that begin so, in the order they came. */
     private List<String> delivered(String prefix) {
-        return receiver.received("ordered", MESSAGE_RECEIVE).stream().map(r -> WebhookReceiver.json(r)
+        return delivered("ordered", prefix);
+    }
+
+    private List<String> delivered(String tenant, String prefix) {
+        return receiver.received(tenant, MESSAGE_RECEIVE).stream().map(r -> WebhookReceiver.json(r)
                 .at("/messages/0/text/body").asText()).filter(text -> text.startsWith(prefix)).toList();
     }
 }

@@ -36,6 +36,8 @@ class CallbackDeliveryTest extends GatewayTestSupport {
     static final Duration PATIENCE = Duration.ofSeconds(15);
 
     @Autowired
+    private WebhookCalls webhookCalls;
+    @Autowired
     JdbcTemplate jdbc;
 
     @Autowired
@@ -137,9 +139,9 @@ class CallbackDeliveryTest extends GatewayTestSupport {
     }
 
     /**
-     * What a kill -9 leaves between the database's commit of an attempt and the broker's commit of what follows it:
-     * contact/info recorded as delivered, its order handed over again, the order for message/receive never sent.
-     * The order handed over again sends it on (before, it was dropped as done, and message/receive waited forever).
+     * What a kill -9 can leave after the database's commit of an attempt: contact/info recorded as delivered, its
+     * order handed over again (the broker never heard it was done), message/receive never made. The order handed
+     * over again sends it on (it was once dropped as done, and message/receive waited forever).
      */
     @Test
     void anOrderHandedOverAgainAfterItsAttemptWasDeliveredSendsOnTheCallbackThatFollows() {
@@ -153,12 +155,16 @@ class CallbackDeliveryTest extends GatewayTestSupport {
         String infoId = jdbc.queryForObject("SELECT id FROM delivery WHERE tenant_id = 'calm' AND contact_id = ? AND"
                 + " then_delivery_id IS NOT NULL", String.class, receipt.get("contactId").asText());
         DeliveryRecord info = deliveryStore.find(infoId).orElseThrow();
-        DeliveryOrder handedOverAgain = new DeliveryOrder(info.id(), "calm", 1, false, 0, info.claimedBy(), false);
-        assertThat(callbackDeliveries.prepare(handedOverAgain).orders()).extracting(DeliveryOrder::deliveryId)
-                .containsExactly(info.thenDeliveryId());
-        // another order for it (a replay, a copy) has nothing to do
-        assertThat(callbackDeliveries.prepare(new DeliveryOrder(info.id(), "calm", 1, false, 0, "another order", false))
-                .orders()).isEmpty();
+        jdbc.update("DELETE FROM delivery_attempt WHERE delivery_id = ?", info.thenDeliveryId());
+        jdbc.update("UPDATE delivery SET status = 'PENDING', attempts = 0, claimed_by = NULL, claimed_at = NULL,"
+                + " delivered_at = NULL WHERE id = ?", info.thenDeliveryId());
+        receiver.reset();
+        receiver.answerAll("calm", aResponse().withStatus(200));
+
+        DeliveryOrder handedOverAgain = new DeliveryOrder(info.id(), "calm", 1, false, 0, info.claimedBy());
+        callbackDeliveries.prepare(handedOverAgain);
+        await().atMost(PATIENCE).until(() -> receiver.received("calm", MESSAGE_RECEIVE).stream()
+                .anyMatch(r -> r.getBodyAsString().contains(receipt.get("id").asText())));
     }
 
     /**
@@ -367,6 +373,36 @@ class CallbackDeliveryTest extends GatewayTestSupport {
 
         await().atMost(Duration.ofSeconds(3)).until(() -> receiver.received("calm", MESSAGE_RECEIVE).stream()
                 .anyMatch(r -> r.getBodyAsString().contains(receipt.get("id").asText())));
+    }
+
+    /**
+     * A webhook that answers each callback slowly has many of them under way at once (more than its tenant's queue
+     * has consumers: none holds a thread while it waits), and another tenant's callback goes meanwhile.
+     */
+    @Test
+    void aSlowWebhookHasManyCallbacksUnderWayAtOnceAndHoldsUpNoOtherTenant() {
+        int contacts = 40;
+        for (int i = 0; i < contacts; i++) {
+            userWrites("leisurely", "+155512500" + String.format("%02d", i), "take your time " + i);
+        }
+        // they waited for the webhook: all go at once
+        receiver.answerAll("leisurely", aResponse().withStatus(200).withFixedDelay(400));
+        setWebhook("leisurely");
+        await().atMost(PATIENCE).until(() -> webhookCalls.underWay("leisurely") >= 20);
+
+        receiver.answerAll("calm", aResponse().withStatus(200));
+        setWebhook("calm");
+        JsonNode receipt = userWrites("calm", "+15551250100", "beside the slow one");
+        await().atMost(Duration.ofSeconds(3)).until(() -> receiver.received("calm", MESSAGE_RECEIVE).stream()
+                .anyMatch(r -> r.getBodyAsString().contains(receipt.get("id").asText())));
+        // at least once each: a call the receiver answers later than the timeout is made again
+        await().atMost(PATIENCE).until(() -> webhookIds("leisurely", MESSAGE_RECEIVE).size() == contacts);
+        assertThat(webhookIds("leisurely", CONTACT_INFO)).hasSize(contacts);
+    }
+
+    private java.util.Set<String> webhookIds(String tenant, String kind) {
+        return receiver.received(tenant, kind).stream().map(r -> r.getHeader("webhook-id"))
+                .collect(java.util.stream.Collectors.toSet());
     }
 
     private void setWebhook(String tenant) {

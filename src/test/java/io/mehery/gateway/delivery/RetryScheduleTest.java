@@ -19,7 +19,7 @@ class RetryScheduleTest {
     void waitsAsConfiguredStretchedByAtMostTheJitterThenGivesUp() {
         var schedule = new RetrySchedule(new MeheryProperties.Delivery(
                 List.of(Duration.ZERO, Duration.ofSeconds(5), Duration.ofMinutes(5)), Duration.ofSeconds(15), 0.1, 4,
-                BREAKER, Duration.ofMinutes(2)));
+                BREAKER, Duration.ofMinutes(2), 4, Duration.ofSeconds(15)));
 
         assertThat(schedule.waitBefore(0, null)).contains(Duration.ZERO);
         for (int i = 0; i < 50; i++) {
@@ -33,7 +33,7 @@ class RetryScheduleTest {
     void aLongerRetryAfterWinsAShorterOneDoesNot() {
         var schedule = new RetrySchedule(new MeheryProperties.Delivery(
                 List.of(Duration.ZERO, Duration.ofSeconds(5)), Duration.ofSeconds(15), 0, 4, BREAKER,
-                Duration.ofMinutes(2)));
+                Duration.ofMinutes(2), 4, Duration.ofSeconds(15)));
 
         assertThat(schedule.waitBefore(1, Duration.ofSeconds(60))).contains(Duration.ofSeconds(60));
         assertThat(schedule.waitBefore(1, Duration.ofSeconds(1))).contains(Duration.ofSeconds(5));
