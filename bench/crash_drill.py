@@ -67,7 +67,7 @@ def start_gateway(jar, port, data_dir, log, extra=(), routes="classpath:routes/*
     return subprocess.Popen(["java", "-Xmx512m", "-jar", jar, f"--server.port={port}", f"--mehery.data-dir={data_dir}",
                              f"--mehery.routes={routes}", "--mehery.webhooks.allow-private-targets=true",
                              "--mehery.delivery.retry-schedule=0s,1s,2s,5s,10s,30s,60s",
-                             "--mehery.delivery.concurrency-per-tenant=8", *extra],
+                             *extra],
                             stdout=log, stderr=subprocess.STDOUT, cwd=data_dir)
 
 

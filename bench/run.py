@@ -124,13 +124,14 @@ def wait_for(check, seconds, what):
 
 
 class Gateway:
-    def __init__(self, jar, work, name, nginx, extra=()):
+    def __init__(self, jar, work, name, nginx, extra=(), configs=("bench.yaml",)):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.data = os.path.join(work, name)
         self.log_path = os.path.join(work, name + ".log")
         self.args = ["java", *JVM_OPTIONS, "-jar", jar, f"--server.port={self.port}", f"--mehery.data-dir={self.data}",
-                     f"--spring.config.additional-location=file:{os.path.join(BENCH, 'bench.yaml')}", *extra]
+                     "--spring.config.additional-location=" + ",".join(f"file:{os.path.join(BENCH, c)}" for c in configs),
+                     *extra]
         self.env = dict(os.environ, BENCH_PROVIDER_URL=f"http://127.0.0.1:{nginx.provider}", MALLOC_ARENA_MAX="2")
         self.proc = None
 
@@ -215,9 +216,9 @@ def median(values):
 
 # --- paced load: the lag from accept to callback at a fixed rate ------------------------------------------------
 
-async def paced(base, key, rate, seconds, tag, connections=32):
-    """Sends sandbox injections at a fixed rate over keep-alive connections; returns ({seq: accepted_at}, failed,
-    late, [accept latency in ms])."""
+async def paced(base, key, rate, seconds, tag, connections=32, channel="flow-sandbox", contacts=200):
+    """Sends sandbox injections to `channel` at a fixed rate over keep-alive connections, from `contacts` senders;
+    returns ({seq: accepted_at}, failed, late, [accept latency in ms])."""
     host, port = "127.0.0.1", int(base.rsplit(":", 1)[1])
     pool = asyncio.Queue()
     for _ in range(connections):
@@ -249,9 +250,9 @@ async def paced(base, key, rate, seconds, tag, connections=32):
         return status_line.split()[1], keep
 
     async def one(seq):
-        body = json.dumps({"id": f"{tag}-{seq}", "from": f"+1666{seq % 200:07d}", "name": "Paced",
+        body = json.dumps({"id": f"{tag}-{seq}", "from": f"+1666{seq % contacts:07d}", "name": "Paced",
                            "type": "text", "text": {"body": f"{tag}-{seq} paced"}}).encode()
-        request = (b"POST /webhooks/dummy/flow-sandbox HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        request = (f"POST /webhooks/dummy/{channel} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n".encode()
                    + f"x-api-key: {key}\r\nContent-Length: {len(body)}\r\n\r\n".encode() + body)
         reader, writer = await pool.get()
         sent = time.time()

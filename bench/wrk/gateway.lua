@@ -1,6 +1,7 @@
 -- One wrk script for every bench load; BENCH_MODE picks the request:
 --   post      the same small JSON body every time (ceilings)
---   sandbox   a sandbox injection with a unique id (BENCH_KEY, BENCH_TAG mark it)
+--   sandbox   a sandbox injection with a unique id (BENCH_KEY, BENCH_TAG mark it) from one of BENCH_CONTACTS
+--             senders (1,000 unless told)
 --   whatsapp  a signed WhatsApp notification read from BENCH_CORPUS (one "signature<TAB>body" per line,
 --             each with its own message id; bench/run.py writes it)
 --   send      message/send of a text to one of 1,000 recipients
@@ -11,6 +12,7 @@ local key = os.getenv("BENCH_KEY") or ""
 local tag = os.getenv("BENCH_TAG") or "t"
 local corpus = os.getenv("BENCH_CORPUS")
 local nthreads = tonumber(os.getenv("BENCH_THREADS") or "2")
+local contacts = tonumber(os.getenv("BENCH_CONTACTS") or "1000")
 local threads = {}
 local counter = 0
 
@@ -45,7 +47,7 @@ function request()
   if mode == "sandbox" then
     local body = string.format(
       '{"id":"%s-%d-%d","from":"+1555%07d","name":"Bench User","type":"text","text":{"body":"%s-%d-%d order status?"}}',
-      tag, tid, n, (tid * 7919 + n) % 1000, tag, tid, n)
+      tag, tid, n, (tid * 7919 + n) % contacts, tag, tid, n)
     return wrk.format(nil, nil, nil, body)
   elseif mode == "whatsapp" then
     local line = lines[(n - 1) % #lines + 1]
