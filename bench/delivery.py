@@ -128,7 +128,7 @@ def committer_share(before, after, items):
 
 
 def set_webhook(gw, key, url):
-    status, body = http(gw.base + "/api/v1/config/webhook", {"url": url}, key=key)
+    status, body = http(gw.base + "/api/v1/config/webhook", {"url": url}, key=key, timeout=300)
     if status != 200:
         raise SystemExit(f"config/webhook answered {status}: {body[:200]}")
 
@@ -181,7 +181,7 @@ def main():
         gw.settle(300)
 
         rounds = {"without": [], "with": []}
-        for r in range(2):
+        for r in range(3):
             for name, url, key in (("without", "/webhooks/dummy/bench-sandbox", "bench-key"),
                                    ("with", "/webhooks/dummy/flow-sandbox", "flow-key")):
                 before = committer(gw)

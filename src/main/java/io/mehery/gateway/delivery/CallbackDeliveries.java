@@ -122,9 +122,8 @@ public class CallbackDeliveries implements LiveConfiguration.Listener {
         long now = clock.millis();
         boolean claimed = d.attempts() == order.attempt();
         boolean own = claimed && order.orderId().equals(d.claimedBy());
-        // a delivered attempt's own order handed over again (the consumer died after the database committed the
-        // attempt and before the broker committed what followed it) sends on the callback that follows; any other
-        // order for a delivered callback has nothing to do
+        // an order handed over again after its attempt was recorded (its consumer died before the broker committed
+        // taking it) sends on the callback that follows; any other order for a recorded attempt has nothing to do
         if (d.status() == Status.DELIVERED || claimed && deliveries.attemptRecorded(d.id(), order.attempt())) {
             if (own) {
                 queue(followUps(d));
@@ -339,13 +338,13 @@ public class CallbackDeliveries implements LiveConfiguration.Listener {
     }
 
     /**
-     * The contact's next callback when it can be claimed with the write that settles this one: a first attempt, due
-     * now, to a tenant with a webhook; its payload made now, as its claim stores it.
+     * The contact's next callback when it can be claimed with the write that settles this one: a first attempt (of one
+     * pending, or that waited for the webhook), due now, to a tenant with a webhook; its payload made now, as its
+     * claim stores it.
      */
     private Optional<NextAttempt> nextToClaim(DeliveryRecord settling, long now) {
         return deliveries.nextPendingOfContact(settling)
-                .filter(next -> next.status() == Status.PENDING && next.attempts() == 0
-                        && (next.nextAttemptAt() == null || next.nextAttemptAt() <= now)
+                .filter(next -> next.attempts() == 0 && (next.nextAttemptAt() == null || next.nextAttemptAt() <= now)
                         && webhooks.find(next.tenantId()).isPresent())
                 .map(next -> new NextAttempt(DeliveryOrder.of(next.id(), next.tenantId(), 1, false, now),
                         payloadOf(next)));
