@@ -20,6 +20,7 @@ import asyncio
 import json
 import os
 import re
+import shutil
 import threading
 import time
 
@@ -110,6 +111,14 @@ def inject(gw, channel, key, tag, count, contacts):
     accepted, failed, _, _ = asyncio.run(paced(gw.base, key, 5000, count / 5000, tag, channel=channel,
                                                contacts=contacts))
     return len(accepted), failed
+
+
+def du_mb(path):
+    """What a folder holds on disk, in MB."""
+    total = 0
+    for root, _, files in os.walk(path):
+        total += sum(os.path.getsize(os.path.join(root, f)) for f in files if os.path.exists(os.path.join(root, f)))
+    return round(total / 1e6)
 
 
 def committer(gw):
@@ -270,6 +279,8 @@ def main():
     finally:
         gw.stop()
         nginx.stop()
+    results["data_dir_mb"] = {name: du_mb(os.path.join(gw.data, name)) for name in os.listdir(gw.data)}
+    shutil.rmtree(gw.data, ignore_errors=True)
     with open(os.path.join(work, "results.json"), "w") as f:
         json.dump(results, f, indent=2)
     print(table(results))
