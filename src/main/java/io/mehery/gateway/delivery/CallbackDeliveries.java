@@ -226,10 +226,10 @@ public class CallbackDeliveries implements LiveConfiguration.Listener {
     }
 
     /**
-     * Records the outcome of the HTTP call just made; answers the orders that follow from it, and, once the callback is
-     * settled, the contact's next callback for this consumer to go on with at once when it is due (at most
-     * {@value #CHAIN_PER_TURN} in a row, so that one chatty contact does not keep a consumer; past that its order
-     * is queued).
+     * Records the outcome of the HTTP call just made (the orders for later leave with it), and answers, once the
+     * callback is settled, the contact's next callback to go on with at once when it is due (at most
+     * {@value #CHAIN_PER_TURN} in a row, so that one chatty contact does not keep its tenant's places; past that its
+     * order is queued).
      */
     public DeliveryStep complete(@ExchangeProperty(RouteProperties.CALLBACK_ATTEMPT) CallbackAttempt attempt,
             Exchange exchange) {

@@ -75,12 +75,14 @@ public class WebhookCalls extends AsyncProcessorSupport implements DisposableBea
         this.perTenant = delivery.concurrencyPerTenant();
         this.timeoutMillis = delivery.timeout().toMillis();
         Timeout timeout = Timeout.ofMilliseconds(timeoutMillis);
+        // the tenants' places bound the calls; a host that several tenants' webhooks share must not bound them again
+        int connections = perTenant * Math.max(1, properties.tenants().size());
         this.client = HttpAsyncClients.custom()
                 .setConnectionManager(PoolingAsyncClientConnectionManagerBuilder.create()
                         .setDnsResolver(WebhookTargets.resolver(properties.webhooks().allowPrivateTargets()))
                         .setPoolConcurrencyPolicy(PoolConcurrencyPolicy.LAX)
-                        .setMaxConnPerRoute(perTenant)
-                        .setMaxConnTotal(Math.max(perTenant, perTenant * properties.tenants().size()))
+                        .setMaxConnPerRoute(connections)
+                        .setMaxConnTotal(connections)
                         .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(timeout)
                                 .setSocketTimeout(timeout).build())
                         .build())
