@@ -184,9 +184,10 @@ def main():
     try:
         gw.start()
         set_webhook(gw, "flow-key", hook)
-        log("warm-up: 60 s of accepts with and without a webhook")
-        wrk(gw.base + "/webhooks/dummy/bench-sandbox", "sandbox", 25, key="bench-key", tag="warm")
-        wrk(gw.base + "/webhooks/dummy/flow-sandbox", "sandbox", 35, key="flow-key", tag="warm")
+        # on two cores the JIT needs about two minutes of load: with 60 s, each accept round was faster than the last
+        log("warm-up: 110 s of accepts with and without a webhook")
+        wrk(gw.base + "/webhooks/dummy/bench-sandbox", "sandbox", 50, key="bench-key", tag="warm")
+        wrk(gw.base + "/webhooks/dummy/flow-sandbox", "sandbox", 60, key="flow-key", tag="warm")
         gw.settle(300)
 
         rounds = {"without": [], "with": []}
