@@ -45,8 +45,6 @@ public final class RouteProperties {
     /** The queues of the taps that want the event being fanned out (a recipient list). */
     public static final String TAP_RECIPIENTS = "tapRecipients";
 
-    /** The tenant delivery queue a callback order goes to. */
-    public static final String TENANT_QUEUE = "tenantQueue";
     /** A delivery's place among its tenant's under way (delivery.WebhookCalls). */
     public static final String DELIVERY_PLACE = "meheryDeliveryPlace";
     /** The callback attempt being made. */

@@ -330,7 +330,7 @@ public class CallbackDeliveries implements LiveConfiguration.Listener {
             // claimed here: the order makes the attempt as its own claim; not claimed: another order has it
             return nextClaimed ? Optional.of(next.get().order()) : Optional.empty();
         }
-        return nextOfContact(d, now, List.of());
+        return nextOfContact(d, now);
     }
 
     /** The contact's next callback, claimed by {@code order} in the write that settles the one before it. */
@@ -356,13 +356,9 @@ public class CallbackDeliveries implements LiveConfiguration.Listener {
                 CallbackKind.of(d.kind()).path().replaceFirst("^/api/v1/", ""), payloads.render(d));
     }
 
-    /**
-     * The order for the contact's next callback that waited behind this one (delivered or dead now), unless an order
-     * for it is already among {@code already}.
-     */
-    private Optional<DeliveryOrder> nextOfContact(DeliveryRecord d, long now, List<DeliveryOrder> already) {
+    /** The order for the contact's next callback that waited behind this one (delivered or dead now). */
+    private Optional<DeliveryOrder> nextOfContact(DeliveryRecord d, long now) {
         return deliveries.nextPendingOfContact(d)
-                .filter(waiting -> already.stream().noneMatch(o -> o.deliveryId().equals(waiting.id())))
                 .map(waiting -> DeliveryOrder.of(waiting.id(), waiting.tenantId(), attemptToOrder(waiting), false,
                         Math.max(now, waiting.nextAttemptAt() == null ? now : waiting.nextAttemptAt())));
     }
@@ -409,7 +405,7 @@ public class CallbackDeliveries implements LiveConfiguration.Listener {
             next.add(DeliveryOrder.of(d.id(), d.tenantId(), d.attempts() + 1, false, d.nextAttemptAt()));
         }
         if (d.status() == Status.DELIVERED || d.status() == Status.DEAD) {
-            nextOfContact(d, clock.millis(), next).ifPresent(next::add);
+            nextOfContact(d, clock.millis()).ifPresent(next::add);
         }
         return next;
     }
