@@ -405,6 +405,26 @@ class CallbackDeliveryTest extends GatewayTestSupport {
                 .collect(java.util.stream.Collectors.toSet());
     }
 
+    /**
+     * The callback that follows a dead letter of its contact is made at once after it: a failure of the dead one does
+     * not stick to it, so it is delivered with its first attempt, once.
+     */
+    @Test
+    void theCallbackAfterADeadLetterIsDeliveredOnItsFirstAttempt() {
+        receiver.answerAll("afterdead", aResponse().withStatus(200));
+        receiver.answer("afterdead", CONTACT_INFO, aResponse().withStatus(200).withFixedDelay(1_500));
+        setWebhook("afterdead");
+
+        JsonNode receipt = userWrites("afterdead", "+15551260001", "after a dead letter");
+
+        await().atMost(PATIENCE).until(() -> delivered("afterdead").stream()
+                .anyMatch(d -> d.get("messageId").asText().equals(receipt.get("id").asText())));
+        assertThat(deadLetters("afterdead")).extracting(d -> d.get("kind").asText()).containsExactly("contact.info");
+        JsonNode message = delivered("afterdead", "message.receive");
+        assertThat(message.get("attempts")).hasSize(1);
+        assertThat(receiver.received("afterdead", MESSAGE_RECEIVE)).hasSize(1);
+    }
+
     private void setWebhook(String tenant) {
         var reply = api.post("/api/v1/config/webhook", tenant + "-key",
                 "{\"url\":\"" + receiver.baseUrl(tenant) + "\"}");
