@@ -51,6 +51,8 @@ public class CallbackDeliveries implements LiveConfiguration.Listener {
 
     private static final Logger LOG = LoggerFactory.getLogger(CallbackDeliveries.class);
     private static final int STALLED_BATCH = 500;
+    /** Waiting callbacks resumed a write at a time. */
+    private static final int WAITING_PAGE = 1000;
     /** A contact's callbacks one consumer makes in a row before it queues the next. */
     static final int CHAIN_PER_TURN = 16;
 
@@ -169,14 +171,19 @@ public class CallbackDeliveries implements LiveConfiguration.Listener {
             breakers.release(d.tenantId());
             return DeliveryStep.nothing();
         }
+        return attempt(d, order, webhook.get(), payload, now);
+    }
+
+    /** The signed request for an attempt claimed by {@code order}, once its webhook target is seen to be allowed. */
+    private DeliveryStep attempt(DeliveryRecord d, DeliveryOrder order, String webhook, String payload, long now) {
         CallbackKind kind = CallbackKind.of(d.kind());
-        CallbackAttempt attempt = new CallbackAttempt(d.id(), d.tenantId(), kind, order.attempt(), webhook.get(),
-                webhook.get() + kind.path(), payload, signedHeaders(d, payload, now), now);
+        CallbackAttempt attempt = new CallbackAttempt(d.id(), d.tenantId(), kind, order.attempt(), webhook,
+                webhook + kind.path(), payload, signedHeaders(d, payload, now), now);
         try {
             WebhookTargets.check(attempt.url(), properties.webhooks().allowPrivateTargets());
         } catch (Refusal refused) {
-            return settled(finish(attempt, null, "webhook target refused: " + refused.description(), null, null,
-                    false), CHAIN_PER_TURN);
+            return finish(attempt, null, "webhook target refused: " + refused.description(), null, null,
+                    CHAIN_PER_TURN);
         }
         return new DeliveryStep(attempt, null);
     }
@@ -229,7 +236,7 @@ public class CallbackDeliveries implements LiveConfiguration.Listener {
      * Records the outcome of the HTTP call just made (the orders for later leave with it), and answers, once the
      * callback is settled, the contact's next callback to go on with at once when it is due (at most
      * {@value #CHAIN_PER_TURN} in a row, so that one chatty contact does not keep its tenant's places; past that its
-     * order is queued).
+     * order is queued): its attempt, when the write that recorded this outcome claimed it, else its order.
      */
     public DeliveryStep complete(@ExchangeProperty(RouteProperties.CALLBACK_ATTEMPT) CallbackAttempt attempt,
             Exchange exchange) {
@@ -240,10 +247,8 @@ public class CallbackDeliveries implements LiveConfiguration.Listener {
                 : status == null || status / 100 != 2 ? "HTTP " + status : null;
         int chained = exchange.getProperty(RouteProperties.CALLBACK_CHAIN, 0, Integer.class);
         exchange.setProperty(RouteProperties.CALLBACK_CHAIN, chained + 1);
-        Optional<DeliveryOrder> next = finish(attempt, status, error,
-                exchange.getMessage().getHeader("Retry-After", String.class),
-                error == null ? exchange.getMessage().getBody(String.class) : null, chained < CHAIN_PER_TURN);
-        return settled(next, chained);
+        return finish(attempt, status, error, exchange.getMessage().getHeader("Retry-After", String.class),
+                error == null ? exchange.getMessage().getBody(String.class) : null, chained);
     }
 
     /**
@@ -263,13 +268,14 @@ public class CallbackDeliveries implements LiveConfiguration.Listener {
 
     /**
      * Records the attempt's outcome, a retry's order in the same write; answers, once the callback is settled
-     * (delivered or dead), the order for the contact's next one that waited behind it (the event's next callback
-     * among them). When that one is known before the write and can go at once, the same write claims its attempt
-     * for the answered order (one write a callback, not two); otherwise it is looked for after the write committed,
-     * so that a callback planned meanwhile is either seen here or saw this one settled and was given its own order.
+     * (delivered or dead), the contact's next one that waited behind it (the event's next callback among them), the
+     * {@code chained}th in a row. When that one is known before the write and can go at once, the same write claims
+     * its attempt (one write a callback, not two), and it is answered ready to make; otherwise it is looked for after
+     * the write committed, so that a callback planned meanwhile is either seen here or saw this one settled and was
+     * given its own order.
      */
-    private Optional<DeliveryOrder> finish(CallbackAttempt attempt, Integer status, String error, String retryAfter,
-            String answer, boolean mayChain) {
+    private DeliveryStep finish(CallbackAttempt attempt, Integer status, String error, String retryAfter,
+            String answer, int chained) {
         long now = clock.millis();
         long latency = Math.max(0, now - attempt.startedAt());
         DeliveryRecord d = deliveries.find(attempt.deliveryId()).orElseThrow();
@@ -293,7 +299,7 @@ public class CallbackDeliveries implements LiveConfiguration.Listener {
         }
         boolean settled = outcome == Status.DELIVERED || outcome == Status.DEAD;
         // the contact/info answer merged into the contact shows in the next callback: it is made after that write
-        boolean claimNext = settled && mayChain && attempt.kind() != CallbackKind.CONTACT_INFO;
+        boolean claimNext = settled && chained < CHAIN_PER_TURN && attempt.kind() != CallbackKind.CONTACT_INFO;
         Optional<NextAttempt> next = claimNext ? nextToClaim(d, now) : Optional.empty();
         Long nextAttemptAt = retryAt;
         boolean nextClaimed = commits.write(() -> {
@@ -324,17 +330,26 @@ public class CallbackDeliveries implements LiveConfiguration.Listener {
             }
         }
         if (!settled) {
-            return Optional.empty();
+            return DeliveryStep.nothing();
         }
         if (next.isPresent()) {
-            // claimed here: the order makes the attempt as its own claim; not claimed: another order has it
-            return nextClaimed ? Optional.of(next.get().order()) : Optional.empty();
+            // claimed here: made now, as its order's claim; not claimed: another order has it
+            return nextClaimed ? claimed(next.get(), now) : DeliveryStep.nothing();
         }
-        return nextOfContact(d, now);
+        return settled(nextOfContact(d, now), chained);
     }
 
     /** The contact's next callback, claimed by {@code order} in the write that settles the one before it. */
-    private record NextAttempt(DeliveryOrder order, String payload) {
+    private record NextAttempt(DeliveryRecord delivery, DeliveryOrder order, String webhook, String payload) {
+    }
+
+    /** The attempt of a callback claimed with the write before: made now, or held while the breaker is open. */
+    private DeliveryStep claimed(NextAttempt next, long now) {
+        DeliveryRecord d = next.delivery();
+        if (!breakers.permits(d.tenantId())) {
+            return hold(d, next.order(), now + breakers.holdFor().toMillis());
+        }
+        return attempt(d, next.order(), next.webhook(), next.payload(), now);
     }
 
     /**
@@ -344,10 +359,9 @@ public class CallbackDeliveries implements LiveConfiguration.Listener {
      */
     private Optional<NextAttempt> nextToClaim(DeliveryRecord settling, long now) {
         return deliveries.nextPendingOfContact(settling)
-                .filter(next -> next.attempts() == 0 && (next.nextAttemptAt() == null || next.nextAttemptAt() <= now)
-                        && webhooks.find(next.tenantId()).isPresent())
-                .map(next -> new NextAttempt(DeliveryOrder.of(next.id(), next.tenantId(), 1, false, now),
-                        payloadOf(next)));
+                .filter(next -> next.attempts() == 0 && (next.nextAttemptAt() == null || next.nextAttemptAt() <= now))
+                .flatMap(next -> webhooks.find(next.tenantId()).map(webhook -> new NextAttempt(next,
+                        DeliveryOrder.of(next.id(), next.tenantId(), 1, false, now), webhook, payloadOf(next))));
     }
 
     /** Mapped before it is signed and stored: every attempt of this webhook-id sends the same. */
@@ -392,11 +406,24 @@ public class CallbackDeliveries implements LiveConfiguration.Listener {
         return webhooks.find(tenantId).isPresent();
     }
 
-    /** Orders for the tenant's deliveries that waited for a webhook; sent when one is set, and at start. */
-    public List<DeliveryOrder> waiting(@ExchangeProperty(RouteProperties.TENANT) String tenantId) {
-        long now = clock.millis();
-        return deliveries.withStatus(tenantId, Status.WAITING, 10_000).stream()
-                .map(d -> DeliveryOrder.of(d.id(), d.tenantId(), d.attempts() + 1, false, now)).toList();
+    /**
+     * Sends on the tenant's callbacks that waited for a webhook, when one is set and at start: an order for each
+     * contact's first, which sends on the contact's others as each is settled, so that no order waits in the queue
+     * only to be dropped. A page of orders a write, however many contacts wait. Answers how many were queued.
+     */
+    public int resume(@ExchangeProperty(RouteProperties.TENANT) String tenantId) {
+        int queued = 0;
+        long afterSeq = Long.MIN_VALUE;
+        List<DeliveryRecord> heads;
+        do {
+            heads = deliveries.waitingHeads(tenantId, afterSeq, WAITING_PAGE);
+            long now = clock.millis();
+            queue(heads.stream().map(d -> DeliveryOrder.of(d.id(), d.tenantId(), d.attempts() + 1, false, now))
+                    .toList());
+            queued += heads.size();
+            afterSeq = heads.isEmpty() ? afterSeq : heads.get(heads.size() - 1).seq();
+        } while (heads.size() == WAITING_PAGE);
+        return queued;
     }
 
     private List<DeliveryOrder> followUps(DeliveryRecord d) {

@@ -4,7 +4,6 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import org.apache.camel.CamelContext;
-import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -22,7 +21,6 @@ import io.mehery.gateway.config.MeheryProperties;
 public class TenantDeliveryRoutes extends LiveRoutes<String> {
 
     static final String TEMPLATE = "deliver-callbacks";
-    static final String QUEUE_ORDERS = "direct:queue-delivery-orders";
     private static final Logger LOG = LoggerFactory.getLogger(TenantDeliveryRoutes.class);
 
     private final CallbackDeliveries deliveries;
@@ -47,12 +45,12 @@ public class TenantDeliveryRoutes extends LiveRoutes<String> {
 
     @Override
     protected void started(CamelContext camel, String tenantId, String unused) throws Exception {
-        var waiting = deliveries.waiting(tenantId);
-        if (!waiting.isEmpty() && deliveries.hasWebhook(tenantId)) {
-            try (ProducerTemplate producer = camel.createProducerTemplate()) {
-                producer.sendBody(QUEUE_ORDERS, waiting);
+        if (deliveries.hasWebhook(tenantId)) {
+            int resumed = deliveries.resume(tenantId);
+            if (resumed > 0) {
+                LOG.info("Resumed the callbacks of tenant {} that waited for its webhook: {} orders, one for each"
+                        + " contact's first", tenantId, resumed);
             }
-            LOG.info("Resumed {} callbacks of tenant {} that waited for its webhook", waiting.size(), tenantId);
         }
     }
 }

@@ -100,6 +100,18 @@ public class DeliveryStore {
                 + " ROWS ONLY", ROW, dueBefore, claimedBefore);
     }
 
+    /**
+     * The tenant's callbacks that wait for a webhook and are their contact's next to make (no earlier callback of the
+     * contact still on its way), in the order they were planned, from {@code afterSeq} on: each sends on the rest of
+     * its contact's once settled.
+     */
+    public List<DeliveryRecord> waitingHeads(String tenantId, long afterSeq, int limit) {
+        return jdbc.query("SELECT " + SELECTED + " FROM delivery d WHERE tenant_id = ? AND status = 'WAITING'"
+                + " AND seq > ? AND NOT EXISTS (SELECT 1 FROM delivery e WHERE e.contact_id = d.contact_id"
+                + " AND e.status IN ('PENDING', 'WAITING') AND e.seq < d.seq) ORDER BY seq FETCH FIRST " + limit
+                + " ROWS ONLY", ROW, tenantId, afterSeq);
+    }
+
     public Optional<DeliveryRecord> find(String tenantId, String id) {
         return jdbc.query("SELECT " + SELECTED + " FROM delivery WHERE id = ? AND tenant_id = ?", ROW, id, tenantId)
                 .stream().findFirst();
