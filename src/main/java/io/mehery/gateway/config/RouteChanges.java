@@ -164,6 +164,7 @@ public class RouteChanges {
         stop(touched.stream().filter(id -> !serving.contains(id)).toList());
         hold.close();
         try {
+            hold.awaitRequestsInside();
             awaitIdle(serving);
             stop(serving);
             discard(change);

@@ -80,6 +80,7 @@ public class HttpEdgeFilter extends OncePerRequestFilter {
 
     /** routes/bench-ceiling.yaml: the stack's own ceiling, served only when bench/run.py turns it on. */
     private static final String BENCH_CEILING = "/bench/ceiling";
+    private static final String CONFIGURATION_PATHS = "/api/v1/admin/config/";
     private static final String METRICS = "/actuator/prometheus";
     private static final Pattern BAD_PERCENT_ENCODING = Pattern.compile("%(?![0-9A-Fa-f]{2})");
     /** A chat widget's live socket: served by Spring's WebSocket support, not by the contract's routes. */
@@ -151,6 +152,7 @@ public class HttpEdgeFilter extends OncePerRequestFilter {
                 throw busy("Too many files are being received; retry shortly");
             }
             boolean handedOn = false;
+            boolean inside = false;
             try {
                 boolean unauthenticated = found == ContractOperations.Found.OPEN && hasBody(request)
                         && !upload;
@@ -166,14 +168,22 @@ public class HttpEdgeFilter extends OncePerRequestFilter {
                     }
                 }
                 request.setAttribute(RAW_BODY, body);
-                hold.awaitOpen();
+                // a configuration change is what closes the hold: it must not wait for itself
+                if (!path.startsWith(CONFIGURATION_PATHS)) {
+                    hold.enter();
+                    inside = true;
+                }
                 HttpServletRequest admitted = isActuator(path)
                         && operator.matches(request.getHeader(ApiRequestGate.API_KEY_HEADER))
                         ? new OperatorRequest(request) : request;
                 // an upload's bytes stay in RAW_BODY alone: as the route's body Camel would copy them into text
                 chain.doFilter(new BufferedBodyRequest(admitted, upload ? new byte[0] : body, traceId), response);
                 handedOn = true;
+                boolean answeredInside = inside;
                 whenAnswered(request, response, status -> {
+                    if (answeredInside) {
+                        hold.leave();
+                    }
                     if (status == 401) {
                         // refused further in (a token, a signature, an app's proof): it counts like a wrong key
                         failures.failed(request.getRemoteAddr());
@@ -185,6 +195,9 @@ public class HttpEdgeFilter extends OncePerRequestFilter {
             } finally {
                 if (upload && !handedOn) {
                     uploads.release();
+                }
+                if (inside && !handedOn) {
+                    hold.leave();
                 }
             }
         } catch (Refusal refusal) {
