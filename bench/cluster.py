@@ -250,7 +250,7 @@ def main():
             gateways[0].wait()
             time.sleep(2)
             gateways[0] = gateway(jar, ports[0], dirs[0], logs[0], db, broker, hook_port)
-            wait_healthy(ports[0], gateways[0], 120)
+            wait_healthy(ports[0], gateways[0], 300)
 
         def restart_broker():
             broker.stop()
