@@ -2,6 +2,7 @@ package io.mehery.gateway;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -41,6 +42,10 @@ public final class StandaloneGateway implements AutoCloseable {
 
     public <T> T bean(Class<T> type) {
         return context.getBean(type);
+    }
+
+    public <T> Collection<T> beans(Class<T> type) {
+        return context.getBeansOfType(type).values();
     }
 
     @Override

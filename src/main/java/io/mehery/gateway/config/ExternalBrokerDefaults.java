@@ -3,6 +3,7 @@ package io.mehery.gateway.config;
 import java.util.Map;
 
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.env.EnvironmentPostProcessor;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
@@ -22,8 +23,13 @@ public class ExternalBrokerDefaults implements EnvironmentPostProcessor {
         if (!"native".equalsIgnoreCase(environment.getProperty("spring.artemis.mode"))) {
             return;
         }
-        boolean givenWithTheMode = environment.getPropertySources().stream().anyMatch(source ->
-                source.containsProperty("spring.artemis.mode") && source.containsProperty(EMBEDDED));
+        // the source the native mode comes from (the first that has a mode, past the view of them all that Spring
+        // Boot attaches first): application.yaml has both keys, for the embedded default, and that must not keep
+        // its broker on under a mode given elsewhere
+        boolean givenWithTheMode = environment.getPropertySources().stream()
+                .filter(source -> !ConfigurationPropertySources.isAttachedConfigurationPropertySource(source))
+                .filter(source -> source.containsProperty("spring.artemis.mode")).findFirst()
+                .map(source -> source.containsProperty(EMBEDDED)).orElse(false);
         if (!givenWithTheMode) {
             environment.getPropertySources().addFirst(new MapPropertySource("mehery-external-broker",
                     Map.of(EMBEDDED, "false")));

@@ -91,6 +91,8 @@ class ExternalBrokerTest {
     @Test
     void theGatewaySetsUpAnExternalBrokerAndCallbacksAndRetriesFlowThroughIt() throws Exception {
         try (StandaloneGateway gateway = gateway("operator", "operator-secret")) {
+            assertThat(gateway.beans(EmbeddedActiveMQ.class)).as("a broker of its own beside the external one")
+                    .isEmpty();
             var server = broker.getActiveMQServer();
             for (String queue : new String[] {"mehery.outbound", "mehery.dead-letter", "mehery.taps.dead",
                     "mehery.delivery.wa", "mehery.delivery.demo"}) {
