@@ -18,6 +18,10 @@ public class DeliveryStore {
             + " claimed_by, last_error,"
             + " occurred_at, created_at, delivered_at";
     private static final String SELECTED = COLUMNS + ", seq";
+    /** Delivery {@code d} is its contact's next to make: no earlier callback of the contact is still on its way. */
+    private static final String FIRST_OF_ITS_CONTACT = "NOT EXISTS (SELECT 1 FROM delivery e"
+            + " WHERE e.contact_id = d.contact_id AND e.tenant_id = d.tenant_id AND e.seq < d.seq"
+            + " AND e.status IN ('PENDING', 'WAITING'))";
     private static final RowMapper<DeliveryRecord> ROW = (rs, n) -> new DeliveryRecord(rs.getString(1),
             rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7),
             rs.getString(8), rs.getString(9), rs.getString(10), DeliveryRecord.Status.valueOf(rs.getString(11)),
@@ -94,10 +98,8 @@ public class DeliveryStore {
      */
     public List<DeliveryRecord> stalled(long dueBefore, long claimedBefore, int limit) {
         return jdbc.query("SELECT " + SELECTED + " FROM delivery d WHERE status = 'PENDING'"
-                + " AND (next_attempt_at < ? AND claimed_at IS NULL OR claimed_at < ?) AND NOT EXISTS (SELECT 1"
-                + " FROM delivery e WHERE e.contact_id = d.contact_id AND e.tenant_id = d.tenant_id AND e.seq < d.seq"
-                + " AND e.status IN ('PENDING', 'WAITING')) ORDER BY next_attempt_at FETCH FIRST " + limit
-                + " ROWS ONLY", ROW, dueBefore, claimedBefore);
+                + " AND (next_attempt_at < ? AND claimed_at IS NULL OR claimed_at < ?) AND " + FIRST_OF_ITS_CONTACT
+                + " ORDER BY next_attempt_at FETCH FIRST " + limit + " ROWS ONLY", ROW, dueBefore, claimedBefore);
     }
 
     /**
@@ -107,9 +109,8 @@ public class DeliveryStore {
      */
     public List<DeliveryRecord> waitingHeads(String tenantId, long afterSeq, int limit) {
         return jdbc.query("SELECT " + SELECTED + " FROM delivery d WHERE tenant_id = ? AND status = 'WAITING'"
-                + " AND seq > ? AND NOT EXISTS (SELECT 1 FROM delivery e WHERE e.contact_id = d.contact_id"
-                + " AND e.status IN ('PENDING', 'WAITING') AND e.seq < d.seq) ORDER BY seq FETCH FIRST " + limit
-                + " ROWS ONLY", ROW, tenantId, afterSeq);
+                + " AND seq > ? AND " + FIRST_OF_ITS_CONTACT + " ORDER BY seq FETCH FIRST " + limit + " ROWS ONLY",
+                ROW, tenantId, afterSeq);
     }
 
     public Optional<DeliveryRecord> find(String tenantId, String id) {
