@@ -102,26 +102,35 @@ class RestartDurabilityTest {
         }
     }
 
+    /**
+     * The moment a kill -9 can fall in: an attempt's outcome committed with the order for its retry, the relay not
+     * yet past it. The order is in the outbox, not on the queue; after the restart the relay moves it and the retry
+     * is made (long before the stalled check would find the callback).
+     */
     @Test
     void workCommittedButNotYetOnItsQueueIsCarriedOnAfterARestart() {
-        receiver.answerAll("demo", aResponse().withStatus(200));
+        receiver.answerAll("demo", aResponse().withStatus(503));
         String[] arguments = {CALLBACKS_TO_THIS_HOST[0], CALLBACKS_TO_THIS_HOST[1], CALLBACKS_TO_THIS_HOST[2],
                 "--mehery.store.relay-poll-interval=200ms"};
         String inboundId;
         try (var gateway = StandaloneGateway.start(dataDir, arguments)) {
             Api api = gateway.api();
             api.post("/api/v1/config/webhook", Api.DEMO_KEY, "{\"url\":\"" + receiver.baseUrl("demo") + "\"}");
-            // the moment a kill -9 can fall in: the work committed, the relay not yet past it
             gateway.bean(OutboxRelay.class).stop();
             inboundId = api.sandboxText("sandbox", Api.DEMO_KEY, "+15557770003", "committed, not yet queued")
                     .get("id").asText();
-            assertThat(gateway.bean(Outbox.class).size()).as("the delivery order waits in the outbox").isEqualTo(1);
+            await().atMost(Duration.ofSeconds(10)).until(() -> receiver.received("demo", CONTACT_INFO).size() == 1);
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(gateway.bean(Outbox.class).size())
+                    .as("the retry's order waits in the outbox").isEqualTo(1));
         }
         assertThat(receiver.received("demo", MESSAGE_RECEIVE)).isEmpty();
+        receiver.reset();
+        receiver.answerAll("demo", aResponse().withStatus(200));
 
         try (var gateway = StandaloneGateway.start(dataDir, arguments)) {
             await().atMost(Duration.ofSeconds(15)).until(() -> receiver.received("demo", MESSAGE_RECEIVE).size() == 1);
             assertThat(receiver.received("demo", MESSAGE_RECEIVE).get(0).getBodyAsString()).contains(inboundId);
+            assertThat(receiver.received("demo", CONTACT_INFO)).hasSize(1);
             await().atMost(Duration.ofSeconds(5)).until(() -> gateway.bean(Outbox.class).size() == 0);
         }
     }

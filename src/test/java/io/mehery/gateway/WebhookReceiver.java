@@ -33,7 +33,9 @@ public final class WebhookReceiver implements AutoCloseable {
     public static final String ACTION_EVENT = "/api/v1/action/event";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final WireMockServer server = new WireMockServer(options().dynamicPort());
+    /** A slow answer waits on a timer, not on one of the server's threads: a client may have many calls under way. */
+    private final WireMockServer server = new WireMockServer(options().dynamicPort()
+            .asynchronousResponseEnabled(true).asynchronousResponseThreads(4).containerThreads(64));
 
     public WebhookReceiver() {
         server.start();

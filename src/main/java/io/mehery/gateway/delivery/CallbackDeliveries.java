@@ -339,6 +339,21 @@ public class CallbackDeliveries implements LiveConfiguration.Listener {
         return settled(nextOfContact(d, now), chained);
     }
 
+    /**
+     * The first attempt of a callback that the write accepting its event claimed for {@code order} and handed over
+     * at once ({@link CallbackHandOffs}): made now, or held while the breaker is open. Nothing if the claim is no
+     * longer that order's, or the webhook went meanwhile (the claim is then taken over once its lease runs out, and
+     * the callback waits for a webhook).
+     */
+    public DeliveryStep handedOver(@Body DeliveryOrder order) {
+        return deliveries.find(order.deliveryId())
+                .filter(d -> order.orderId().equals(d.claimedBy()) && d.attempts() == order.attempt()
+                        && d.status() == Status.PENDING)
+                .flatMap(d -> webhooks.find(d.tenantId()).map(webhook -> claimed(new NextAttempt(d, order, webhook,
+                        payloadOf(d)), clock.millis())))
+                .orElseGet(DeliveryStep::nothing);
+    }
+
     /** The contact's next callback, claimed by {@code order} in the write that settles the one before it. */
     private record NextAttempt(DeliveryRecord delivery, DeliveryOrder order, String webhook, String payload) {
     }
@@ -391,7 +406,7 @@ public class CallbackDeliveries implements LiveConfiguration.Listener {
     /** The attempt and where it leaves the delivery, stored; the taps get a copy in the same transaction. */
     private void recordAttempt(DeliveryRecord d, CallbackAttempt attempt, DeliveryAttemptRecord record, Status status,
             Long nextAttemptAt, Long deliveredAt) {
-        deliveries.recordAttempt(record, status, nextAttemptAt, deliveredAt);
+        deliveries.recordAttempt(record, attempt.payload(), status, nextAttemptAt, deliveredAt);
         Supplier<Map<String, Object>> data = () -> TapData.of("webhookId", d.id(), "callback",
                 attempt.kind().name().toLowerCase(Locale.ROOT), "messageId", d.messageId(), "attempt",
                 record.attempt(), "statusCode", record.statusCode(), "latencyMs", record.latencyMs(), "error",

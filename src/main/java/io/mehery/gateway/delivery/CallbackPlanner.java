@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 import org.springframework.beans.factory.annotation.Value;
@@ -19,9 +20,10 @@ import io.mehery.gateway.store.WebhookStore;
  * Turns an inbound event into its callbacks, in the transaction that stores the event: contact/info first when the
  * contact is new or its profile changed, then message/receive (its {@code actions} naming any action the user
  * chose), then action/event for that action; only contact/info for a contact that a message/send created. The
- * order for the first of them goes to the outbox with them, so the callbacks exist, and are on their way, from the
- * moment the event is accepted, in the contact's message group. The ids derive from the event: the same for every
- * attempt and replay.
+ * first of them is handed over to be made as soon as the write commits, claimed by that write, or, when the
+ * tenant's deliveries under way are at their bound, its order goes to the outbox with them, in the contact's message
+ * group: either way the callbacks exist, and are on their way, from the moment the event is accepted. The ids derive
+ * from the event: the same for every attempt and replay.
  */
 @Component("callbackPlanner")
 public class CallbackPlanner {
@@ -29,11 +31,13 @@ public class CallbackPlanner {
     private final DeliveryStore deliveries;
     private final WebhookStore webhooks;
     private final Outbox outbox;
+    private final CallbackHandOffs handOffs;
     private final String deliveryQueue;
     private final Clock clock;
 
-    public CallbackPlanner(DeliveryStore deliveries, WebhookStore webhooks, Outbox outbox,
+    public CallbackPlanner(DeliveryStore deliveries, WebhookStore webhooks, Outbox outbox, CallbackHandOffs handOffs,
             @Value("${mehery.queues.delivery}") String deliveryQueue, Clock clock) {
+        this.handOffs = handOffs;
         this.deliveries = deliveries;
         this.webhooks = webhooks;
         this.outbox = outbox;
@@ -42,7 +46,7 @@ public class CallbackPlanner {
     }
 
     /**
-     * Stores the event's deliveries and puts the order for the first of them in the outbox. A tenant with no webhook
+     * Stores the event's deliveries and sends the first of them on its way. A tenant with no webhook
      * gets them as waiting, with no order: config/webhook sends them on. Both run in the group commit's single
      * writer, so a webhook set at the same moment either is seen here or sees these deliveries waiting.
      */
@@ -68,11 +72,17 @@ public class CallbackPlanner {
                 planned.add(action);
             }
         }
-        planned.forEach(deliveries::insert);
         if (deliverable && !behindAnother) {
-            outbox.add(deliveryQueue + "." + event.tenantId(),
-                    DeliveryOrder.of(planned.get(0).id(), event.tenantId(), 1, false, now), null, event.contactId());
+            DeliveryRecord first = planned.get(0);
+            Optional<DeliveryOrder> handedOver = handOffs.handOver(first, now);
+            if (handedOver.isPresent()) {
+                planned.set(0, first.claimedBy(handedOver.get().orderId(), now));
+            } else {
+                outbox.add(deliveryQueue + "." + event.tenantId(),
+                        DeliveryOrder.of(first.id(), event.tenantId(), 1, false, now), null, event.contactId());
+            }
         }
+        planned.forEach(deliveries::insert);
     }
 
     /** The webhook-id of an event's callback of one kind: derived, so planning an event twice finds the first. */

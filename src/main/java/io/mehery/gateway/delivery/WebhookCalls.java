@@ -2,6 +2,7 @@ package io.mehery.gateway.delivery;
 
 import java.io.IOException;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -106,7 +107,7 @@ public class WebhookCalls extends AsyncProcessorSupport implements DisposableBea
      * the exchange ends, unless it was handed over to the attempt the order made ({@link #handOver}).
      */
     public void enter(@Body DeliveryOrder order, Exchange exchange) throws InterruptedException {
-        Semaphore places = underWay.computeIfAbsent(order.tenantId(), tenant -> new Semaphore(perTenant));
+        Semaphore places = placesOf(order.tenantId());
         places.acquire();
         Place place = new Place(places);
         exchange.setProperty(RouteProperties.DELIVERY_PLACE, place);
@@ -118,6 +119,20 @@ public class WebhookCalls extends AsyncProcessorSupport implements DisposableBea
                 }
             }
         });
+    }
+
+    /**
+     * A place for a callback handed over without an order, when one is free and no queue consumer waits for one: a
+     * hand-off never goes before an order that came through the queue (a retry, or an accept that found the places
+     * taken).
+     */
+    public Optional<Place> tryEnter(String tenantId) {
+        Semaphore places = placesOf(tenantId);
+        return !places.hasQueuedThreads() && places.tryAcquire() ? Optional.of(new Place(places)) : Optional.empty();
+    }
+
+    private Semaphore placesOf(String tenantId) {
+        return underWay.computeIfAbsent(tenantId, tenant -> new Semaphore(perTenant));
     }
 
     /** The order's place goes with its attempt, made apart from the consumer: it is given back when that ends. */
@@ -146,7 +161,7 @@ public class WebhookCalls extends AsyncProcessorSupport implements DisposableBea
             this.places = places;
         }
 
-        void release() {
+        public void release() {
             if (released.compareAndSet(false, true)) {
                 places.release();
             }

@@ -40,6 +40,13 @@ public record DeliveryRecord(
         DEAD
     }
 
+    /** The same new delivery, its first attempt claimed by order {@code orderId} as it is stored. */
+    public DeliveryRecord claimedBy(String orderId, long now) {
+        return new DeliveryRecord(id, tenantId, kind, eventId, messageId, contactId, sessionId, actionCode,
+                thenDeliveryId, payload, Status.PENDING, attempts + 1, roundStart, nextAttemptAt, now, orderId,
+                lastError, occurredAt, createdAt, deliveredAt, seq);
+    }
+
     public int attemptsThisRound() {
         return attempts - roundStart;
     }

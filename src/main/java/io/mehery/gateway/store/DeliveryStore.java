@@ -150,15 +150,18 @@ public class DeliveryStore {
         return n != null && n > 0;
     }
 
-    /** Records an attempt and where it left the delivery; its claim ends (the claimer stays named). */
-    public void recordAttempt(DeliveryAttemptRecord attempt, DeliveryRecord.Status status, Long nextAttemptAt,
-            Long deliveredAt) {
+    /**
+     * Records an attempt and where it left the delivery; its claim ends (the claimer stays named). The payload the
+     * attempt sent is kept for every later attempt, if its claim did not store one.
+     */
+    public void recordAttempt(DeliveryAttemptRecord attempt, String payload, DeliveryRecord.Status status,
+            Long nextAttemptAt, Long deliveredAt) {
         jdbc.update("INSERT INTO delivery_attempt (delivery_id, attempt, attempted_at, url, status_code, latency_ms,"
                 + " error) VALUES (?, ?, ?, ?, ?, ?, ?)", attempt.deliveryId(), attempt.attempt(),
                 attempt.attemptedAt(), attempt.url(), attempt.statusCode(), attempt.latencyMs(), attempt.error());
         jdbc.update("UPDATE delivery SET status = ?, next_attempt_at = ?, delivered_at = ?, last_error = ?,"
-                + " claimed_at = NULL, updated_at = ? WHERE id = ?", status.name(), nextAttemptAt, deliveredAt, attempt.error(),
-                attempt.attemptedAt(), attempt.deliveryId());
+                + " claimed_at = NULL, payload = COALESCE(payload, ?), updated_at = ? WHERE id = ?", status.name(),
+                nextAttemptAt, deliveredAt, attempt.error(), payload, attempt.attemptedAt(), attempt.deliveryId());
     }
 
     public void markWaiting(String id, long now) {

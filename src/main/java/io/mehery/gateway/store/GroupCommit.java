@@ -47,6 +47,8 @@ import io.micrometer.core.instrument.Timer;
 public class GroupCommit implements SmartLifecycle {
 
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
+    /** The write the committer is running now. */
+    private static final ThreadLocal<Write<?>> RUNNING = new ThreadLocal<>();
 
     private final BlockingQueue<Write<?>> waiting = new LinkedBlockingQueue<>();
     private final TransactionTemplate batchTransaction;
@@ -97,6 +99,19 @@ public class GroupCommit implements SmartLifecycle {
             waiting.add(write);
         }
         return write.outcome();
+    }
+
+    /**
+     * Inside a write: {@code committed} runs once the write's batch committed with it, {@code undone} if the write or
+     * its batch was rolled back. Both run beside the committer once the batch is answered, so they must only hand
+     * their work on.
+     */
+    public void afterCommit(Runnable committed, Runnable undone) {
+        Write<?> write = RUNNING.get();
+        if (write == null) {
+            throw new IllegalStateException("afterCommit is for work inside a write");
+        }
+        write.afterwards.add(new Afterwards(committed, undone));
     }
 
     /** Writes handed over and not yet taken into a batch. */
@@ -214,6 +229,7 @@ public class GroupCommit implements SmartLifecycle {
         private final Supplier<T> work;
         private final Map<String, String> logContext;
         private final CompletableFuture<T> outcome = new CompletableFuture<>();
+        private final List<Afterwards> afterwards = new ArrayList<>(0);
         private T result;
         private RuntimeException refused;
 
@@ -227,6 +243,7 @@ public class GroupCommit implements SmartLifecycle {
             if (logContext != null) {
                 MDC.setContextMap(logContext);
             }
+            RUNNING.set(this);
             try {
                 result = savepoint.execute(status -> work.get());
             } catch (RuntimeException e) {
@@ -235,6 +252,7 @@ public class GroupCommit implements SmartLifecycle {
                 }
                 refused = e;
             } finally {
+                RUNNING.remove();
                 MDC.clear();
             }
         }
@@ -248,6 +266,8 @@ public class GroupCommit implements SmartLifecycle {
             } else {
                 outcome.complete(result);
             }
+            boolean committed = refused == null && batchFailure == null;
+            afterwards.forEach(then -> then.run(committed));
         }
 
         T outcome() {
@@ -261,6 +281,19 @@ public class GroupCommit implements SmartLifecycle {
         /** Spring reports a savepoint it could not roll back by throwing that failure instead of the work's. */
         private static boolean savepointRolledBack(RuntimeException e) {
             return !(e instanceof org.springframework.transaction.TransactionException);
+        }
+    }
+
+    /** What a write asked to follow its outcome. */
+    private record Afterwards(Runnable committed, Runnable undone) {
+
+        void run(boolean wasCommitted) {
+            try {
+                (wasCommitted ? committed : undone).run();
+            } catch (RuntimeException e) {
+                LOG.warn("What was to follow a write's {} failed: {}", wasCommitted ? "commit" : "rollback",
+                        e.toString());
+            }
         }
     }
 }

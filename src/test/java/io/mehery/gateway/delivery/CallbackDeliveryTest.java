@@ -400,6 +400,77 @@ class CallbackDeliveryTest extends GatewayTestSupport {
         assertThat(webhookIds("leisurely", CONTACT_INFO)).hasSize(contacts);
     }
 
+    /**
+     * A contact's first callback leaves with the write that accepted its event: that write claimed it, so no order
+     * went through the outbox and the queue for it.
+     */
+    @Test
+    void aContactsFirstCallbackIsClaimedByTheWriteThatAcceptedItsEvent() {
+        receiver.answerAll("calm", aResponse().withStatus(200));
+        setWebhook("calm");
+        JsonNode receipt = userWrites("calm", "+15551230066", "straight from the accept");
+        await().atMost(PATIENCE).until(() -> receiver.received("calm", MESSAGE_RECEIVE).stream()
+                .anyMatch(r -> r.getBodyAsString().contains(receipt.get("id").asText())));
+
+        DeliveryRecord info = deliveryStore.find(jdbc.queryForObject("SELECT id FROM delivery WHERE contact_id = ?"
+                + " AND then_delivery_id IS NOT NULL", String.class, receipt.get("contactId").asText())).orElseThrow();
+        assertThat(info.claimedBy()).as("claimed by an order of the accept's own").isNotNull();
+        assertThat(deliveryStore.attempts(info.id())).singleElement()
+                .satisfies(attempt -> assertThat(attempt.attemptedAt()).isGreaterThanOrEqualTo(info.createdAt()));
+        assertThat(info.payload()).as("the payload it was sent with, kept for any replay")
+                .contains("\"csid\":\"+15551230066\"");
+        assertThat(info.status()).isEqualTo(DeliveryRecord.Status.DELIVERED);
+    }
+
+    /**
+     * What a process that died between the accept's commit and the hand-off leaves: a first callback claimed, no
+     * attempt recorded, no payload, no order anywhere. Once the claim's lease ran out the recovery takes it over and
+     * delivers it with its webhook-id.
+     */
+    @Test
+    void aHandOffLostWithItsProcessIsTakenOverOnceItsClaimsLeaseRanOut() throws Exception {
+        receiver.answerAll("calm", aResponse().withStatus(200));
+        setWebhook("calm");
+        JsonNode receipt = userWrites("calm", "+15551230077", "a hand-off that was lost");
+        await().atMost(PATIENCE).until(() -> receiver.received("calm", MESSAGE_RECEIVE).stream()
+                .anyMatch(r -> r.getBodyAsString().contains(receipt.get("id").asText())));
+        String id = jdbc.queryForObject("SELECT id FROM delivery WHERE message_id = ? AND then_delivery_id IS NULL",
+                String.class, receipt.get("id").asText());
+        long longAgo = System.currentTimeMillis() - Duration.ofMinutes(10).toMillis();
+        jdbc.update("DELETE FROM delivery_attempt WHERE delivery_id = ?", id);
+        jdbc.update("UPDATE delivery SET status = 'PENDING', attempts = 1, round_start = 0, claimed_at = ?,"
+                + " claimed_by = 'a-lost-hand-off', payload = NULL, delivered_at = NULL, next_attempt_at = ?"
+                + " WHERE id = ?", longAgo, longAgo, id);
+
+        List<DeliveryOrder> recovered = callbackDeliveries.stalled();
+        assertThat(recovered).filteredOn(o -> o.deliveryId().equals(id)).extracting(DeliveryOrder::attempt)
+                .as("the claimed attempt, taken over").containsExactly(1);
+        try (ProducerTemplate producer = camel.createProducerTemplate()) {
+            producer.sendBody("direct:queue-delivery-orders", recovered);
+        }
+        await().atMost(PATIENCE).until(() -> receiver.received("calm", MESSAGE_RECEIVE).stream()
+                .filter(r -> id.equals(r.getHeader("webhook-id"))).count() == 2);
+        assertThat(deliveryStore.find(id).orElseThrow().status()).isEqualTo(DeliveryRecord.Status.DELIVERED);
+    }
+
+    /**
+     * More new contacts write at once than the tenant has places for deliveries under way (64): those that find the
+     * places taken get an order on the tenant's queue, and every callback arrives once it is their turn.
+     */
+    @Test
+    void newContactsBeyondTheTenantsPlacesGoThroughItsQueueAndAllArrive() {
+        // slower than the writes of all of them, faster than the tests' callback timeout (1 s)
+        receiver.answerAll("crowded", aResponse().withStatus(200).withFixedDelay(800));
+        setWebhook("crowded");
+        int contacts = 80;
+        java.util.stream.IntStream.range(0, contacts).parallel()
+                .forEach(i -> userWrites("crowded", "+155512700" + String.format("%02d", i), "one of many " + i));
+        await().atMost(PATIENCE).until(() -> webhookCalls.underWay("crowded") == 64);
+        await().atMost(PATIENCE).until(() -> webhookIds("crowded", MESSAGE_RECEIVE).size() == contacts);
+        assertThat(webhookIds("crowded", CONTACT_INFO)).hasSize(contacts);
+        await().atMost(PATIENCE).until(() -> webhookCalls.underWay("crowded") == 0);
+    }
+
     private java.util.Set<String> webhookIds(String tenant, String kind) {
         return receiver.received(tenant, kind).stream().map(r -> r.getHeader("webhook-id"))
                 .collect(java.util.stream.Collectors.toSet());

@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -173,6 +174,38 @@ class GroupCommitTest {
             assertThat(write.get()).startsWith("in-flight");
         }
         assertThat(notes()).hasSize(5).doesNotContain("too late");
+    }
+
+    @Test
+    void whatAWriteAsksToFollowItRunsOnlyOnceItsOwnPartOfTheBatchCommitted() throws Exception {
+        List<String> followed = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<String> first = holdingTheCommitter(release);
+        CompletableFuture<String> kept = submit(() -> following("kept", followed));
+        CompletableFuture<String> refused = submit(() -> {
+            following("refused", followed);
+            throw ApiException.conflict("CONTACT_OPTED_OUT", "to", "opted out");
+        });
+        await().until(() -> waiting() == 2);
+        release.countDown();
+
+        assertThat(kept.get(10, TimeUnit.SECONDS)).isEqualTo("kept");
+        assertThatThrownBy(refused::join).hasCauseInstanceOf(ApiException.class);
+        await().until(() -> followed.size() == 2);
+        assertThat(followed).containsExactlyInAnyOrder("kept committed", "refused undone");
+
+        commitsFail.set(true);
+        assertThatThrownBy(() -> commits.write(() -> following("lost", followed))).isNotNull();
+        await().until(() -> followed.size() == 3);
+        assertThat(followed).contains("lost undone");
+        assertThat(first.get()).isEqualTo("first");
+        assertThatThrownBy(() -> commits.afterCommit(() -> { }, () -> { })).as("outside a write")
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    private String following(String name, List<String> followed) {
+        commits.afterCommit(() -> followed.add(name + " committed"), () -> followed.add(name + " undone"));
+        return note(name);
     }
 
     /** A first write, "first", that keeps the committer busy until {@code release}: the next writes gather. */
