@@ -12,6 +12,15 @@ public final class ProviderRequests {
 
     /** Makes the message the provider request that the {@code provider:} endpoint sends. */
     public static void post(Message message, String url, String contentType, String authorization, String body) {
+        post(message, url, contentType, authorization, (Object) body);
+    }
+
+    /** The same with a body of bytes (a multipart upload). */
+    public static void post(Message message, String url, String contentType, String authorization, byte[] body) {
+        post(message, url, contentType, authorization, (Object) body);
+    }
+
+    private static void post(Message message, String url, String contentType, String authorization, Object body) {
         message.setHeader(Exchange.HTTP_URI, url);
         message.setHeader(Exchange.HTTP_METHOD, "POST");
         message.setHeader(Exchange.CONTENT_TYPE, contentType);

@@ -1,6 +1,10 @@
 package io.mehery.gateway.channel.telegram;
 
 import org.apache.camel.Exchange;
+import org.apache.hc.client5.http.entity.mime.HttpMultipartMode;
+import org.apache.hc.client5.http.entity.mime.MultipartEntityBuilder;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.HttpEntity;
 import org.springframework.stereotype.Component;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,6 +14,7 @@ import io.mehery.gateway.api.model.ContactCard;
 import io.mehery.gateway.api.model.Location;
 import io.mehery.gateway.api.model.Media;
 import io.mehery.gateway.api.model.MessageSendRequest;
+import io.mehery.gateway.api.model.MessageType;
 import io.mehery.gateway.channel.ProviderLimits;
 import io.mehery.gateway.channel.ProviderRequests;
 import io.mehery.gateway.channel.TemplateTexts;
@@ -18,11 +23,17 @@ import io.mehery.gateway.config.MeheryProperties.Channel;
 import io.mehery.gateway.config.RouteProperties;
 import io.mehery.gateway.conversation.OutboundDispatch;
 import io.mehery.gateway.config.LiveConfiguration;
+import io.mehery.gateway.media.LinkedFiles;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Set;
 
 /**
  * message/send on a Telegram channel as a Bot API call, {@code POST {base-url}/bot{bot-token}/<method>}: text,
- * media by link with caption, location, the first contact card, and templates rendered to text.
+ * media by link with caption (a document with a filename uploaded under that name), location, the first contact
+ * card, and templates rendered to text.
  */
 @Component("telegramOutbound")
 public class TelegramOutbound implements ProviderLimits {
@@ -30,8 +41,12 @@ public class TelegramOutbound implements ProviderLimits {
     private final LiveConfiguration live;
     private final TemplateTexts templates;
     private final ObjectMapper json;
+    private final LinkedFiles linkedFiles;
+    private static final ContentType TEXT = ContentType.TEXT_PLAIN.withCharset(StandardCharsets.UTF_8);
 
-    public TelegramOutbound(LiveConfiguration live, TemplateTexts templates, ObjectMapper json) {
+    public TelegramOutbound(LiveConfiguration live, TemplateTexts templates, ObjectMapper json,
+            LinkedFiles linkedFiles) {
+        this.linkedFiles = linkedFiles;
         this.live = live;
         this.templates = templates;
         this.json = json;
@@ -42,18 +57,21 @@ public class TelegramOutbound implements ProviderLimits {
         return Set.of(ChannelType.TELEGRAM);
     }
 
-    /** One contact card per message; a file is named after its link. */
+    /** One contact card per message. */
     @Override
     public void refuseWhatIsNotCarried(MessageSendRequest request) {
         ProviderLimits.refuseIf(request.contacts() != null && request.contacts().size() > 1, "contacts[1]",
                 "Telegram sends one contact card per message; send each card as its own message");
-        ProviderLimits.refuseFilename(request, "Telegram");
     }
 
     public void toRequest(Exchange exchange) {
         OutboundDispatch dispatch = exchange.getProperty(RouteProperties.DISPATCH, OutboundDispatch.class);
         Channel channel = live.channels().get(dispatch.channelId());
         MessageSendRequest request = dispatch.message();
+        if (request.type() == MessageType.DOCUMENT && request.media().filename() != null) {
+            upload(exchange, channel, request);
+            return;
+        }
         ObjectNode body = json.createObjectNode().put("chat_id", request.to().phone());
         String method = switch (request.type()) {
             case TEXT -> text(body, request.text().body());
@@ -69,6 +87,32 @@ public class TelegramOutbound implements ProviderLimits {
         };
         ProviderRequests.post(exchange.getMessage(), botApi(channel) + "/" + method, "application/json", null,
                 body.toString());
+    }
+
+    /**
+     * A document with a name of its own: Telegram names a file it fetches by its link, so the gateway fetches it
+     * and uploads it (multipart/form-data) under the name the client gave.
+     */
+    private void upload(Exchange exchange, Channel channel, MessageSendRequest request) {
+        LinkedFiles.LinkedFile file = linkedFiles.fetch(request.media());
+        // the name as browsers send it (UTF-8 as it is), which Telegram shows; not RFC 2231's filename*=
+        MultipartEntityBuilder form = MultipartEntityBuilder.create().setMode(HttpMultipartMode.LEGACY)
+                .setCharset(StandardCharsets.UTF_8)
+                .addTextBody("chat_id", request.to().phone(), TEXT)
+                .addBinaryBody("document", file.file().bytes(), ContentType.parse(file.file().contentType()),
+                        file.name());
+        if (request.media().caption() != null) {
+            form.addTextBody("caption", request.media().caption(), TEXT);
+        }
+        HttpEntity entity = form.build();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try {
+            entity.writeTo(bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ProviderRequests.post(exchange.getMessage(), botApi(channel) + "/sendDocument", entity.getContentType(),
+                null, bytes.toByteArray());
     }
 
     /** The Bot API root of the channel's bot: {@code {base-url}/bot{bot-token}}. */

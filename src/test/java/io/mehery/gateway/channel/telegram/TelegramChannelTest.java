@@ -1,7 +1,9 @@
 package io.mehery.gateway.channel.telegram;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.aMultipart;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
@@ -15,6 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -177,21 +180,31 @@ class TelegramChannelTest extends ChannelTestSupport {
         var twoCards = api.post("/api/v1/message/send", "wa-key", "{" + to + ",\"type\":\"contacts\",\"contacts\":["
                 + "{\"name\":{\"formatted_name\":\"A\"},\"phones\":[{\"phone\":\"+1\"}]},"
                 + "{\"name\":{\"formatted_name\":\"B\"},\"phones\":[{\"phone\":\"+2\"}]}]}");
+        PROVIDERS.stubFor(get("/files/f.pdf").willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/pdf").withBody("%PDF-1.4 an invoice")));
         var named = api.post("/api/v1/message/send", "wa-key", "{" + to + ",\"type\":\"document\",\"document\":"
-                + "{\"link\":\"https://cdn.example.com/f.pdf\",\"filename\":\"invoice.pdf\"}}");
+                + "{\"link\":\"http://127.0.0.1:" + PROVIDERS.port() + "/files/f.pdf\",\"filename\":\"Rechnung März"
+                + ".pdf\",\"caption\":\"your invoice\"}}");
 
         assertThat(venue.status()).as(venue.body()).isEqualTo(200);
         assertThat(card.status()).as(card.body()).isEqualTo(200);
         assertThat(twoCards.status()).isEqualTo(400);
         assertThat(twoCards.errorCode()).isEqualTo("UNSUPPORTED_FIELD");
         assertThat(twoCards.errorFields()).containsExactly("contacts[1]");
-        assertThat(named.status()).isEqualTo(400);
-        assertThat(named.errorFields()).containsExactly("document.filename");
+        assertThat(named.status()).as(named.body()).isEqualTo(200);
         // the keys WhatsApp reads as template components are ordinary placeholders here
         var placeholders = api.post("/api/v1/message/send", "wa-key", "{" + to + ",\"type\":\"template\","
                 + "\"template\":{\"id\":\"order_update\",\"data\":{\"1\":\"Ivan\",\"body\":\"x\","
                 + "\"header\":\"y\"}}}");
         assertThat(placeholders.status()).as(placeholders.body()).isEqualTo(200);
+        // a named document is uploaded under its name (Telegram would name one it fetches after its link)
+        await().atMost(PATIENCE).untilAsserted(() -> PROVIDERS.verify(postRequestedFor(urlEqualTo(BOT
+                + "/sendDocument")).withHeader("Content-Type", containing("multipart/form-data"))
+                .withRequestBodyPart(aMultipart("document").withBody(equalTo("%PDF-1.4 an invoice")).build())
+                .withRequestBodyPart(aMultipart("caption").withBody(equalTo("your invoice")).build())
+                .withRequestBodyPart(aMultipart("chat_id").withBody(equalTo("555000222")).build())));
+        assertThat(new String(PROVIDERS.findAll(postRequestedFor(urlEqualTo(BOT + "/sendDocument"))).get(0)
+                .getBody(), StandardCharsets.UTF_8)).contains("name=\"document\"; filename=\"Rechnung März.pdf\"");
         await().atMost(PATIENCE).untilAsserted(() -> {
             PROVIDERS.verify(postRequestedFor(urlEqualTo(BOT + "/sendVenue")).withRequestBody(equalToJson(
                     "{\"chat_id\":\"555000222\",\"latitude\":59.91,\"longitude\":10.75,\"title\":\"Oslo S\","
