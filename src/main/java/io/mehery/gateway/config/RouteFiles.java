@@ -30,6 +30,7 @@ final class RouteFiles {
     static final String TEMPLATE = "routeTemplate";
     static final String TEMPLATED_ROUTE = "templatedRoute";
     static final String CONFIGURATION = "routeConfiguration";
+    private static final String PLATFORM_HTTP = "platform-http:";
 
     private RouteFiles() {
     }
@@ -48,6 +49,22 @@ final class RouteFiles {
 
         String key() {
             return kind + " " + id;
+        }
+
+        /**
+         * The HTTP endpoint a route serves of its own ({@code from: platform-http:<path>}): its methods, path and
+         * who may call it (the route group {@code public}: anyone; else a tenant's x-api-key); null for none.
+         */
+        String endpoint() {
+            Object from = field(body, "from");
+            Object uri = field(from, "uri");
+            if (!ROUTE.equals(kind) || !(uri instanceof String text) || !text.startsWith(PLATFORM_HTTP)) {
+                return null;
+            }
+            String path = text.substring(PLATFORM_HTTP.length()).split("\\?", 2)[0];
+            Object methods = field(field(from, "parameters"), "httpMethodRestrict");
+            return (methods == null ? "" : methods + " ") + path + ("public".equals(field(body, "group"))
+                    ? " (public)" : " (x-api-key)");
         }
 
         String describe() {
@@ -111,6 +128,16 @@ final class RouteFiles {
             Item item = now != null ? now : old;
             changes.add(item.describe() + (old == null ? " added" : now == null ? " removed" : " changed") + " ("
                     + item.file() + ")");
+            String endpointBefore = old == null ? null : old.endpoint();
+            String endpointAfter = now == null ? null : now.endpoint();
+            if (!Objects.equals(endpointBefore, endpointAfter)) {
+                if (endpointBefore != null) {
+                    changes.add("HTTP endpoint " + endpointBefore + " removed");
+                }
+                if (endpointAfter != null) {
+                    changes.add("HTTP endpoint " + endpointAfter + " added");
+                }
+            }
             switch (item.kind()) {
                 case ROUTE, TEMPLATED_ROUTE -> routes.add(item.id());
                 case TEMPLATE -> templates.add(item.id());

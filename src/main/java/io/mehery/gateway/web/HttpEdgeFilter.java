@@ -41,6 +41,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import io.mehery.gateway.api.ApiException;
 import io.mehery.gateway.api.ApiRequestGate;
 import io.mehery.gateway.api.ContractOperations;
+import io.mehery.gateway.api.RouteEndpoints;
 import io.mehery.gateway.api.Envelopes;
 import io.mehery.gateway.api.Problem;
 import io.mehery.gateway.config.ChannelType;
@@ -54,7 +55,8 @@ import io.mehery.gateway.security.Tenants;
  * The first thing every request meets, and all it decides is decided from the request line and headers, before a
  * byte of the body is read (a stranger's slow body would otherwise hold a server thread for as long as it likes):
  * the trace id; that the gateway is ready (503 while it starts or stops, actuator aside); whether the contract
- * serves the method and path (else 404/405, and 401 first for an unknown {@code /api/} path without a valid key);
+ * serves the method and path, or a route file's own endpoint does ({@link RouteEndpoints}) (else 404/405, and 401
+ * first for an unknown {@code /api/} path without a valid key);
  * the {@code x-api-key} of every operation that asks for one (a source that keeps failing is held with 429); that
  * a provider webhook names a configured channel of its type. Only then
  * is the body read: whole within {@code mehery.http.body-timeout} (else 408), no larger than
@@ -97,6 +99,7 @@ public class HttpEdgeFilter extends OncePerRequestFilter {
     private final List<HeaderCredentials> headerCredentials;
     private final Envelopes envelopes;
     private final ContractOperations contract;
+    private final RouteEndpoints routeEndpoints;
     private final Tenants tenants;
     private final FailedAuthentications failures;
     private final Channels channels;
@@ -109,7 +112,9 @@ public class HttpEdgeFilter extends OncePerRequestFilter {
     public HttpEdgeFilter(MeheryProperties properties, Envelopes envelopes, ContractOperations contract,
             Tenants tenants, FailedAuthentications failures, Channels channels, OperatorKey operator,
             @Value("${mehery.bench.ceiling-route:false}") boolean benchCeiling, RequestHold hold,
-            ApplicationAvailability availability, List<HeaderCredentials> headerCredentials) {
+            ApplicationAvailability availability, List<HeaderCredentials> headerCredentials,
+            RouteEndpoints routeEndpoints) {
+        this.routeEndpoints = routeEndpoints;
         this.maxBody = properties.http().maxBody().toBytes();
         this.maxUpload = Math.max(maxBody, properties.webchat().maxUpload().toBytes());
         this.bodyTimeoutNanos = properties.http().bodyTimeout().toNanos();
@@ -266,6 +271,12 @@ public class HttpEdgeFilter extends OncePerRequestFilter {
             return ContractOperations.Found.OPEN;
         }
         ContractOperations.Found found = contract.find(request.getMethod(), path);
+        if (found == ContractOperations.Found.NO_PATH) {
+            Optional<ContractOperations.Found> routed = routeEndpoints.find(request.getMethod(), path);
+            if (routed.isPresent()) {
+                return admitRouteEndpoint(request, routed.get());
+            }
+        }
         if (found == ContractOperations.Found.KEYED || (found == ContractOperations.Found.NO_PATH
                 && path.startsWith("/api/"))) {
             authenticate(request);
@@ -289,6 +300,23 @@ public class HttpEdgeFilter extends OncePerRequestFilter {
                 yield found;
             }
         };
+    }
+
+    /**
+     * An endpoint of a route file's own: the tenant's key unless its route is public, and the same limits on the
+     * body, the unauthenticated reads and the failing sources as the contract's endpoints.
+     */
+    private ContractOperations.Found admitRouteEndpoint(HttpServletRequest request, ContractOperations.Found found) {
+        switch (found) {
+            case KEYED -> authenticate(request);
+            case OPEN -> refuseHeldSource(request);
+            default -> {
+                authenticateTenantOrOperator(request);
+                throw new Refusal(new ApiException(405, List.of(Problem.of("METHOD_NOT_ALLOWED", null,
+                        "This endpoint does not take " + safeMethod(request)))), null);
+            }
+        }
+        return found;
     }
 
     private void authenticate(HttpServletRequest request) {

@@ -156,6 +156,64 @@ class LiveRoutesTest {
         assertThat(versions().get(0).get("source").asText()).isEqualTo("rollback");
     }
 
+    /**
+     * A route file's own HTTP endpoint, the way a team adds a CRM's hook: served once applied (with the tenant's key
+     * unless its route is public), replaced by a change, kept serving when a change breaks it, gone when removed.
+     */
+    @Test
+    void aRouteFilesOwnHttpEndpointIsServedReplacedAndKeptWhenAChangeBreaksIt() throws IOException {
+        Files.writeString(routes.resolve("crm.yaml"), """
+                - route:
+                    id: crm-hook
+                    from:
+                      uri: platform-http:/crm/hook
+                      parameters:
+                        httpMethodRestrict: POST
+                      steps:
+                        - bean:
+                            ref: routeEndpoints
+                            method: tenant
+                        - setBody:
+                            simple: "v1 ${exchangeProperty.meheryTenant} ${body}"
+                - route:
+                    id: crm-status
+                    group: public
+                    from:
+                      uri: platform-http:/crm/status
+                      steps:
+                        - setBody:
+                            constant: "up"
+                """);
+        Api.Reply added = api.post("/api/v1/admin/config/apply", ADMIN_KEY, "");
+        assertThat(added.status()).as(added.body()).isEqualTo(200);
+        assertThat(added.data().get("changes").toString()).contains("HTTP endpoint POST /crm/hook (x-api-key) added",
+                "HTTP endpoint /crm/status (public) added");
+
+        assertThat(api.post("/crm/hook", null, "hello").status()).isEqualTo(401);
+        assertThat(api.post("/crm/hook", "not-a-key", "hello").status()).isEqualTo(401);
+        Api.Reply called = api.post("/crm/hook", "wa-key", "hello");
+        assertThat(called.status()).as(called.body()).isEqualTo(200);
+        assertThat(called.body()).isEqualTo("v1 wa hello");
+        assertThat(api.get("/crm/hook", "wa-key").status()).isEqualTo(405);
+        assertThat(api.get("/crm/status", null).body()).isEqualTo("up");
+
+        edit("crm.yaml", "v1 ", "v2 ");
+        assertThat(api.post("/api/v1/admin/config/apply", ADMIN_KEY, "").status()).isEqualTo(200);
+        assertThat(api.post("/crm/hook", "wa-key", "again").body()).isEqualTo("v2 wa again");
+
+        edit("crm.yaml", "        - bean:\n            ref: routeEndpoints", "        - bean:\n            ref: noSuchBean");
+        Api.Reply broken = api.post("/api/v1/admin/config/apply", ADMIN_KEY, "");
+        assertThat(broken.status()).isEqualTo(400);
+        assertThat(broken.body()).contains("noSuchBean");
+        assertThat(api.post("/crm/hook", "wa-key", "still").body()).isEqualTo("v2 wa still");
+
+        Files.delete(routes.resolve("crm.yaml"));
+        Api.Reply removed = api.post("/api/v1/admin/config/apply", ADMIN_KEY, "");
+        assertThat(removed.data().get("changes").toString()).contains("HTTP endpoint POST /crm/hook (x-api-key)"
+                + " removed");
+        assertThat(api.post("/crm/hook", "wa-key", "gone").status()).isEqualTo(404);
+    }
+
     @Test
     void aRouteThatCannotBeBuiltIsRefusedAndTheOldOneServes() throws IOException {
         edit("channel-dummy.yaml", "ref: sandboxInbound", "ref: noSuchBean");
