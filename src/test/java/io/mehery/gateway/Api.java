@@ -20,10 +20,16 @@ public final class Api {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
+    private final int port;
     private final String base;
 
     public Api(int port) {
+        this.port = port;
         this.base = "http://127.0.0.1:" + port;
+    }
+
+    public int port() {
+        return port;
     }
 
     public Reply post(String path, String apiKey, String json) {

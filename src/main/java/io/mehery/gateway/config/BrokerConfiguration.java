@@ -1,5 +1,7 @@
 package io.mehery.gateway.config;
 
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.core.config.CoreAddressConfiguration;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.jms.artemis.ArtemisConfigurationCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -21,6 +23,8 @@ public class BrokerConfiguration {
         return configuration -> {
             configuration.setGlobalMaxSize(memory.toBytes());
             layout.queues(properties).forEach(configuration::addQueueConfiguration);
+            layout.topics().forEach(topic -> configuration.addAddressConfiguration(new CoreAddressConfiguration()
+                    .setName(topic).addRoutingType(RoutingType.MULTICAST)));
             layout.addressSettings().forEach(configuration::addAddressSetting);
         };
     }

@@ -14,7 +14,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * What the gateway needs on its broker, embedded or external: its durable anycast queues (one per flow, one per
- * tenant's deliveries, the dead letters), and for every {@code mehery.*} address a redelivery policy (a consumer
+ * tenant's deliveries, the dead letters), the topics of the cluster, and for every {@code mehery.*} address a redelivery policy (a consumer
  * whose transaction rolls back gets the message again after a growing delay, and after
  * {@code mehery.queues.max-delivery-attempts} it moves to the dead-letter queue instead of spinning) and queues that
  * are never deleted for being idle. A tap that keeps failing leaves its copies in the taps' own dead-letter queue,
@@ -30,6 +30,7 @@ public class BrokerLayout {
     private final String tapsQueue;
     private final int maxDeliveryAttempts;
     private final int tapDeliveryAttempts;
+    private final List<String> topics;
 
     public BrokerLayout(@Value("${mehery.queues.outbound}") String outboundQueue,
             @Value("${mehery.queues.analytics}") String analyticsQueue,
@@ -37,7 +38,11 @@ public class BrokerLayout {
             @Value("${mehery.queues.delivery}") String deliveryQueue,
             @Value("${mehery.queues.taps}") String tapsQueue,
             @Value("${mehery.queues.max-delivery-attempts:10}") int maxDeliveryAttempts,
-            @Value("${mehery.queues.tap-delivery-attempts:10}") int tapDeliveryAttempts) {
+            @Value("${mehery.queues.tap-delivery-attempts:10}") int tapDeliveryAttempts,
+            @Value("${mehery.cluster.configuration-topic}") String configurationTopic,
+            @Value("${mehery.cluster.webchat-topic}") String webchatTopic,
+            @Value("${mehery.cluster.breakers-topic}") String breakersTopic) {
+        this.topics = List.of(configurationTopic, webchatTopic, breakersTopic);
         this.outboundQueue = outboundQueue;
         this.analyticsQueue = analyticsQueue;
         this.deadLetterQueue = deadLetterQueue;
@@ -56,6 +61,14 @@ public class BrokerLayout {
         properties.tenants().keySet().forEach(tenantId -> queues.add(queue(deliveryQueue + "." + tenantId)));
         properties.taps().keySet().forEach(tap -> queues.add(queue(tapsQueue + "." + tap)));
         return queues;
+    }
+
+    /**
+     * The multicast addresses every instance subscribes to (a subscription of its own, gone with it): word for the
+     * whole cluster, never kept.
+     */
+    public List<String> topics() {
+        return topics;
     }
 
     /** The address settings by address match, the more specific last. */

@@ -75,6 +75,19 @@ public enum ChannelType {
         };
     }
 
+    /**
+     * The provider's own bound on a sender's calls, the channel's {@code max-rate} unless it sets one: the WhatsApp
+     * Cloud API's default throughput per business number, the Telegram Bot API's bound on a bot's messages. Other
+     * providers bound by account or number in ways the gateway cannot know: none unless set.
+     */
+    public String defaultMaxRate() {
+        return switch (this) {
+            case WHATSAPP -> "80/s";
+            case TELEGRAM -> "30/s";
+            default -> null;
+        };
+    }
+
     /** Channels whose user address is a phone number (the sandbox plays one). */
     public boolean addressesByPhoneNumber() {
         return this == WHATSAPP || this == SMS || this == DUMMY;

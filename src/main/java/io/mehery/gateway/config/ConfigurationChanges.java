@@ -3,10 +3,12 @@ package io.mehery.gateway.config;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.function.Supplier;
 
@@ -14,6 +16,7 @@ import org.apache.camel.Body;
 import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
@@ -23,9 +26,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mehery.gateway.api.ApiException;
 import io.mehery.gateway.api.Problem;
+import io.mehery.gateway.store.ConfigInstanceStore;
 import io.mehery.gateway.store.ConfigVersionStore;
 import io.mehery.gateway.store.ConfigVersionStore.Version;
 import io.mehery.gateway.security.Digests;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
@@ -42,7 +47,7 @@ public class ConfigurationChanges {
     private static final Logger LOG = LoggerFactory.getLogger(ConfigurationChanges.class);
     static final String REFUSED = "refused";
     static final String FAILED = "failed";
-    static final String ROLLED_BACK = "rolled-back";
+    static final String ROLLED_BACK = Version.ROLLED_BACK;
     private static final int VERSIONS_SHOWN = 100;
 
     private final LiveConfiguration live;
@@ -52,11 +57,34 @@ public class ConfigurationChanges {
     private final ObjectMapper json;
     private final Clock clock;
     private final MeterRegistry meters;
+    private final ConfigInstanceStore instances;
+    private final ClusterInstance instance;
+    private final ClusterBroadcasts broadcasts;
+    private final String announcements;
+    private final Duration followEvery;
     /** The fingerprint of the configuration the files described when they were last read. */
     private volatile String filesFingerprint;
+    /** The version this instance runs. */
+    private volatile long running;
+    /** Why this instance does not run the cluster's newest version (empty when it does). */
+    private volatile List<String> notRunning = List.of();
+    /** The newest version this instance could not run: tried once, not again until a newer one comes. */
+    private long couldNotRun;
+    private final long startedAt;
 
     public ConfigurationChanges(LiveConfiguration live, RouteChanges routes, ConfigurationDocuments documents,
-            ConfigVersionStore versions, ObjectMapper json, Clock clock, MeterRegistry meters) {
+            ConfigVersionStore versions, ObjectMapper json, Clock clock, MeterRegistry meters,
+            ConfigInstanceStore instances, ClusterInstance instance, ClusterBroadcasts broadcasts,
+            @Value("${mehery.cluster.configuration-topic}") String announcements,
+            @Value("${mehery.cluster.follow-every}") Duration followEvery) {
+        this.instances = instances;
+        this.instance = instance;
+        this.broadcasts = broadcasts;
+        this.announcements = announcements;
+        this.followEvery = followEvery;
+        this.startedAt = clock.millis();
+        Gauge.builder("mehery.config.version", this, changes -> changes.running)
+                .description("The configuration version this instance runs").register(meters);
         this.live = live;
         this.routes = routes;
         this.documents = documents;
@@ -151,6 +179,7 @@ public class ConfigurationChanges {
                 live.replace(again.next());
                 LOG.info("Configuration version {} ({}) runs again: the files have not changed since it was applied",
                         latest.get().version(), latest.get().source());
+                nowRunning(latest.get().version(), List.of());
                 return;
             }
             LOG.warn("Configuration version {} cannot run again ({}); the files' configuration runs",
@@ -164,7 +193,97 @@ public class ConfigurationChanges {
             long version = versions.add(clock.millis(), "start", Version.APPLIED, changes, List.of(),
                     filesFingerprint, document, routes.running());
             LOG.info("Configuration version {}: the files at start", version);
+            nowRunning(version, List.of());
+        } else {
+            nowRunning(latest.get().version(), List.of());
         }
+    }
+
+    /**
+     * The cluster's newest version, run here too when another instance applied it (told on the configuration topic,
+     * or found by the look every {@code mehery.cluster.follow-every}): its tenants, channels and templates, and the
+     * route files of the newest version since the one running here that changed them, validated here as an apply
+     * is. One this instance cannot run (a key that needs a restart, a route whose class it lacks) is reported with its
+     * problems while the version before keeps serving. Each look also tells the cluster this instance is alive.
+     */
+    public synchronized void follow() {
+        Optional<Version> newest = versions.latestForTheCluster();
+        if (newest.isEmpty() || newest.get().version() <= running || newest.get().version() == couldNotRun
+                || newest.get().document() == null) {
+            nowRunning(running, notRunning);
+            return;
+        }
+        Version next = newest.get();
+        SortedMap<String, String> routeFiles = versions.routesBetween(running, next.version()).orElse(null);
+        // the version passed the API's checks where it was applied: the key files it names are the cluster's
+        Proposal proposal = propose(() -> documents.fromDocument(next.document()), routeFiles, false);
+        if (!proposal.problems().isEmpty()) {
+            cannotRun(next, proposal.problems());
+            return;
+        }
+        MeheryProperties previous = live.current();
+        try {
+            live.replace(proposal.next());
+            if (proposal.changesRoutes()) {
+                routes.apply(proposal.routes(), reason -> rolledBack(next.version(), reason));
+            }
+        } catch (RuntimeException failed) {
+            live.replace(previous);
+            cannotRun(next, List.of(String.valueOf(failed.getMessage())));
+            return;
+        }
+        LOG.info("Configuration version {} ({}) applied by another instance runs here too", next.version(),
+                next.source());
+        nowRunning(next.version(), List.of());
+    }
+
+    /** A version announced on the topic: followed unless this instance announced it. */
+    public void announced(@Header(ClusterBroadcasts.ORIGIN) String origin) {
+        if (!broadcasts.own(origin)) {
+            follow();
+        }
+    }
+
+    /** GET instances: the instances seen lately, each with the version it runs and what keeps it from a newer one. */
+    public List<Map<String, Object>> instances() {
+        List<Map<String, Object>> shown = new ArrayList<>();
+        long newest = versions.latestForTheCluster().map(Version::version).orElse(running);
+        for (ConfigInstanceStore.Instance seen : instances.seenSince(clock.millis() - followEvery.toMillis() * 6)) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("instance", seen.instanceId());
+            entry.put("version", seen.version());
+            entry.put("current", seen.version() >= newest);
+            entry.put("problems", seen.problems());
+            entry.put("startedAt", seen.startedAt());
+            entry.put("seenAt", seen.seenAt());
+            shown.add(entry);
+        }
+        return shown;
+    }
+
+    /** This instance's part of the cluster's configuration, for its health. */
+    public Map<String, Object> runningHere() {
+        Map<String, Object> here = new LinkedHashMap<>();
+        here.put("instance", instance.id());
+        here.put("version", running);
+        here.put("problems", notRunning);
+        return here;
+    }
+
+    private void cannotRun(Version next, List<String> problems) {
+        couldNotRun = next.version();
+        LOG.warn("Configuration version {} cannot run on this instance, version {} keeps serving: {}",
+                next.version(), running, String.join("; ", problems));
+        nowRunning(running, problems.stream().map(problem -> "version " + next.version() + ": " + problem)
+                .toList());
+    }
+
+    private void nowRunning(long version, List<String> problems) {
+        running = version;
+        notRunning = problems;
+        long now = clock.millis();
+        instances.running(instance.id(), version, problems, startedAt, now);
+        instances.forget(now - Duration.ofDays(1).toMillis());
     }
 
     private Map<String, Object> put(Proposal proposal, String source) {
@@ -206,6 +325,8 @@ public class ConfigurationChanges {
         count(source, Version.APPLIED);
         LOG.info("Configuration version {} from {} applied: {}", version, source, String.join("; ",
                 proposal.changes()));
+        nowRunning(version, List.of());
+        broadcasts.send(announcements, Long.toString(version));
         answer.put("version", version);
         answer.put("changes", proposal.changes());
         return answer;
@@ -218,6 +339,8 @@ public class ConfigurationChanges {
                 routes.running());
         count("probation", ROLLED_BACK);
         LOG.warn("Configuration version {}: the routes of version {} rolled back: {}", rollback, version, reason);
+        nowRunning(rollback, List.of());
+        broadcasts.send(announcements, Long.toString(rollback));
     }
 
     /**

@@ -70,6 +70,10 @@ public final class ConfigurationRules {
             if (!properties.tenants().containsKey(channel.tenant())) {
                 problems.add("mehery.channels." + id + ".tenant names no configured tenant");
             }
+            if (channel.maxRate() != null && !ProviderRate.isValid(channel.maxRate())) {
+                problems.add("mehery.channels." + id + ".max-rate is calls per second or minute (80/s, 600/m) or"
+                        + " none");
+            }
             switch (channel.type()) {
                 case WEBSITE -> website(id, channel, problems);
                 case TWITTER -> twitter(id, channel, problems);

@@ -79,16 +79,20 @@ public class ExternalBrokerSetup implements InitializingBean, LiveConfiguration.
                 for (QueueConfiguration queue : queues) {
                     broker.createQueue(queue);
                 }
-                LOG.info("Broker {} set up: address settings {}, {} queues", withoutOptions(brokerUrl),
-                        layout.addressSettings().keySet(), queues.size());
+                for (String topic : layout.topics()) {
+                    broker.createTopic(topic);
+                }
+                LOG.info("Broker {} set up: address settings {}, {} queues, topics {}", withoutOptions(brokerUrl),
+                        layout.addressSettings().keySet(), queues.size(), layout.topics());
             } catch (Refused refused) {
-                List<String> missing = broker.missing(queues);
+                List<String> missing = broker.missing(queues, layout.topics());
                 if (!missing.isEmpty()) {
                     throw new InvalidConfiguration("The broker at " + withoutOptions(brokerUrl) + " refused to set up"
                             + " the gateway's queues (" + refused.getMessage() + ") and these are missing: "
                             + String.join(", ", missing) + ". Give the user the rights manage (on "
                             + "activemq.management) and createDurableQueue (on mehery.#), or create them as durable"
-                            + " anycast queues with the address settings " + describedSettings());
+                            + " anycast queues (the topics as multicast addresses) with the address settings "
+                            + describedSettings());
                 }
                 LOG.warn("The broker at {} refused the gateway's set-up ({}); its queues exist, but their address"
                         + " settings cannot be checked: they should be {}", withoutOptions(brokerUrl),
@@ -176,11 +180,23 @@ public class ExternalBrokerSetup implements InitializingBean, LiveConfiguration.
             invoke("createQueue", queue.setAutoCreateAddress(true).toJSON(), true);
         }
 
-        List<String> missing(List<QueueConfiguration> queues) throws Exception {
+        /** Creates the multicast address that each instance subscribes to, unless it exists. */
+        void createTopic(String topic) throws Exception {
+            if (!session.addressQuery(SimpleString.of(topic)).isExists()) {
+                invoke("createAddress", topic, "MULTICAST");
+            }
+        }
+
+        List<String> missing(List<QueueConfiguration> queues, List<String> topics) throws Exception {
             List<String> missing = new ArrayList<>();
             for (QueueConfiguration queue : queues) {
                 if (!session.queueQuery(queue.getName()).isExists()) {
                     missing.add(queue.getName().toString());
+                }
+            }
+            for (String topic : topics) {
+                if (!session.addressQuery(SimpleString.of(topic)).isExists()) {
+                    missing.add(topic + " (multicast)");
                 }
             }
             return missing;

@@ -3,6 +3,7 @@ package io.mehery.gateway.config;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -108,10 +109,21 @@ public record MeheryProperties(
             String teamId,
             String keyId,
             Path privateKeyFile,
-            String topic) {
+            String topic,
+            String maxRate) {
 
         public Channel {
             allowedOrigins = allowedOrigins == null ? List.of() : List.copyOf(allowedOrigins);
+        }
+
+        /**
+         * The provider calls the channel may make, all instances together: {@code max-rate} ({@code 80/s},
+         * {@code 600/m}; {@code none} for no bound), else its type's default.
+         */
+        public Optional<ProviderRate> providerRate() {
+            String rate = maxRate != null ? maxRate : type == null ? null : type.defaultMaxRate();
+            return rate == null || rate.equals(ProviderRate.NONE) ? Optional.empty()
+                    : Optional.of(ProviderRate.parse(rate));
         }
 
         @Override

@@ -3,20 +3,26 @@ package io.mehery.gateway.delivery;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.camel.Body;
+import org.apache.camel.Header;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.mehery.gateway.config.ClusterBroadcasts;
 import io.mehery.gateway.config.LiveConfiguration;
 import io.mehery.gateway.config.MeheryProperties;
 
 /**
  * A circuit breaker per tenant webhook: once it fails often enough, deliveries to it are held for a while instead
- * of spending attempts on it, then one probe decides whether it is back. Its state is per process; new settings
- * (mehery.delivery.breaker, changed on a running gateway) start every breaker anew, closed.
+ * of spending attempts on it, then one probe decides whether it is back. A breaker that opens on one instance
+ * opens on every instance of the cluster (the breakers topic): each holds the tenant's callbacks for
+ * {@code open-for}, then probes on its own. New settings (mehery.delivery.breaker, changed on a running gateway)
+ * start every breaker anew, closed.
  */
-@Component
+@Component("webhookBreakers")
 public class WebhookBreakers implements LiveConfiguration.Listener {
 
     /** The breakers of one setting; a changed setting starts new ones, closed. */
@@ -35,15 +41,54 @@ public class WebhookBreakers implements LiveConfiguration.Listener {
     }
 
     private volatile Breakers breakers;
+    private final ClusterBroadcasts broadcasts;
+    private final String topic;
+    /** Set while this instance opens a breaker on another's word: that opening is not told again. */
+    private final ThreadLocal<Boolean> openingOnWord = ThreadLocal.withInitial(() -> false);
 
-    public WebhookBreakers(MeheryProperties properties) {
-        this.breakers = Breakers.of(properties.delivery().breaker());
+    public WebhookBreakers(MeheryProperties properties, ClusterBroadcasts broadcasts,
+            @Value("${mehery.cluster.breakers-topic}") String topic) {
+        this.broadcasts = broadcasts;
+        this.topic = topic;
+        this.breakers = breakersOf(properties.delivery().breaker());
     }
 
     @Override
     public void changed(MeheryProperties previous, MeheryProperties next) {
         if (!previous.delivery().breaker().equals(next.delivery().breaker())) {
-            breakers = Breakers.of(next.delivery().breaker());
+            breakers = breakersOf(next.delivery().breaker());
+        }
+    }
+
+    /** Each breaker that opens here on its own findings says so to the other instances (the breakers topic). */
+    private Breakers breakersOf(MeheryProperties.Breaker settings) {
+        Breakers made = Breakers.of(settings);
+        made.registry().getEventPublisher().onEntryAdded(added -> added.getAddedEntry().getEventPublisher()
+                .onStateTransition(transition -> {
+                    if (transition.getStateTransition().getToState() == CircuitBreaker.State.OPEN
+                            && !openingOnWord.get()) {
+                        broadcasts.send(topic, tenantOf(transition.getCircuitBreakerName()));
+                    }
+                }));
+        return made;
+    }
+
+    /**
+     * Another instance found the tenant's webhook failing and opened its breaker: this one holds the tenant's
+     * callbacks too, for the same {@code open-for}, then probes on its own.
+     */
+    public void openedElsewhere(@Header(ClusterBroadcasts.ORIGIN) String origin, @Body String tenantId) {
+        if (broadcasts.own(origin)) {
+            return;
+        }
+        CircuitBreaker breaker = breaker(tenantId);
+        if (breaker.getState() != CircuitBreaker.State.OPEN) {
+            openingOnWord.set(true);
+            try {
+                breaker.transitionToOpenState();
+            } finally {
+                openingOnWord.set(false);
+            }
         }
     }
 
@@ -75,6 +120,12 @@ public class WebhookBreakers implements LiveConfiguration.Listener {
     }
 
     private CircuitBreaker breaker(String tenantId) {
-        return breakers.registry().circuitBreaker("webhook-" + tenantId);
+        return breakers.registry().circuitBreaker(PREFIX + tenantId);
     }
+
+    private static String tenantOf(String breakerName) {
+        return breakerName.substring(PREFIX.length());
+    }
+
+    private static final String PREFIX = "webhook-";
 }

@@ -66,6 +66,10 @@ class ExternalBrokerTest {
         configuration.putSecurityRoles("#", Set.of(
                 new Role("operator", true, true, true, true, true, true, true, true, true, true, true, true),
                 new Role("app", true, true, false, false, false, false, false, false, false, false, false, false)));
+        // each instance's own subscription to the cluster's topics, gone with it
+        configuration.putSecurityRoles("mehery.cluster.#", Set.of(
+                new Role("operator", true, true, true, true, true, true, true, true, true, true, true, true),
+                new Role("app", true, true, false, false, true, true, false, false, false, false, false, false)));
         SecurityConfiguration users = new SecurityConfiguration();
         users.addUser("operator", "operator-secret");
         users.addRole("operator", "operator");

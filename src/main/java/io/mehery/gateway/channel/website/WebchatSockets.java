@@ -6,8 +6,11 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.apache.camel.Body;
+import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
@@ -19,6 +22,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mehery.gateway.channel.website.VisitorTokens.Visitor;
 import io.mehery.gateway.config.ChannelType;
+import io.mehery.gateway.config.ClusterBroadcasts;
 import io.mehery.gateway.config.LiveConfiguration;
 import io.mehery.gateway.config.MeheryProperties;
 import io.mehery.gateway.config.MeheryProperties.Channel;
@@ -28,8 +32,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 /**
  * The widgets connected to this instance, by visitor (a visitor may have several tabs open). A frame is pushed to
  * each of them; a socket that cannot take it within {@link #SEND_TIME_LIMIT_MILLIS} or lets
- * {@link #BUFFER_LIMIT_BYTES} pile up is closed, so one slow phone never holds a send. A visitor connected to another
- * instance, or to none, reads what it missed from the store (its widget asks at every visit and while polling).
+ * {@link #BUFFER_LIMIT_BYTES} pile up is closed, so one slow phone never holds a send. A frame goes to the other
+ * instances too (the webchat topic), whichever holds the visitor's socket; a visitor connected to none, or whose
+ * instance missed the word, reads what it missed from the store (its widget asks at every visit and while polling).
  */
 @Component
 public class WebchatSockets implements LiveConfiguration.Listener {
@@ -39,10 +44,19 @@ public class WebchatSockets implements LiveConfiguration.Listener {
     static final int BUFFER_LIMIT_BYTES = 512 * 1024;
 
     private final Map<String, Set<WebSocketSession>> byVisitor = new ConcurrentHashMap<>();
-    private final ObjectMapper json;
+    /** The headers of a pushed frame: whose widgets it is for. */
+    static final String CHANNEL = "meheryChannelId";
+    static final String ADDRESS = "meheryVisitor";
 
-    public WebchatSockets(ObjectMapper json, MeterRegistry meters) {
+    private final ObjectMapper json;
+    private final ClusterBroadcasts broadcasts;
+    private final String webchatTopic;
+
+    public WebchatSockets(ObjectMapper json, MeterRegistry meters, ClusterBroadcasts broadcasts,
+            @Value("${mehery.cluster.webchat-topic}") String webchatTopic) {
         this.json = json;
+        this.broadcasts = broadcasts;
+        this.webchatTopic = webchatTopic;
         Gauge.builder("mehery.webchat.sockets", byVisitor, sockets -> sockets.values().stream()
                 .mapToInt(Set::size).sum()).description("Chat widgets connected live to this instance")
                 .register(meters);
@@ -64,13 +78,30 @@ public class WebchatSockets implements LiveConfiguration.Listener {
         });
     }
 
-    /** Sends the frame, as JSON, to every widget the visitor has open here; true when one took it. */
+    /**
+     * Sends the frame, as JSON, to every widget the visitor has open, on this instance and, through the webchat
+     * topic, on the others; true when one here took it.
+     */
     public boolean push(String channelId, String address, Object frame) {
+        String text = toJson(frame);
+        broadcasts.send(webchatTopic, text, Map.of(CHANNEL, channelId, ADDRESS, address));
+        return pushHere(channelId, address, text);
+    }
+
+    /** A frame another instance pushed: to the visitor's widgets open here. */
+    public void pushed(@Header(ClusterBroadcasts.ORIGIN) String origin, @Header(CHANNEL) String channelId,
+            @Header(ADDRESS) String address, @Body String frame) {
+        if (!broadcasts.own(origin)) {
+            pushHere(channelId, address, frame);
+        }
+    }
+
+    private boolean pushHere(String channelId, String address, String frame) {
         Set<WebSocketSession> sessions = byVisitor.get(keyOf(channelId, address));
         if (sessions == null) {
             return false;
         }
-        TextMessage message = new TextMessage(toJson(frame));
+        TextMessage message = new TextMessage(frame);
         boolean taken = false;
         for (WebSocketSession session : sessions) {
             taken |= deliver(session, message);

@@ -19,8 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
@@ -133,7 +131,7 @@ class WebsiteChannelTest extends ChannelTestSupport {
     @Test
     void aReplyIsPushedToTheOpenWidgetAndItsReceiptsMoveItsStatus() throws Exception {
         Visit visit = visit("{}");
-        Frames frames = new Frames();
+        WidgetFrames frames = new WidgetFrames();
         WebSocket socket = connect(SITE, frames);
         socket.sendText("{\"type\":\"hello\",\"token\":\"" + visit.token() + "\"}", true);
         await().atMost(PATIENCE).until(() -> frames.ofType("ready").size() == 1);
@@ -249,7 +247,7 @@ class WebsiteChannelTest extends ChannelTestSupport {
         assertThat(connectFailure("https://evil.example")).isInstanceOf(WebSocketHandshakeException.class)
                 .satisfies(e -> assertThat(((WebSocketHandshakeException) e).getResponse().statusCode())
                         .isEqualTo(403));
-        Frames frames = new Frames();
+        WidgetFrames frames = new WidgetFrames();
         WebSocket socket = connect(SITE, frames);
         socket.sendText("{\"type\":\"hello\",\"token\":\"not-a-token\"}", true);
         await().atMost(PATIENCE).until(() -> frames.closedWith == 4401);
@@ -368,7 +366,7 @@ class WebsiteChannelTest extends ChannelTestSupport {
     @Test
     void anOpenSocketIsClosedWhenItsChannelsIdentitySecretChanges() throws Exception {
         Visit visit = visit("{}");
-        Frames frames = new Frames();
+        WidgetFrames frames = new WidgetFrames();
         WebSocket socket = connect(SITE, frames);
         socket.sendText("{\"type\":\"hello\",\"token\":\"" + visit.token() + "\"}", true);
         await().atMost(PATIENCE).until(() -> !frames.ofType("ready").isEmpty());
@@ -462,14 +460,14 @@ class WebsiteChannelTest extends ChannelTestSupport {
         return Providers.userHash(IDENTITY_SECRET, userId);
     }
 
-    private WebSocket connect(String origin, Frames frames) throws Exception {
+    private WebSocket connect(String origin, WidgetFrames frames) throws Exception {
         return HttpClient.newHttpClient().newWebSocketBuilder().header("Origin", origin)
                 .buildAsync(URI.create("ws://127.0.0.1:" + port() + API + "/live"), frames).get(10, TimeUnit.SECONDS);
     }
 
     private Throwable connectFailure(String origin) {
         try {
-            connect(origin, new Frames());
+            connect(origin, new WidgetFrames());
             return null;
         } catch (Exception failed) {
             Throwable cause = failed;
@@ -478,38 +476,6 @@ class WebsiteChannelTest extends ChannelTestSupport {
                 cause = cause.getCause();
             }
             return cause;
-        }
-    }
-
-    /** What the gateway pushed to a socket, frame by frame. */
-    static final class Frames implements WebSocket.Listener {
-        private final List<JsonNode> received = new CopyOnWriteArrayList<>();
-        private final StringBuilder partial = new StringBuilder();
-        volatile int closedWith = -1;
-
-        @Override
-        public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                try {
-                    received.add(JSON.readTree(partial.toString()));
-                } catch (Exception e) {
-                    throw new AssertionError(e);
-                }
-                partial.setLength(0);
-            }
-            socket.request(1);
-            return CompletableFuture.completedFuture(null);
-        }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket socket, int statusCode, String reason) {
-            closedWith = statusCode;
-            return CompletableFuture.completedFuture(null);
-        }
-
-        List<JsonNode> ofType(String type) {
-            return received.stream().filter(f -> f.path("type").asText().equals(type)).toList();
         }
     }
 }

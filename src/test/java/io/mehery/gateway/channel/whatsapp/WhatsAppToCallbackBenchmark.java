@@ -78,7 +78,7 @@ public class WhatsAppToCallbackBenchmark {
         signature = "sha256=" + HexFormat.of().formatHex(mac.doFinal(body));
         channel = new MeheryProperties.Channel("bench", ChannelType.WHATSAPP, "+15550001111", null, null, SECRET,
                 null, "106540352242922", null, null, null, null, null, null, null, null, null, "en_US", null, null, null, null, null, null, null, null, null,
-                null, null, null, null);
+                null, null, null, null, null);
         ContactRecord contact = new ContactRecord("c1", "bench", "wa", "PHONE", "+16315551181", "+15550001111",
                 "Kerry Fisher", null, null, null, null, null, "Kerry Fisher");
         MeheryProperties properties = mock(MeheryProperties.class);
