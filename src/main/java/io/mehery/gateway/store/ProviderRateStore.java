@@ -1,55 +1,56 @@
 package io.mehery.gateway.store;
 
 import java.util.Optional;
-import java.util.OptionalLong;
 
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * When each channel's next provider call may be made, kept in the shared database so that every instance of the
- * cluster takes its turns from the same clock. Each turn is its own short write, apart from the group commit: it
- * decides whether a call is made now, and is worth nothing a moment later.
+ * The turns of each channel's provider calls, kept in the shared database so that every instance of the cluster
+ * takes them from the same clock. Each turn is its own short transaction, apart from the group commit: it decides
+ * when a call is made, and is worth nothing a moment later.
  */
 @Repository
 public class ProviderRateStore {
 
     private final JdbcTemplate jdbc;
+    private final TransactionTemplate transaction;
 
-    public ProviderRateStore(JdbcTemplate jdbc) {
+    public ProviderRateStore(JdbcTemplate jdbc, PlatformTransactionManager transactions) {
         this.jdbc = jdbc;
+        this.transaction = new TransactionTemplate(transactions);
     }
 
     /**
-     * Takes the channel's turn if it has come by {@code now}, moving the next one {@code spacing} on; when it has
-     * not, answers the time it comes (all in epoch microseconds).
+     * Takes the channel's next free turn, at {@code now} or later, and moves the one after it {@code spacing} on;
+     * answers the turn taken (all in epoch microseconds). Turns are taken in order, so a call that waits for a later
+     * turn keeps its place: no call taken after it goes before it.
      */
-    public OptionalLong takeTurn(String channelId, long now, long spacing) {
-        if (taken(channelId, now, spacing)) {
-            return OptionalLong.empty();
+    public long takeTurn(String channelId, long now, long spacing) {
+        for (int tries = 1; ; tries++) {
+            try {
+                Long turn = transaction.execute(tx -> {
+                    Optional<Long> next = jdbc.queryForList("SELECT next_at FROM provider_pace WHERE channel_id = ?"
+                            + " FOR UPDATE", Long.class, channelId).stream().findFirst();
+                    if (next.isEmpty()) {
+                        jdbc.update("INSERT INTO provider_pace (channel_id, next_at) VALUES (?, ?)", channelId,
+                                now + spacing);
+                        return now;
+                    }
+                    long taken = Math.max(next.get(), now);
+                    jdbc.update("UPDATE provider_pace SET next_at = ? WHERE channel_id = ?", taken + spacing,
+                            channelId);
+                    return taken;
+                });
+                return turn == null ? now : turn;
+            } catch (DuplicateKeyException anotherFirst) {
+                if (tries == 3) {
+                    throw anotherFirst;
+                }
+            }
         }
-        // not come yet (others only move it on), or the channel's first call
-        Optional<Long> next = nextAt(channelId);
-        if (next.isPresent()) {
-            return OptionalLong.of(next.get());
-        }
-        try {
-            jdbc.update("INSERT INTO provider_pace (channel_id, next_at) VALUES (?, ?)", channelId, now + spacing);
-            return OptionalLong.empty();
-        } catch (DuplicateKeyException anotherFirst) {
-            return taken(channelId, now, spacing) ? OptionalLong.empty()
-                    : OptionalLong.of(nextAt(channelId).orElse(now + spacing));
-        }
-    }
-
-    private Optional<Long> nextAt(String channelId) {
-        return jdbc.queryForList("SELECT next_at FROM provider_pace WHERE channel_id = ?", Long.class, channelId)
-                .stream().findFirst();
-    }
-
-    private boolean taken(String channelId, long now, long spacing) {
-        return jdbc.update("UPDATE provider_pace SET next_at = ? WHERE channel_id = ? AND next_at <= ?",
-                now + spacing, channelId, now) == 1;
     }
 }
