@@ -14,8 +14,10 @@ Each load thread owns its contacts and sends to each in turn, so every contact's
 Prints accepted / delivered / lost, duplicates (and whether they kept their webhook-id), sends that reached the
 provider once, the per-contact order of callbacks and provider calls, the answers by status (503s during the
 outages), and how long each outage took to recover from; then the throughput of one instance against two through
-nginx. Exits 1 if anything accepted was lost, a duplicate changed its webhook-id, a send reached the provider twice
-or never, or a contact's messages arrived out of order."""
+nginx. Then the two act as one (issue 24): an apply through one is served by the other within 2 s, the versions
+agree, a channel's max-rate holds for both together, a rollback through the other is served by the first within 2 s.
+Exits 1 if anything accepted was lost, a duplicate changed its webhook-id, a send reached the provider twice
+or never, a contact's messages arrived out of order, or the two did not act as one."""
 import argparse
 import collections
 import json
@@ -138,6 +140,84 @@ http {{
 def postgres_cluster():
     version = sorted(os.listdir("/etc/postgresql"))[0]
     return ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main"]
+
+
+def drill_document(hook_port, extra_channels, wa_extra):
+    """The demo configuration with the drill's WhatsApp channel, as an admin API document, plus what a step adds."""
+    wa = {"tenant": "demo", "type": "WHATSAPP", "lane": "+15550001111",
+          "base-url": f"http://127.0.0.1:{hook_port}/provider", "phone-number-id": "100200300",
+          "access-token": "drill-token", "app-secret": "drill-secret", "verify-token": "drill", **wa_extra}
+    return {"mehery": {"tenants": {"demo": {"api-key": "demo-key", "verify-token": "demo-verify-token"}},
+                       "channels": {"sandbox": {"tenant": "demo", "type": "DUMMY", "lane": "sandbox"},
+                                    "website": {"tenant": "demo", "type": "WEBSITE", "lane": "localhost",
+                                                "identity-secret": "demo-identity-secret-change-me",
+                                                "allowed-origins": []},
+                                    "drill-wa": wa, **extra_channels}}}
+
+
+def one_gateway(ports, hook_port, base, receiver_log, sends=100, rate=20):
+    """The two instances as one (issue 24): a change applied through the first is served by the second within 2 s;
+    both answer the same versions and run the same one; a max-rate of 20/s on the WhatsApp channel holds for both
+    together (sends through nginx, provider calls counted per second); a rollback through the second is served by the
+    first within 2 s. True when all of it holds."""
+    first, second = (f"http://127.0.0.1:{p}" for p in ports)
+    admin = "demo-admin-key"
+    extra = {"drill-extra": {"tenant": "demo", "type": "DUMMY", "lane": "drill-extra"}}
+    before = next(v["version"] for v in call(f"{first}/api/v1/admin/config/versions", key=admin)[1]["results"]
+                  if v["outcome"] == "applied")
+    status, reply = call(f"{first}/api/v1/admin/config/apply",
+                         drill_document(hook_port, extra, {"max-rate": f"{rate}/s"}), key=admin)
+    if status != 200:
+        print(f"one gateway: the apply answered {status}: {reply}")
+        return False
+    applied, version = time.time(), reply["data"]["version"]
+    served = None
+    while time.time() - applied < 10:
+        status, _ = call(f"{second}/webhooks/dummy/drill-extra", {"from": "+15557000001", "type": "text",
+                                                                   "text": {"body": "through the other"}})
+        if status == 200:
+            served = time.time() - applied
+            break
+        time.sleep(0.05)
+    versions = [call(f"{g}/api/v1/admin/config/versions", key=admin)[1]["results"] for g in (first, second)]
+    instances = call(f"{second}/api/v1/admin/config/instances", key=admin)[1]["results"]
+    running = sorted(i["version"] for i in instances)
+
+    texts = [f"rated-{n}" for n in range(sends)]
+    def send(text):
+        call(f"{base}/api/v1/message/send", {"channelId": "drill-wa", "to": {"phone": f"+17770{text[6:]:0>5}"},
+                                             "type": "text", "text": {"body": text}}, timeout=30)
+    senders = [threading.Thread(target=send, args=(t,)) for t in texts]
+    for s in senders:
+        s.start()
+    for s in senders:
+        s.join()
+    deadline = time.time() + 60
+    at = {}
+    while time.time() < deadline and len(at) < sends:
+        at = {r["text"]: r["at"] for r in received(receiver_log) if r["kind"] == "provider"
+              and r["text"].startswith("rated-")}
+        time.sleep(0.5)
+    per_second = collections.Counter(int(t) for t in at.values())
+
+    status, reply = call(f"{second}/api/v1/admin/config/rollback/{before}", key=admin, method="POST")
+    rolled, gone = time.time(), None
+    while status == 200 and time.time() - rolled < 10:
+        if call(f"{first}/webhooks/dummy/drill-extra", {"from": "+15557000002", "type": "text",
+                                                         "text": {"body": "gone?"}})[0] == 404:
+            gone = time.time() - rolled
+            break
+        time.sleep(0.05)
+
+    ok = served is not None and served <= 2 and versions[0] == versions[1] and running == [version, version] \
+        and len(at) == sends and max(per_second.values(), default=0) <= rate and gone is not None and gone <= 2
+    print(f"one gateway  an apply on gateway 1 served by gateway 2 after {served if served is None else round(served, 2)}"
+          f" s; versions {'equal' if versions[0] == versions[1] else 'DIFFERENT'} on both; instances run {running}")
+    print(f"one gateway  max-rate {rate}/s: {len(at)}/{sends} sends reached the provider, at most"
+          f" {max(per_second.values(), default=0)} in one second (per second: {sorted(per_second.values())})")
+    print(f"one gateway  a rollback on gateway 2 answered {status}, served by gateway 1 after"
+          f" {gone if gone is None else round(gone, 2)} s")
+    return ok
 
 
 def main():
@@ -328,6 +408,8 @@ def main():
             print(f"{name:<40} answers during it {dict(during)}; first 200 after it"
                   f" {(back - ended) if back else float('nan'):.1f}s after it ended")
 
+        acting_as_one = one_gateway(ports, hook_port, base, receiver_log)
+
         if not args.skip_throughput:
             for label, url in (("one instance", f"http://127.0.0.1:{ports[1]}"), ("two behind nginx", base)):
                 out = subprocess.run(["wrk", "-t2", "-c32", "-d15s", "-s", os.path.join(ROOT, "bench", "wrk",
@@ -347,7 +429,7 @@ def main():
                                      capture_output=True, text=True).stdout
                 print(out)
         ok = not lost and same_id and not twice and not never and not callbacks_out_of_order \
-            and not sends_out_of_order
+            and not sends_out_of_order and acting_as_one
         print("PASS" if ok else "FAIL")
         with open(os.path.join(work, "summary.json"), "w") as f:
             json.dump({"accepted": len(accepted), "lost": len(lost), "answers": {str(k): v for k, v in

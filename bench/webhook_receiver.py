@@ -2,11 +2,13 @@
 """A client webhook for the drills: answers 200 to every callback and appends one JSON line per callback
 (kind, webhook-id, the message ids it carried) to the log file given, so a drill can count what arrived. While a file named
 like the log plus ".down" exists, it answers 503 and logs nothing. Under /provider/ it plays the WhatsApp Cloud
-API's messages endpoint: each call is logged (kind "provider", the text it carried) and answered with a wamid."""
+API's messages endpoint: each call is logged (kind "provider", the text it carried, when it came) and answered with a
+wamid."""
 import os
 import json
 import sys
 import threading
+import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -27,7 +29,8 @@ class Receiver(BaseHTTPRequestHandler):
             return
         if self.path.startswith("/provider/"):
             with lock:
-                log.write(json.dumps({"kind": "provider", "text": json.loads(body)["text"]["body"]}) + "\n")
+                log.write(json.dumps({"kind": "provider", "text": json.loads(body)["text"]["body"],
+                                      "at": time.time()}) + "\n")
             answer = json.dumps({"messages": [{"id": f"wamid.{uuid.uuid4().hex}"}]}).encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
