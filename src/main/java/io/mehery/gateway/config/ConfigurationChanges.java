@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 import org.apache.camel.Body;
@@ -221,14 +222,9 @@ public class ConfigurationChanges {
             cannotRun(next, proposal.problems());
             return;
         }
-        MeheryProperties previous = live.current();
         try {
-            live.replace(proposal.next());
-            if (proposal.changesRoutes()) {
-                routes.apply(proposal.routes(), reason -> rolledBack(next.version(), reason));
-            }
+            putInPlace(proposal, next::version);
         } catch (RuntimeException failed) {
-            live.replace(previous);
             cannotRun(next, List.of(String.valueOf(failed.getMessage())));
             return;
         }
@@ -302,15 +298,10 @@ public class ConfigurationChanges {
             answer.put("changes", List.of());
             return answer;
         }
-        MeheryProperties previous = live.current();
         long[] applied = new long[1];
         try {
-            live.replace(proposal.next());
-            if (proposal.changesRoutes()) {
-                routes.apply(proposal.routes(), reason -> rolledBack(applied[0], reason));
-            }
+            putInPlace(proposal, () -> applied[0]);
         } catch (RuntimeException failed) {
-            live.replace(previous);
             long version = versions.add(now, source, FAILED, proposal.changes(), List.of(String.valueOf(
                     failed.getMessage())), filesFingerprint, null, null);
             count(source, FAILED);
@@ -330,6 +321,23 @@ public class ConfigurationChanges {
         answer.put("version", version);
         answer.put("changes", proposal.changes());
         return answer;
+    }
+
+    /**
+     * Puts a proposal in place, its routes on probation under {@code version} (known once it is recorded); the
+     * configuration before it comes back if it fails to start.
+     */
+    private void putInPlace(Proposal proposal, LongSupplier version) {
+        MeheryProperties previous = live.current();
+        try {
+            live.replace(proposal.next());
+            if (proposal.changesRoutes()) {
+                routes.apply(proposal.routes(), reason -> rolledBack(version.getAsLong(), reason));
+            }
+        } catch (RuntimeException failed) {
+            live.replace(previous);
+            throw failed;
+        }
     }
 
     /** The routes of an applied version failed on probation, and the routes before it run again. */
