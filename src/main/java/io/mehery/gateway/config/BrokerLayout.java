@@ -14,8 +14,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * What the gateway needs on its broker, embedded or external: its durable anycast queues (one per flow, one per
- * tenant's deliveries, the dead letters), the topics of the cluster, and for every {@code mehery.*} address a redelivery policy (a consumer
- * whose transaction rolls back gets the message again after a growing delay, and after
+ * tenant's deliveries, the dead letters), the topics of the cluster, and for every {@code mehery.*} address a
+ * redelivery policy (a consumer whose transaction rolls back gets the message again after a growing delay, and after
  * {@code mehery.queues.max-delivery-attempts} it moves to the dead-letter queue instead of spinning) and queues that
  * are never deleted for being idle. A tap that keeps failing leaves its copies in the taps' own dead-letter queue,
  * apart from the gateway's, each known by its tap's queue ({@code _AMQ_ORIG_ADDRESS}).

@@ -68,7 +68,8 @@ public class CallbackHandOffs implements DisposableBean {
     private void start(DeliveryOrder order, WebhookCalls.Place place, String traceId) {
         try {
             Exchange exchange = ExchangeBuilder.anExchange(camel).withBody(order)
-                    .withProperty(RouteProperties.DELIVERY_PLACE, place).withHeader(TraceIds.CAMEL_HEADER, traceId).build();
+                    .withProperty(RouteProperties.DELIVERY_PLACE, place).withHeader(TraceIds.CAMEL_HEADER, traceId)
+                    .build();
             attempts().process(exchange, doneSync -> place.release());
         } catch (Exception e) {
             place.release();

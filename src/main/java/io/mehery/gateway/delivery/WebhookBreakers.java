@@ -40,6 +40,9 @@ public class WebhookBreakers implements LiveConfiguration.Listener {
         }
     }
 
+    /** A tenant's breaker is named after it: webhook-{tenantId}. */
+    private static final String PREFIX = "webhook-";
+
     private volatile Breakers breakers;
     private final ClusterBroadcasts broadcasts;
     private final String topic;
@@ -126,6 +129,4 @@ public class WebhookBreakers implements LiveConfiguration.Listener {
     private static String tenantOf(String breakerName) {
         return breakerName.substring(PREFIX.length());
     }
-
-    private static final String PREFIX = "webhook-";
 }

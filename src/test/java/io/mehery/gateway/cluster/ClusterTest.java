@@ -166,7 +166,8 @@ class ClusterTest {
         socket.sendText("{\"type\":\"hello\",\"token\":\"" + visit.data().get("token").asText() + "\"}", true);
         await().atMost(Duration.ofSeconds(10)).until(() -> frames.ofType("ready").size() == 1);
 
-        Api.Reply sent = first.api().post("/api/v1/message/send", "wa-key", "{\"channelId\":\"wa-web\",\"to\":{\"phone\":\""
+        Api.Reply sent = first.api().post("/api/v1/message/send", "wa-key", "{\"channelId\":\"wa-web\","
+                + "\"to\":{\"phone\":\""
                 + visit.data().get("visitorId").asText() + "\"},\"type\":\"text\",\"text\":{\"body\":\"from A\"}}");
         assertThat(sent.status()).as(sent.body()).isEqualTo(200);
         String id = sent.data().get("id").asText();

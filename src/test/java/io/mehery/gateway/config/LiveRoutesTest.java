@@ -201,7 +201,8 @@ class LiveRoutesTest {
         assertThat(api.post("/api/v1/admin/config/apply", ADMIN_KEY, "").status()).isEqualTo(200);
         assertThat(api.post("/crm/hook", "wa-key", "again").body()).isEqualTo("v2 wa again");
 
-        edit("crm.yaml", "        - bean:\n            ref: routeEndpoints", "        - bean:\n            ref: noSuchBean");
+        edit("crm.yaml", "        - bean:\n            ref: routeEndpoints",
+                "        - bean:\n            ref: noSuchBean");
         Api.Reply broken = api.post("/api/v1/admin/config/apply", ADMIN_KEY, "");
         assertThat(broken.status()).isEqualTo(400);
         assertThat(broken.body()).contains("noSuchBean");
