@@ -33,7 +33,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from crash_drill import ROOT, call, free_port, packaged_jar, received, wait_healthy  # noqa: E402
+from crash_drill import ROOT, call, free_port, maven_artifact, packaged_jar, received, wait_healthy  # noqa: E402
 
 ARTEMIS = "2.40.0"
 PSQL = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-d", "postgres", "-c"]
@@ -41,11 +41,7 @@ PSQL = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-d", "postgres", "-c
 
 def artemis_home(work):
     """The distribution from Maven (fetched once into ~/.m2), unpacked into the work folder."""
-    archive = os.path.expanduser(f"~/.m2/repository/org/apache/activemq/apache-artemis/{ARTEMIS}/"
-                                 f"apache-artemis-{ARTEMIS}-bin.tar.gz")
-    if not os.path.exists(archive):
-        subprocess.run(["mvn", "-B", "-q", "dependency:get",
-                        f"-Dartifact=org.apache.activemq:apache-artemis:{ARTEMIS}:tar.gz:bin"], check=True)
+    archive = maven_artifact("org.apache.activemq", "apache-artemis", ARTEMIS, "tar.gz", "bin")
     with tarfile.open(archive) as tar:
         tar.extractall(work)
     return os.path.join(work, f"apache-artemis-{ARTEMIS}")

@@ -36,6 +36,16 @@ def free_port():
         return s.getsockname()[1]
 
 
+def maven_artifact(group, artifact, version, kind, classifier):
+    """The path of an artifact's file in ~/.m2, fetched through Maven the first time."""
+    path = os.path.expanduser(f"~/.m2/repository/{group.replace('.', '/')}/{artifact}/{version}/"
+                              f"{artifact}-{version}-{classifier}.{kind}")
+    if not os.path.exists(path):
+        subprocess.run(["mvn", "-B", "-q", "dependency:get",
+                        f"-Dartifact={group}:{artifact}:{version}:{kind}:{classifier}"], check=True)
+    return path
+
+
 def call(url, body=None, key="demo-key", timeout=10, method=None):
     """(status, envelope) for any HTTP answer, errors included; raises only when nothing answered."""
     data = None if body is None else json.dumps(body).encode()
