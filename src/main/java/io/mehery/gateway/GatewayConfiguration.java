@@ -1,4 +1,4 @@
-package io.mehery.gateway.config;
+package io.mehery.gateway;
 
 import java.time.Clock;
 import java.util.List;
@@ -7,6 +7,9 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import io.mehery.gateway.config.InvalidConfiguration;
+import io.mehery.gateway.config.MeheryProperties;
+import io.mehery.gateway.live.ConfigurationRules;
 import io.mehery.gateway.security.Tenants;
 import io.micrometer.core.instrument.config.MeterFilter;
 

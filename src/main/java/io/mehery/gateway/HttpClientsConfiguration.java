@@ -1,4 +1,4 @@
-package io.mehery.gateway.config;
+package io.mehery.gateway;
 
 import java.time.Duration;
 import java.util.Locale;
@@ -20,7 +20,8 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-import io.mehery.gateway.delivery.WebhookTargets;
+import io.mehery.gateway.config.MeheryProperties;
+import io.mehery.gateway.security.WebhookTargets;
 
 /**
  * The gateway's HTTP clients, as Camel components: {@code webhook:} for the taps' client endpoints,

@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
-import io.mehery.gateway.config.ConfigurationCheck;
+import io.mehery.gateway.live.ConfigurationCheck;
 
 @SpringBootApplication
 public class MeheryGatewayApplication {

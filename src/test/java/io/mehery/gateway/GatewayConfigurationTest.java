@@ -1,4 +1,4 @@
-package io.mehery.gateway.config;
+package io.mehery.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

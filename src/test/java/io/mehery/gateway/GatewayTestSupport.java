@@ -21,9 +21,9 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.bean.override.mockito.MockitoSpyBean;
 
 import io.mehery.gateway.channel.dummy.SandboxOutbound;
-import io.mehery.gateway.channel.push.PushKeys;
 import io.mehery.gateway.channel.email.EmailOutbound;
 import io.mehery.gateway.channel.messenger.MessengerOutbound;
+import io.mehery.gateway.channel.push.PushKeys;
 import io.mehery.gateway.channel.sms.TwilioOutbound;
 import io.mehery.gateway.channel.telegram.TelegramOutbound;
 import io.mehery.gateway.channel.whatsapp.WhatsAppOutbound;
@@ -37,6 +37,9 @@ import io.mehery.gateway.channel.whatsapp.WhatsAppOutbound;
 @ActiveProfiles({"test", "demo"})
 @AutoConfigureObservability // the Prometheus endpoint, as in production
 public abstract class GatewayTestSupport {
+
+    /** The operator's key ({@code mehery.admin.api-key}) of the test configuration. */
+    public static final String ADMIN_KEY = "demo-admin-key";
 
     protected static final Path DATA_DIR = newDataDir();
     /** Every provider API (WhatsApp Graph, ...) of the test channels, on this host. */

@@ -12,8 +12,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mehery.gateway.api.Problem;
+import io.mehery.gateway.api.RouteProperties;
 import io.mehery.gateway.api.model.DataEvent;
-import io.mehery.gateway.config.RouteProperties;
 import io.mehery.gateway.conversation.Accepted;
 import io.mehery.gateway.store.EventStore;
 import io.mehery.gateway.store.GroupCommit;

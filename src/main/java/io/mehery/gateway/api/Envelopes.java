@@ -21,9 +21,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.mehery.gateway.config.RouteProperties;
-import io.mehery.gateway.conversation.Refusal;
-import io.mehery.gateway.web.TraceIds;
+import io.mehery.gateway.logging.TraceIds;
 
 /**
  * Writes every answer of the API in the Mehery envelope: the success of a route, and the failure of any step,

@@ -1,4 +1,4 @@
-package io.mehery.gateway.conversation;
+package io.mehery.gateway.api;
 
 /**
  * What the gateway will not do with a message or a callback, and why, named by the field that asked for it: a

@@ -1,4 +1,4 @@
-package io.mehery.gateway.config;
+package io.mehery.gateway.api;
 
 /**
  * The exchange properties that the routes in {@code routes/*.yaml} and the beans they call share, named once. A

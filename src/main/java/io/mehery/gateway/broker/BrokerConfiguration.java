@@ -1,4 +1,4 @@
-package io.mehery.gateway.config;
+package io.mehery.gateway.broker;
 
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.core.config.CoreAddressConfiguration;
@@ -7,6 +7,7 @@ import org.springframework.boot.autoconfigure.jms.artemis.ArtemisConfigurationCu
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.util.unit.DataSize;
+import io.mehery.gateway.config.MeheryProperties;
 
 /**
  * The embedded broker: the gateway's queues and address settings ({@link BrokerLayout}) from the start, and messages

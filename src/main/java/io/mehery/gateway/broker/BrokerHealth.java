@@ -1,4 +1,4 @@
-package io.mehery.gateway.config;
+package io.mehery.gateway.broker;
 
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;

@@ -1,4 +1,4 @@
-package io.mehery.gateway.config;
+package io.mehery.gateway.broker;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,6 +11,7 @@ import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
+import io.mehery.gateway.config.MeheryProperties;
 
 /**
  * What the gateway needs on its broker, embedded or external: its durable anycast queues (one per flow, one per

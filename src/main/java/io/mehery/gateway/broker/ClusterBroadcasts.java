@@ -1,4 +1,4 @@
-package io.mehery.gateway.config;
+package io.mehery.gateway.broker;
 
 import java.util.Map;
 
@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.jms.JmsException;
 import org.springframework.jms.core.JmsTemplate;
 import org.springframework.stereotype.Component;
+import io.mehery.gateway.config.ClusterInstance;
 
 /**
  * Word for every instance of the cluster at once, on a broker topic (each instance subscribes to it in a route):

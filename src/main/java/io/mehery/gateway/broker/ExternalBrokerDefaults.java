@@ -1,4 +1,4 @@
-package io.mehery.gateway.config;
+package io.mehery.gateway.broker;
 
 import java.util.Map;
 

@@ -1,4 +1,4 @@
-package io.mehery.gateway.config;
+package io.mehery.gateway.broker;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -26,6 +26,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
+import io.mehery.gateway.config.InvalidConfiguration;
+import io.mehery.gateway.config.LiveConfiguration;
+import io.mehery.gateway.config.MeheryProperties;
 
 /**
  * An external broker ({@code spring.artemis.mode=native}) set up by the gateway itself before any route uses it,

@@ -48,8 +48,11 @@ public class LiveConfiguration {
         return current.get().templates();
     }
 
-    /** Puts the next configuration in place, then lets every listener follow; one change at a time. */
-    synchronized void replace(MeheryProperties next) {
+    /**
+     * Puts the next configuration in place, then lets every listener follow; one change at a time. Called by the
+     * live-change machinery alone (package live), once a change passed its rules and checks.
+     */
+    public synchronized void replace(MeheryProperties next) {
         MeheryProperties previous = current.getAndSet(next);
         List<Listener> following = listeners.orderedStream().toList();
         following.forEach(listener -> listener.changed(previous, next));

@@ -14,6 +14,7 @@ import io.mehery.gateway.api.model.InboundReceipt;
 import io.mehery.gateway.config.MeheryProperties.Channel;
 import io.mehery.gateway.delivery.CallbackKind;
 import io.mehery.gateway.delivery.CallbackPlanner;
+import io.mehery.gateway.delivery.InboundEvent;
 import io.mehery.gateway.store.DeliveryStore;
 import io.mehery.gateway.store.GroupCommit;
 import io.mehery.gateway.store.MediaFileStore;

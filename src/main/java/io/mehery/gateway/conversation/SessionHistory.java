@@ -12,11 +12,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mehery.gateway.api.ApiException;
+import io.mehery.gateway.api.RouteProperties;
 import io.mehery.gateway.api.model.Location;
 import io.mehery.gateway.api.model.Media;
 import io.mehery.gateway.api.model.SessionMessage;
 import io.mehery.gateway.api.model.Tags;
-import io.mehery.gateway.config.RouteProperties;
+import io.mehery.gateway.config.LiveConfiguration;
 import io.mehery.gateway.media.MediaLinks;
 import io.mehery.gateway.store.ContactRecord;
 import io.mehery.gateway.store.ContactStore;
@@ -24,7 +25,6 @@ import io.mehery.gateway.store.MessageRecord;
 import io.mehery.gateway.store.MessageStatus;
 import io.mehery.gateway.store.MessageStore;
 import io.mehery.gateway.store.SessionStore;
-import io.mehery.gateway.config.LiveConfiguration;
 
 /** A session's messages of both directions, oldest first, in the spec's session-message model. */
 @Component("sessionHistory")

@@ -13,10 +13,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
-import io.mehery.gateway.config.RouteProperties;
+import io.mehery.gateway.api.RouteProperties;
+import io.mehery.gateway.logging.TraceIds;
 import io.mehery.gateway.store.DeliveryRecord;
 import io.mehery.gateway.store.GroupCommit;
-import io.mehery.gateway.web.TraceIds;
 
 /**
  * A contact's first callback goes from the write that accepted its event straight to the attempt, without a trip

@@ -9,11 +9,12 @@ import org.apache.camel.ExchangeProperty;
 import org.springframework.stereotype.Component;
 
 import io.mehery.gateway.api.ApiException;
+import io.mehery.gateway.api.Refusal;
+import io.mehery.gateway.api.RouteProperties;
 import io.mehery.gateway.api.model.ConfigValue;
 import io.mehery.gateway.api.model.WebhookRequest;
 import io.mehery.gateway.config.MeheryProperties;
-import io.mehery.gateway.config.RouteProperties;
-import io.mehery.gateway.conversation.Refusal;
+import io.mehery.gateway.security.WebhookTargets;
 import io.mehery.gateway.store.GroupCommit;
 import io.mehery.gateway.store.WebhookStore;
 

@@ -13,9 +13,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mehery.gateway.api.ApiException;
-import io.mehery.gateway.config.RouteProperties;
-import io.mehery.gateway.store.DeliveryRecord;
+import io.mehery.gateway.api.RouteProperties;
 import io.mehery.gateway.store.DeliveryRecord.Status;
+import io.mehery.gateway.store.DeliveryRecord;
 import io.mehery.gateway.store.DeliveryStore;
 
 /**

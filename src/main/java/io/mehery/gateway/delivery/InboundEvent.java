@@ -1,4 +1,4 @@
-package io.mehery.gateway.conversation;
+package io.mehery.gateway.delivery;
 
 /**
  * A stored inbound message as the callbacks it owes the client see it. It names what to deliver rather than

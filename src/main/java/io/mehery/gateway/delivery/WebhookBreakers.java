@@ -11,7 +11,7 @@ import org.springframework.stereotype.Component;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
-import io.mehery.gateway.config.ClusterBroadcasts;
+import io.mehery.gateway.broker.ClusterBroadcasts;
 import io.mehery.gateway.config.LiveConfiguration;
 import io.mehery.gateway.config.MeheryProperties;
 

@@ -39,9 +39,10 @@ import org.apache.hc.core5.util.Timeout;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
+import io.mehery.gateway.api.RouteProperties;
 import io.mehery.gateway.config.MeheryProperties;
-import io.mehery.gateway.config.RouteProperties;
-import io.mehery.gateway.web.TraceIds;
+import io.mehery.gateway.logging.TraceIds;
+import io.mehery.gateway.security.WebhookTargets;
 
 /**
  * The signed POSTs to the client webhooks, made without a thread each: an asynchronous HTTP client holds every call

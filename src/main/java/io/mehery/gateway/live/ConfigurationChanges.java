@@ -1,4 +1,4 @@
-package io.mehery.gateway.config;
+package io.mehery.gateway.live;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -27,10 +27,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mehery.gateway.api.ApiException;
 import io.mehery.gateway.api.Problem;
-import io.mehery.gateway.store.ConfigInstanceStore;
-import io.mehery.gateway.store.ConfigVersionStore;
-import io.mehery.gateway.store.ConfigVersionStore.Version;
+import io.mehery.gateway.broker.ClusterBroadcasts;
+import io.mehery.gateway.config.ClusterInstance;
+import io.mehery.gateway.config.LiveConfiguration;
+import io.mehery.gateway.config.MeheryProperties;
 import io.mehery.gateway.security.Digests;
+import io.mehery.gateway.store.ConfigInstanceStore;
+import io.mehery.gateway.store.ConfigVersionStore.Version;
+import io.mehery.gateway.store.ConfigVersionStore;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 

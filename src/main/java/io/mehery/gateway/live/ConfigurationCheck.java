@@ -1,4 +1,4 @@
-package io.mehery.gateway.config;
+package io.mehery.gateway.live;
 
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -29,6 +29,7 @@ import org.springframework.boot.origin.TextResourceOrigin;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.io.DefaultResourceLoader;
+import io.mehery.gateway.config.MeheryProperties;
 
 /**
  * {@code java -jar mehery-gateway.jar validate <dir> [--spring.profiles.active=...]}: the checks a running gateway

@@ -1,4 +1,4 @@
-package io.mehery.gateway.config;
+package io.mehery.gateway.live;
 
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
+import io.mehery.gateway.config.MeheryProperties;
 
 /**
  * What a change would do, in lines an operator reads ({@code + channel acme-web (WEBSITE)},

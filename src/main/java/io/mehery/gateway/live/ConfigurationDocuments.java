@@ -1,4 +1,4 @@
-package io.mehery.gateway.config;
+package io.mehery.gateway.live;
 
 import java.io.IOException;
 import java.io.StringReader;
@@ -41,6 +41,7 @@ import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.SequenceNode;
+import io.mehery.gateway.config.MeheryProperties;
 
 /**
  * Configurations as the gateway reads them at start, from elsewhere: a document an operator sends (the

@@ -1,4 +1,4 @@
-package io.mehery.gateway.config;
+package io.mehery.gateway.live;
 
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;

@@ -1,4 +1,4 @@
-package io.mehery.gateway.config;
+package io.mehery.gateway.live;
 
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;

@@ -1,4 +1,4 @@
-package io.mehery.gateway.config;
+package io.mehery.gateway.live;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +12,8 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 import io.mehery.gateway.config.MeheryProperties.Channel;
+import io.mehery.gateway.config.MeheryProperties;
+import io.mehery.gateway.config.ProviderRate;
 import io.mehery.gateway.delivery.WebhookSignatures;
 import io.mehery.gateway.mapping.Mappings;
 import io.mehery.gateway.tap.TapEndpoints;

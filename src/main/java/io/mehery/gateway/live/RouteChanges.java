@@ -1,4 +1,4 @@
-package io.mehery.gateway.config;
+package io.mehery.gateway.live;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,6 +34,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
+import io.mehery.gateway.config.LiveRoutes;
 import io.mehery.gateway.web.RequestHold;
 
 /**

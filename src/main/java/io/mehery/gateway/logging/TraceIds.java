@@ -1,4 +1,4 @@
-package io.mehery.gateway.web;
+package io.mehery.gateway.logging;
 
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;

@@ -13,10 +13,10 @@ import org.springframework.stereotype.Component;
 import com.schibsted.spt.data.jslt.JsltException;
 import com.schibsted.spt.data.jslt.Parser;
 
+import io.mehery.gateway.api.RouteProperties;
 import io.mehery.gateway.config.LiveConfiguration;
 import io.mehery.gateway.config.MeheryProperties.Mapping;
-import io.mehery.gateway.config.RouteProperties;
-import io.mehery.gateway.conversation.OutboundDispatch;
+import io.mehery.gateway.provider.OutboundDispatch;
 
 /**
  * Per-tenant, per-channel reshaping of what the gateway sends out, declared in {@code mehery.mappings.<name>} as a

@@ -10,9 +10,9 @@ import java.time.Duration;
 import org.springframework.stereotype.Component;
 
 import io.mehery.gateway.api.model.Media;
-import io.mehery.gateway.channel.ProviderCalls;
 import io.mehery.gateway.config.MeheryProperties;
-import io.mehery.gateway.delivery.WebhookTargets;
+import io.mehery.gateway.provider.ProviderCalls;
+import io.mehery.gateway.security.WebhookTargets;
 
 /**
  * The file behind the link of a media part the client sends, for channels whose provider takes the file itself

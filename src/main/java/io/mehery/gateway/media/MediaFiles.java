@@ -19,13 +19,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mehery.gateway.api.ApiException;
+import io.mehery.gateway.api.RouteProperties;
 import io.mehery.gateway.config.ChannelType;
+import io.mehery.gateway.config.LiveConfiguration;
 import io.mehery.gateway.config.MeheryProperties.Channel;
-import io.mehery.gateway.config.RouteProperties;
+import io.mehery.gateway.security.Digests;
 import io.mehery.gateway.store.MessageRecord;
 import io.mehery.gateway.store.MessageStore;
-import io.mehery.gateway.config.LiveConfiguration;
-import io.mehery.gateway.security.Digests;
 
 /**
  * GET /api/v1/media/{id}: the file of a received media message, fetched by its channel's MediaFetcher with the

@@ -8,9 +8,9 @@ import java.util.Set;
 import org.springframework.stereotype.Component;
 
 import io.mehery.gateway.config.ChannelType;
+import io.mehery.gateway.config.LiveConfiguration;
 import io.mehery.gateway.config.MeheryProperties;
 import io.mehery.gateway.store.MessageRecord;
-import io.mehery.gateway.config.LiveConfiguration;
 
 /**
  * The gateway's own link to a received file, {@code GET /api/v1/media/{messageId}}: what callbacks and session

@@ -18,8 +18,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mehery.gateway.api.ApiException;
 import io.mehery.gateway.api.Problem;
 import io.mehery.gateway.config.ChannelType;
-import io.mehery.gateway.config.MeheryProperties;
 import io.mehery.gateway.config.MeheryProperties.Channel;
+import io.mehery.gateway.config.MeheryProperties;
 
 /**
  * GETs a provider's file. A link in a provider's event is the provider's word only as far as its signature goes, so

@@ -1,4 +1,4 @@
-package io.mehery.gateway.conversation;
+package io.mehery.gateway.provider;
 
 import java.util.Locale;
 

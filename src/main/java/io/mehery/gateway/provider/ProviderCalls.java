@@ -1,4 +1,4 @@
-package io.mehery.gateway.channel;
+package io.mehery.gateway.provider;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -18,9 +18,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mehery.gateway.api.Envelopes;
-import io.mehery.gateway.config.RouteProperties;
-import io.mehery.gateway.conversation.OutboundDispatch;
-import io.mehery.gateway.conversation.Refusal;
+import io.mehery.gateway.api.Refusal;
+import io.mehery.gateway.api.RouteProperties;
 import io.mehery.gateway.store.GroupCommit;
 import io.mehery.gateway.store.MessageStatus;
 import io.mehery.gateway.store.MessageStore;

@@ -1,4 +1,4 @@
-package io.mehery.gateway.channel;
+package io.mehery.gateway.provider;
 
 import java.nio.charset.StandardCharsets;
 

@@ -1,11 +1,11 @@
-package io.mehery.gateway.channel;
+package io.mehery.gateway.provider;
 
 import java.util.Set;
 
+import io.mehery.gateway.api.Refusal;
 import io.mehery.gateway.api.model.Media;
 import io.mehery.gateway.api.model.MessageSendRequest;
 import io.mehery.gateway.config.ChannelType;
-import io.mehery.gateway.conversation.Refusal;
 
 /**
  * What a channel's provider has no field for in a message/send: refused when the send is accepted, with the

@@ -1,4 +1,4 @@
-package io.mehery.gateway.channel;
+package io.mehery.gateway.provider;
 
 import java.time.Clock;
 import java.util.Optional;
@@ -7,11 +7,10 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.springframework.stereotype.Component;
 
+import io.mehery.gateway.api.RouteProperties;
 import io.mehery.gateway.config.LiveConfiguration;
 import io.mehery.gateway.config.MeheryProperties.Channel;
 import io.mehery.gateway.config.ProviderRate;
-import io.mehery.gateway.config.RouteProperties;
-import io.mehery.gateway.conversation.OutboundDispatch;
 import io.mehery.gateway.store.ProviderRateStore;
 
 /**

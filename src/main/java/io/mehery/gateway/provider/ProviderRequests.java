@@ -1,4 +1,4 @@
-package io.mehery.gateway.channel;
+package io.mehery.gateway.provider;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;

@@ -1,4 +1,4 @@
-package io.mehery.gateway.channel;
+package io.mehery.gateway.provider;
 
 import java.io.IOException;
 import java.util.List;
@@ -10,9 +10,9 @@ import org.springframework.stereotype.Component;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.mehery.gateway.api.Refusal;
 import io.mehery.gateway.api.model.Template;
 import io.mehery.gateway.config.LiveConfiguration;
-import io.mehery.gateway.conversation.Refusal;
 import io.mehery.gateway.store.MessageRecord;
 
 /**

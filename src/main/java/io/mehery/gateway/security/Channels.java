@@ -4,8 +4,8 @@ import org.springframework.stereotype.Component;
 
 import io.mehery.gateway.api.ApiException;
 import io.mehery.gateway.config.ChannelType;
-import io.mehery.gateway.config.MeheryProperties.Channel;
 import io.mehery.gateway.config.LiveConfiguration;
+import io.mehery.gateway.config.MeheryProperties.Channel;
 
 /** The configured channels, handed out only to the tenant that owns them. */
 @Component("channels")

@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.mehery.gateway.config.LiveConfiguration;
-import io.mehery.gateway.config.MeheryProperties;
 import io.mehery.gateway.config.MeheryProperties.Tenant;
+import io.mehery.gateway.config.MeheryProperties;
 
 /** Resolves an {@code x-api-key} to its tenant without letting response times reveal how much of a key matched. */
 public class Tenants implements LiveConfiguration.Listener {

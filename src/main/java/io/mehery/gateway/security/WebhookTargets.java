@@ -1,4 +1,4 @@
-package io.mehery.gateway.delivery;
+package io.mehery.gateway.security;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -14,7 +14,7 @@ import java.util.Set;
 import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.SystemDefaultDnsResolver;
 
-import io.mehery.gateway.conversation.Refusal;
+import io.mehery.gateway.api.Refusal;
 
 
 /**

@@ -12,7 +12,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.mehery.gateway.web.TraceIds;
+import io.mehery.gateway.logging.TraceIds;
 
 /**
  * The transactional outbox: work for a queue, written in the same transaction as what it is about, so that no row

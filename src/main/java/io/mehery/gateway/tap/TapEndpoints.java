@@ -14,7 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-import io.mehery.gateway.delivery.WebhookTargets;
+import io.mehery.gateway.security.WebhookTargets;
 
 /**
  * The endpoints a tap may send to. A tap's URI is configuration that the admin API takes, and a Camel URI can run code

@@ -9,8 +9,8 @@ import org.springframework.stereotype.Component;
 
 import io.mehery.gateway.config.LiveConfiguration;
 import io.mehery.gateway.config.LiveRoutes;
-import io.mehery.gateway.config.MeheryProperties;
 import io.mehery.gateway.config.MeheryProperties.Tap;
+import io.mehery.gateway.config.MeheryProperties;
 
 /**
  * One route per tap, from the {@code deliver-tap} template in routes/taps.yaml, following the taps as they are added,

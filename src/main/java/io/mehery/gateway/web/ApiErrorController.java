@@ -15,6 +15,7 @@ import org.springframework.web.bind.annotation.RestController;
 import io.mehery.gateway.api.ApiException;
 import io.mehery.gateway.api.Envelopes;
 import io.mehery.gateway.api.Problem;
+import io.mehery.gateway.logging.TraceIds;
 
 /** Whatever no route answered (unknown path, wrong method, a servlet-level failure) still gets the envelope. */
 @RestController

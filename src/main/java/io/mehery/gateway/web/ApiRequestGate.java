@@ -1,4 +1,4 @@
-package io.mehery.gateway.api;
+package io.mehery.gateway.web;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -25,7 +25,12 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 
-import io.mehery.gateway.config.RouteProperties;
+import io.mehery.gateway.api.ApiException;
+import io.mehery.gateway.api.ContractOperations;
+import io.mehery.gateway.api.Envelope;
+import io.mehery.gateway.api.Envelopes;
+import io.mehery.gateway.api.Problem;
+import io.mehery.gateway.api.RouteProperties;
 import io.mehery.gateway.security.OperatorKey;
 import io.mehery.gateway.security.Tenants;
 import io.swagger.v3.oas.models.OpenAPI;

@@ -1,4 +1,4 @@
-package io.mehery.gateway.api;
+package io.mehery.gateway.web;
 
 import java.util.Locale;
 import java.util.Optional;
@@ -13,7 +13,8 @@ import org.apache.camel.component.platform.http.HttpEndpointModel;
 import org.apache.camel.component.platform.http.PlatformHttpComponent;
 import org.springframework.stereotype.Component;
 
-import io.mehery.gateway.config.RouteProperties;
+import io.mehery.gateway.api.ContractOperations;
+import io.mehery.gateway.api.RouteProperties;
 import io.mehery.gateway.security.Tenants;
 
 /**

@@ -1,4 +1,4 @@
-package io.mehery.gateway.config;
+package io.mehery.gateway.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,6 +1,7 @@
-package io.mehery.gateway.config;
+package io.mehery.gateway.broker;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static io.mehery.gateway.GatewayTestSupport.ADMIN_KEY;
 import static io.mehery.gateway.WebhookReceiver.MESSAGE_RECEIVE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -30,6 +31,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.mehery.gateway.StandaloneGateway;
 import io.mehery.gateway.WebhookReceiver;
+import io.mehery.gateway.config.LiveConfiguration;
+import io.mehery.gateway.live.ConfigurationDocuments;
 
 /**
  * The gateway on an external broker ({@code spring.artemis.mode=native}) that creates nothing by itself (no
@@ -125,7 +128,7 @@ class ExternalBrokerTest {
                     LiveConfiguration.class).current()));
             ((ObjectNode) document.get("mehery").get("tenants")).putObject("later").put("api-key",
                     "later-key-0123456789").put("verify-token", "later-verify");
-            var applied = api.post("/api/v1/admin/config/apply", LiveConfigurationTest.ADMIN_KEY, document.toString());
+            var applied = api.post("/api/v1/admin/config/apply", ADMIN_KEY, document.toString());
             assertThat(applied.status()).as(applied.body()).isEqualTo(200);
             assertThat(server.locateQueue(SimpleString.of("mehery.delivery.later"))).isNotNull();
 

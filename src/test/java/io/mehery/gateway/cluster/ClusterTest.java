@@ -42,9 +42,9 @@ import io.mehery.gateway.Api;
 import io.mehery.gateway.StandaloneGateway;
 import io.mehery.gateway.channel.push.PushKeys;
 import io.mehery.gateway.channel.website.WidgetFrames;
-import io.mehery.gateway.config.ConfigurationDocuments;
 import io.mehery.gateway.config.LiveConfiguration;
 import io.mehery.gateway.delivery.WebhookBreakers;
+import io.mehery.gateway.live.ConfigurationDocuments;
 
 /**
  * Two instances on one PostgreSQL database and one broker act as one gateway: a configuration applied (or rolled

@@ -18,7 +18,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import io.mehery.gateway.channel.ChannelTestSupport;
-import io.mehery.gateway.channel.ProviderCalls;
+import io.mehery.gateway.provider.OutboundDispatch;
+import io.mehery.gateway.provider.ProviderCalls;
 
 /**
  * Each accepted send reaches its provider once, or is failed: a copy of its dispatch (the outbox relay hands work on

@@ -25,6 +25,7 @@ import io.mehery.gateway.Api;
 import io.mehery.gateway.GatewayTestSupport;
 import io.mehery.gateway.api.model.MessageSendRequest;
 import io.mehery.gateway.config.ChannelType;
+import io.mehery.gateway.provider.OutboundDispatch;
 
 /**
  * Every accepted message ends sent, delivered, read or failed with its reason: here each channel's outbound bean is

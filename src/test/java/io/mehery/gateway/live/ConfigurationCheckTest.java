@@ -1,4 +1,4 @@
-package io.mehery.gateway.config;
+package io.mehery.gateway.live;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

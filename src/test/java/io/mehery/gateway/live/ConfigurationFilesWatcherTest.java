@@ -1,5 +1,6 @@
-package io.mehery.gateway.config;
+package io.mehery.gateway.live;
 
+import static io.mehery.gateway.GatewayTestSupport.ADMIN_KEY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.mehery.gateway.StandaloneGateway;
 import io.mehery.gateway.channel.push.PushKeys;
+import io.mehery.gateway.config.LiveConfiguration;
 
 /** Editing a configuration file changes the running gateway; a bad edit is refused and the gateway keeps serving. */
 class ConfigurationFilesWatcherTest {
@@ -44,7 +46,7 @@ class ConfigurationFilesWatcherTest {
 
             Files.writeString(file, "mehery:\n  channels:\n    stray:\n      tenant: nobody\n      type: DUMMY\n");
             await().atMost(Duration.ofSeconds(20)).until(() -> gateway.api().get("/api/v1/admin/config/versions",
-                    LiveConfigurationTest.ADMIN_KEY).json().get("results").get(0).get("outcome").asText()
+                    ADMIN_KEY).json().get("results").get(0).get("outcome").asText()
                     .equals("refused"));
             assertThat(live.channels()).doesNotContainKey("stray");
             assertThat(live.templates()).containsKey("added");

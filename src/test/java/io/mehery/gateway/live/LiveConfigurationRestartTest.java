@@ -1,5 +1,6 @@
-package io.mehery.gateway.config;
+package io.mehery.gateway.live;
 
+import static io.mehery.gateway.GatewayTestSupport.ADMIN_KEY;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mehery.gateway.Api;
 import io.mehery.gateway.StandaloneGateway;
 import io.mehery.gateway.channel.push.PushKeys;
+import io.mehery.gateway.config.LiveConfiguration;
 
 /**
  * A change applied through the API outlives a restart while the files stay as they were; once the files change,
@@ -36,7 +38,7 @@ class LiveConfigurationRestartTest {
             ObjectNode document = JSON.valueToTree(ConfigurationDocuments.documentOf(
                     gateway.bean(LiveConfiguration.class).current()));
             ((ObjectNode) document.get("mehery").get("templates")).put("kept_over_restart", "Still here {{1}}");
-            Api.Reply applied = api.post("/api/v1/admin/config/apply", LiveConfigurationTest.ADMIN_KEY,
+            Api.Reply applied = api.post("/api/v1/admin/config/apply", ADMIN_KEY,
                     document.toString());
             assertThat(applied.status()).as(applied.body()).isEqualTo(200);
         }
@@ -51,7 +53,7 @@ class LiveConfigurationRestartTest {
                 files.toArray(String[]::new))) {
             assertThat(gateway.bean(LiveConfiguration.class).templates()).containsKey("from_the_files")
                     .doesNotContainKey("kept_over_restart");
-            var versions = gateway.api().get("/api/v1/admin/config/versions", LiveConfigurationTest.ADMIN_KEY).json()
+            var versions = gateway.api().get("/api/v1/admin/config/versions", ADMIN_KEY).json()
                     .get("results");
             assertThat(versions.get(0).get("source").asText()).isEqualTo("start");
             assertThat(versions.get(1).get("source").asText()).isEqualTo("api");

@@ -1,4 +1,4 @@
-package io.mehery.gateway.config;
+package io.mehery.gateway.live;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static io.mehery.gateway.WebhookReceiver.MESSAGE_RECEIVE;
@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mehery.gateway.Api;
 import io.mehery.gateway.GatewayTestSupport;
 import io.mehery.gateway.WebhookReceiver;
+import io.mehery.gateway.config.LiveConfiguration;
 
 /**
  * Changing a running gateway through the admin API: a tenant and a channel added and used at once, a bad change
@@ -28,7 +29,6 @@ import io.mehery.gateway.WebhookReceiver;
  */
 class LiveConfigurationTest extends GatewayTestSupport {
 
-    static final String ADMIN_KEY = "demo-admin-key";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final WebhookReceiver RECEIVER = new WebhookReceiver();
 

@@ -1,6 +1,7 @@
-package io.mehery.gateway.config;
+package io.mehery.gateway.live;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static io.mehery.gateway.GatewayTestSupport.ADMIN_KEY;
 import static io.mehery.gateway.WebhookReceiver.MESSAGE_RECEIVE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -39,7 +40,6 @@ import io.mehery.gateway.WebhookReceiver;
  */
 class LiveRoutesTest {
 
-    private static final String ADMIN_KEY = LiveConfigurationTest.ADMIN_KEY;
     private static final String SANDBOX = "/webhooks/dummy/wa-sandbox";
     private static final WebhookReceiver RECEIVER = new WebhookReceiver();
     private static Path original;

@@ -22,8 +22,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.mehery.gateway.Api;
 import io.mehery.gateway.channel.ChannelTestSupport;
-import io.mehery.gateway.config.ConfigurationDocuments;
 import io.mehery.gateway.config.LiveConfiguration;
+import io.mehery.gateway.live.ConfigurationDocuments;
 
 /** Mapping hooks: a tenant's callbacks and a channel's provider requests reshaped by JSLT, added live; bad ones refused. */
 class MappingsTest extends ChannelTestSupport {

@@ -1,4 +1,4 @@
-package io.mehery.gateway.delivery;
+package io.mehery.gateway.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import io.mehery.gateway.conversation.Refusal;
+import io.mehery.gateway.api.Refusal;
 
 class WebhookTargetsTest {
 

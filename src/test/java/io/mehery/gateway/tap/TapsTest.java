@@ -29,8 +29,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mehery.gateway.Api;
 import io.mehery.gateway.GatewayTestSupport;
 import io.mehery.gateway.channel.Providers;
-import io.mehery.gateway.config.ConfigurationDocuments;
 import io.mehery.gateway.config.LiveConfiguration;
+import io.mehery.gateway.live.ConfigurationDocuments;
 import io.mehery.gateway.store.ConfigVersionStore;
 
 /**
@@ -40,7 +40,6 @@ import io.mehery.gateway.store.ConfigVersionStore;
  */
 class TapsTest extends GatewayTestSupport {
 
-    private static final String ADMIN_KEY = "demo-admin-key";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Autowired

@@ -12,6 +12,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import io.mehery.gateway.Api;
 import io.mehery.gateway.GatewayTestSupport;
+import io.mehery.gateway.logging.TraceIds;
 
 @ExtendWith(OutputCaptureExtension.class)
 class ObservabilityTest extends GatewayTestSupport {

@@ -6,10 +6,10 @@ import org.apache.camel.Header;
 import org.springframework.stereotype.Component;
 
 import io.mehery.gateway.api.ApiException;
+import io.mehery.gateway.api.RouteProperties;
 import io.mehery.gateway.api.model.SandboxMessage;
 import io.mehery.gateway.config.ChannelType;
 import io.mehery.gateway.config.MeheryProperties.Channel;
-import io.mehery.gateway.config.RouteProperties;
 import io.mehery.gateway.conversation.Accepted;
 import io.mehery.gateway.conversation.InboundMessages;
 import io.mehery.gateway.conversation.MeheryMessage;

@@ -7,7 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
-import io.mehery.gateway.conversation.OutboundDispatch;
+import io.mehery.gateway.provider.OutboundDispatch;
 import io.mehery.gateway.store.GroupCommit;
 import io.mehery.gateway.store.MessageStatus;
 import io.mehery.gateway.store.MessageStore;

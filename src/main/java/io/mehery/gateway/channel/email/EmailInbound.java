@@ -14,17 +14,17 @@ import org.springframework.stereotype.Component;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
+import io.mehery.gateway.api.RouteProperties;
 import io.mehery.gateway.api.model.Media;
 import io.mehery.gateway.config.ChannelType;
-import io.mehery.gateway.config.MeheryProperties;
 import io.mehery.gateway.config.MeheryProperties.Channel;
-import io.mehery.gateway.config.RouteProperties;
+import io.mehery.gateway.config.MeheryProperties;
 import io.mehery.gateway.conversation.Accepted;
 import io.mehery.gateway.conversation.InboundMessages;
 import io.mehery.gateway.conversation.MeheryMessage;
 import io.mehery.gateway.security.Channels;
-import io.mehery.gateway.store.GroupCommit;
 import io.mehery.gateway.security.Digests;
+import io.mehery.gateway.store.GroupCommit;
 
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;

@@ -7,16 +7,16 @@ import org.apache.camel.ExchangeProperty;
 import org.apache.camel.attachment.AttachmentMessage;
 import org.springframework.stereotype.Component;
 
+import io.mehery.gateway.api.Refusal;
+import io.mehery.gateway.api.RouteProperties;
 import io.mehery.gateway.api.model.Media;
 import io.mehery.gateway.api.model.MessageSendRequest;
-import io.mehery.gateway.channel.ProviderCalls;
-import io.mehery.gateway.channel.TemplateTexts;
-import io.mehery.gateway.config.MeheryProperties.Channel;
-import io.mehery.gateway.config.RouteProperties;
-import io.mehery.gateway.conversation.OutboundDispatch;
-import io.mehery.gateway.conversation.Refusal;
-import io.mehery.gateway.media.LinkedFiles;
 import io.mehery.gateway.config.LiveConfiguration;
+import io.mehery.gateway.config.MeheryProperties.Channel;
+import io.mehery.gateway.media.LinkedFiles;
+import io.mehery.gateway.provider.OutboundDispatch;
+import io.mehery.gateway.provider.ProviderCalls;
+import io.mehery.gateway.provider.TemplateTexts;
 
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.activation.DataHandler;

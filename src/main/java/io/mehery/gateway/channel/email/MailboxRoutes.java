@@ -8,8 +8,8 @@ import org.springframework.stereotype.Component;
 import io.mehery.gateway.config.ChannelType;
 import io.mehery.gateway.config.LiveConfiguration;
 import io.mehery.gateway.config.LiveRoutes;
-import io.mehery.gateway.config.MeheryProperties;
 import io.mehery.gateway.config.MeheryProperties.Channel;
+import io.mehery.gateway.config.MeheryProperties;
 
 /**
  * One mailbox poller per EMAIL channel that has an imap-url, from the poll-mailbox template in channel-email.yaml; a

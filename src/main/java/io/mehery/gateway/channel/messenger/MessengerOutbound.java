@@ -6,15 +6,15 @@ import org.springframework.stereotype.Component;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.mehery.gateway.api.RouteProperties;
 import io.mehery.gateway.api.model.MessageSendRequest;
-import io.mehery.gateway.channel.ProviderLimits;
-import io.mehery.gateway.channel.ProviderRequests;
-import io.mehery.gateway.channel.TemplateTexts;
 import io.mehery.gateway.config.ChannelType;
-import io.mehery.gateway.config.MeheryProperties.Channel;
-import io.mehery.gateway.config.RouteProperties;
-import io.mehery.gateway.conversation.OutboundDispatch;
 import io.mehery.gateway.config.LiveConfiguration;
+import io.mehery.gateway.config.MeheryProperties.Channel;
+import io.mehery.gateway.provider.OutboundDispatch;
+import io.mehery.gateway.provider.ProviderLimits;
+import io.mehery.gateway.provider.ProviderRequests;
+import io.mehery.gateway.provider.TemplateTexts;
 import java.util.Set;
 
 /**

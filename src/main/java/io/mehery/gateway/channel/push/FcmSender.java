@@ -24,9 +24,9 @@ import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 
-import io.mehery.gateway.channel.ProviderCalls;
-import io.mehery.gateway.channel.ProviderRequests;
 import io.mehery.gateway.config.MeheryProperties.Channel;
+import io.mehery.gateway.provider.ProviderCalls;
+import io.mehery.gateway.provider.ProviderRequests;
 
 /**
  * Firebase Cloud Messaging, HTTP v1 API: {@code POST {base-url}/v1/projects/{project-id}/messages:send} with an OAuth2

@@ -14,19 +14,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
+import io.mehery.gateway.api.RouteProperties;
 import io.mehery.gateway.api.model.MessageSendRequest;
 import io.mehery.gateway.api.model.Template;
-import io.mehery.gateway.channel.ProviderCalls;
-import io.mehery.gateway.channel.ProviderLimits;
-import io.mehery.gateway.channel.TemplateTexts;
 import io.mehery.gateway.config.ChannelType;
+import io.mehery.gateway.config.LiveConfiguration;
 import io.mehery.gateway.config.MeheryProperties.Channel;
-import io.mehery.gateway.config.RouteProperties;
-import io.mehery.gateway.conversation.OutboundDispatch;
+import io.mehery.gateway.provider.OutboundDispatch;
+import io.mehery.gateway.provider.ProviderCalls;
+import io.mehery.gateway.provider.ProviderLimits;
+import io.mehery.gateway.provider.TemplateTexts;
 import io.mehery.gateway.store.GroupCommit;
 import io.mehery.gateway.store.MessageStore;
 import io.mehery.gateway.store.PushDeviceStore;
-import io.mehery.gateway.config.LiveConfiguration;
 
 /**
  * message/send on a push channel: a notification to every device the user ({@code to.phone}, the app's user id)

@@ -11,15 +11,15 @@ import java.util.stream.Collectors;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
+import io.mehery.gateway.api.RouteProperties;
 import io.mehery.gateway.api.model.MessageSendRequest;
-import io.mehery.gateway.channel.ProviderLimits;
-import io.mehery.gateway.channel.ProviderRequests;
-import io.mehery.gateway.channel.TemplateTexts;
 import io.mehery.gateway.config.ChannelType;
-import io.mehery.gateway.config.MeheryProperties.Channel;
-import io.mehery.gateway.config.RouteProperties;
-import io.mehery.gateway.conversation.OutboundDispatch;
 import io.mehery.gateway.config.LiveConfiguration;
+import io.mehery.gateway.config.MeheryProperties.Channel;
+import io.mehery.gateway.provider.OutboundDispatch;
+import io.mehery.gateway.provider.ProviderLimits;
+import io.mehery.gateway.provider.ProviderRequests;
+import io.mehery.gateway.provider.TemplateTexts;
 
 /**
  * message/send on a Twilio number: {@code POST {base-url}/2010-04-01/Accounts/{account-sid}/Messages.json}, a

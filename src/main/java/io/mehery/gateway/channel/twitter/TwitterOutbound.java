@@ -12,18 +12,18 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.mehery.gateway.api.RouteProperties;
 import io.mehery.gateway.api.model.Media;
 import io.mehery.gateway.api.model.MessageSendRequest;
-import io.mehery.gateway.channel.ProviderCalls;
-import io.mehery.gateway.channel.ProviderLimits;
-import io.mehery.gateway.channel.ProviderRequests;
-import io.mehery.gateway.channel.TemplateTexts;
 import io.mehery.gateway.config.ChannelType;
-import io.mehery.gateway.config.MeheryProperties.Channel;
-import io.mehery.gateway.config.RouteProperties;
-import io.mehery.gateway.conversation.OutboundDispatch;
-import io.mehery.gateway.media.LinkedFiles;
 import io.mehery.gateway.config.LiveConfiguration;
+import io.mehery.gateway.config.MeheryProperties.Channel;
+import io.mehery.gateway.media.LinkedFiles;
+import io.mehery.gateway.provider.OutboundDispatch;
+import io.mehery.gateway.provider.ProviderCalls;
+import io.mehery.gateway.provider.ProviderLimits;
+import io.mehery.gateway.provider.ProviderRequests;
+import io.mehery.gateway.provider.TemplateTexts;
 
 /**
  * message/send on an X channel: a direct message through the X API v2,

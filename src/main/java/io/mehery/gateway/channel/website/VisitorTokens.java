@@ -13,8 +13,8 @@ import org.springframework.stereotype.Component;
 
 import io.mehery.gateway.api.ApiException;
 import io.mehery.gateway.api.Problem;
-import io.mehery.gateway.config.MeheryProperties;
 import io.mehery.gateway.config.MeheryProperties.Channel;
+import io.mehery.gateway.config.MeheryProperties;
 import io.mehery.gateway.security.Hmac;
 
 /**

@@ -19,8 +19,8 @@ import io.mehery.gateway.api.ApiException;
 import io.mehery.gateway.api.Envelopes;
 import io.mehery.gateway.api.Problem;
 import io.mehery.gateway.config.MeheryProperties.Channel;
+import io.mehery.gateway.logging.TraceIds;
 import io.mehery.gateway.web.HttpEdgeFilter;
-import io.mehery.gateway.web.TraceIds;
 
 /**
  * CORS for the widget's API, per website channel, before anything else reads the request: a page whose

@@ -7,8 +7,8 @@ import java.util.Optional;
 import org.springframework.stereotype.Component;
 
 import io.mehery.gateway.config.ChannelType;
-import io.mehery.gateway.config.MeheryProperties.Channel;
 import io.mehery.gateway.config.LiveConfiguration;
+import io.mehery.gateway.config.MeheryProperties.Channel;
 
 /**
  * Which pages may use a website channel's widget API and live socket: those of the channel's

@@ -36,7 +36,7 @@ import io.mehery.gateway.channel.website.VisitorTokens.Issued;
 import io.mehery.gateway.channel.website.VisitorTokens.Visitor;
 import io.mehery.gateway.config.MeheryProperties.Channel;
 import io.mehery.gateway.conversation.Accepted;
-import io.mehery.gateway.web.TraceIds;
+import io.mehery.gateway.logging.TraceIds;
 
 /**
  * A widget's live socket, {@code /webhooks/website/{channelId}/live}. The handshake is refused unless the page's

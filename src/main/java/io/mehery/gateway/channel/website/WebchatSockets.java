@@ -20,12 +20,12 @@ import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorato
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.mehery.gateway.broker.ClusterBroadcasts;
 import io.mehery.gateway.channel.website.VisitorTokens.Visitor;
 import io.mehery.gateway.config.ChannelType;
-import io.mehery.gateway.config.ClusterBroadcasts;
 import io.mehery.gateway.config.LiveConfiguration;
-import io.mehery.gateway.config.MeheryProperties;
 import io.mehery.gateway.config.MeheryProperties.Channel;
+import io.mehery.gateway.config.MeheryProperties;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 

@@ -15,20 +15,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mehery.gateway.api.ApiException;
+import io.mehery.gateway.api.RouteProperties;
 import io.mehery.gateway.api.model.Media;
 import io.mehery.gateway.api.model.MessageSendRequest;
 import io.mehery.gateway.api.model.Template;
-import io.mehery.gateway.channel.TemplateTexts;
 import io.mehery.gateway.channel.website.VisitorTokens.Visitor;
-import io.mehery.gateway.config.RouteProperties;
+import io.mehery.gateway.config.LiveConfiguration;
 import io.mehery.gateway.media.MediaLinks;
+import io.mehery.gateway.provider.TemplateTexts;
 import io.mehery.gateway.store.ContactRecord;
 import io.mehery.gateway.store.ContactStore;
 import io.mehery.gateway.store.MediaFileStore;
 import io.mehery.gateway.store.MessageRecord;
-import io.mehery.gateway.store.MessageStore;
 import io.mehery.gateway.store.MessageStore.Sequenced;
-import io.mehery.gateway.config.LiveConfiguration;
+import io.mehery.gateway.store.MessageStore;
 
 /**
  * A visitor's conversation as the widget reads it: every message of both directions with the visitor, across

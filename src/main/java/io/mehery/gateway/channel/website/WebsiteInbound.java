@@ -17,25 +17,25 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.mehery.gateway.api.ApiException;
 import io.mehery.gateway.api.Problem;
+import io.mehery.gateway.api.RouteProperties;
 import io.mehery.gateway.api.model.InboundReceipt;
 import io.mehery.gateway.api.model.Media;
 import io.mehery.gateway.api.model.Template;
-import io.mehery.gateway.channel.TemplateTexts;
 import io.mehery.gateway.channel.website.VisitorTokens.Visitor;
 import io.mehery.gateway.config.ChannelType;
-import io.mehery.gateway.config.MeheryProperties;
 import io.mehery.gateway.config.MeheryProperties.Channel;
-import io.mehery.gateway.config.RouteProperties;
+import io.mehery.gateway.config.MeheryProperties;
 import io.mehery.gateway.conversation.Accepted;
 import io.mehery.gateway.conversation.InboundMessages;
 import io.mehery.gateway.conversation.MeheryMessage;
 import io.mehery.gateway.conversation.ProviderReceipts;
+import io.mehery.gateway.provider.TemplateTexts;
 import io.mehery.gateway.security.Channels;
+import io.mehery.gateway.security.Digests;
 import io.mehery.gateway.store.MessageRecord;
 import io.mehery.gateway.store.MessageStatus;
 import io.mehery.gateway.store.MessageStore;
 import io.mehery.gateway.web.HttpEdgeFilter;
-import io.mehery.gateway.security.Digests;
 
 import jakarta.servlet.http.HttpServletRequest;
 

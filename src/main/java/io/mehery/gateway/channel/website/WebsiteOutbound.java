@@ -10,14 +10,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
+import io.mehery.gateway.api.Refusal;
 import io.mehery.gateway.api.model.MessageSendRequest;
 import io.mehery.gateway.api.model.MessageType;
-import io.mehery.gateway.channel.ProviderLimits;
+import io.mehery.gateway.config.ChannelType;
 import io.mehery.gateway.config.LiveConfiguration;
 import io.mehery.gateway.config.MeheryProperties.Channel;
-import io.mehery.gateway.conversation.Refusal;
-import io.mehery.gateway.config.ChannelType;
-import io.mehery.gateway.conversation.OutboundDispatch;
+import io.mehery.gateway.provider.OutboundDispatch;
+import io.mehery.gateway.provider.ProviderLimits;
 import io.mehery.gateway.store.GroupCommit;
 import io.mehery.gateway.store.MessageStatus;
 import io.mehery.gateway.store.MessageStore;

@@ -12,12 +12,12 @@ import org.springframework.stereotype.Component;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.mehery.gateway.api.RouteProperties;
 import io.mehery.gateway.channel.website.VisitorTokens.Issued;
 import io.mehery.gateway.channel.website.VisitorTokens.Visitor;
 import io.mehery.gateway.config.ChannelType;
-import io.mehery.gateway.config.MeheryProperties;
 import io.mehery.gateway.config.MeheryProperties.Channel;
-import io.mehery.gateway.config.RouteProperties;
+import io.mehery.gateway.config.MeheryProperties;
 import io.mehery.gateway.security.Channels;
 
 /**

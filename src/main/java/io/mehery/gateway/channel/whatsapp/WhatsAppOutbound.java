@@ -9,18 +9,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.mehery.gateway.api.RouteProperties;
 import io.mehery.gateway.api.model.ContactCard;
 import io.mehery.gateway.api.model.Location;
 import io.mehery.gateway.api.model.Media;
 import io.mehery.gateway.api.model.MessageSendRequest;
 import io.mehery.gateway.api.model.MessageType;
-import io.mehery.gateway.channel.ProviderLimits;
-import io.mehery.gateway.channel.ProviderRequests;
 import io.mehery.gateway.config.ChannelType;
-import io.mehery.gateway.config.MeheryProperties.Channel;
-import io.mehery.gateway.config.RouteProperties;
-import io.mehery.gateway.conversation.OutboundDispatch;
 import io.mehery.gateway.config.LiveConfiguration;
+import io.mehery.gateway.config.MeheryProperties.Channel;
+import io.mehery.gateway.provider.OutboundDispatch;
+import io.mehery.gateway.provider.ProviderLimits;
+import io.mehery.gateway.provider.ProviderRequests;
 
 /**
  * message/send on a WhatsApp channel as a Cloud API call: {@code POST {base-url}/{phone-number-id}/messages} with

@@ -11,8 +11,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.mehery.gateway.api.Refusal;
 import io.mehery.gateway.api.model.Template;
-import io.mehery.gateway.conversation.Refusal;
 
 /**
  * A template send as Meta defines it: {@code template.id} is the approved template's name, and {@code data} says

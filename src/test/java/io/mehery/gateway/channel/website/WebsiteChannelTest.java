@@ -36,8 +36,8 @@ import io.mehery.gateway.Api;
 import io.mehery.gateway.RawHttp;
 import io.mehery.gateway.channel.ChannelTestSupport;
 import io.mehery.gateway.channel.Providers;
-import io.mehery.gateway.config.ConfigurationDocuments;
 import io.mehery.gateway.config.LiveConfiguration;
+import io.mehery.gateway.live.ConfigurationDocuments;
 
 /**
  * The website channel through the API its widget calls (the browser test drives the widget itself): visitor

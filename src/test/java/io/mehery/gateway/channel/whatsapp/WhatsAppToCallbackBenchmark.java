@@ -24,15 +24,15 @@ import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.mehery.gateway.channel.ProviderJson;
-import io.mehery.gateway.config.ChannelType;
 import io.mehery.gateway.channel.meta.MetaWebhooks;
+import io.mehery.gateway.config.ChannelType;
 import io.mehery.gateway.config.LiveConfiguration;
 import io.mehery.gateway.config.MeheryProperties;
 import io.mehery.gateway.conversation.MeheryMessage;
-import io.mehery.gateway.media.MediaLinks;
 import io.mehery.gateway.delivery.CallbackPayloads;
 import io.mehery.gateway.delivery.WebhookSignatures;
+import io.mehery.gateway.media.MediaLinks;
+import io.mehery.gateway.provider.ProviderJson;
 import io.mehery.gateway.store.ContactRecord;
 import io.mehery.gateway.store.ContactStore;
 import io.mehery.gateway.store.DeliveryRecord;
