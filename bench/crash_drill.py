@@ -73,8 +73,19 @@ def packaged_jar():
     return jars[0]
 
 
+def launched(jar):
+    """How java runs the jar: the extracted copy with its start-up archive when `mvn package` made them for it
+    (target/app, README "Start-up"), else the jar itself."""
+    app = os.path.join(os.path.dirname(os.path.abspath(jar)), "app")
+    extracted, archive = os.path.join(app, os.path.basename(jar)), os.path.join(app, "application.jsa")
+    if os.path.exists(archive) and os.path.getmtime(archive) >= os.path.getmtime(jar):
+        return [f"-XX:SharedArchiveFile={archive}", "-jar", extracted]
+    return ["-jar", jar]
+
+
 def start_gateway(jar, port, data_dir, log, extra=(), routes="classpath:routes/*.yaml"):
-    return subprocess.Popen(["java", "-Xmx512m", "-jar", jar, f"--server.port={port}", f"--mehery.data-dir={data_dir}",
+    return subprocess.Popen(["java", "-Xmx512m", *launched(jar), f"--server.port={port}",
+                             f"--mehery.data-dir={data_dir}",
                              f"--mehery.routes={routes}", "--mehery.webhooks.allow-private-targets=true",
                              "--mehery.delivery.retry-schedule=0s,1s,2s,5s,10s,30s,60s",
                              *extra],

@@ -30,7 +30,7 @@ import urllib.request
 
 BENCH = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, BENCH)
-from crash_drill import ROOT, free_port, packaged_jar  # noqa: E402
+from crash_drill import ROOT, free_port, launched, packaged_jar  # noqa: E402
 from report import render  # noqa: E402
 APP_SECRET = b"bench-app-secret"
 # the heap and native limits README.md recommends for a production instance (see "Footprint" there)
@@ -129,7 +129,8 @@ class Gateway:
         self.base = f"http://127.0.0.1:{self.port}"
         self.data = os.path.join(work, name)
         self.log_path = os.path.join(work, name + ".log")
-        self.args = ["java", *JVM_OPTIONS, "-jar", jar, f"--server.port={self.port}", f"--mehery.data-dir={self.data}",
+        self.args = ["java", *JVM_OPTIONS, *launched(jar), f"--server.port={self.port}",
+                     f"--mehery.data-dir={self.data}",
                      "--spring.config.additional-location=" + ",".join(f"file:{os.path.join(BENCH, c)}" for c in configs),
                      *extra]
         self.env = dict(os.environ, BENCH_PROVIDER_URL=f"http://127.0.0.1:{nginx.provider}", MALLOC_ARENA_MAX="2")
