@@ -35,7 +35,9 @@ public class ContractOperations {
         /** an operation that needs the caller's {@code x-api-key} */
         KEYED,
         /** an operation that needs the operator's {@code x-api-key} ({@code mehery.admin.api-key}) */
-        ADMIN
+        ADMIN,
+        /** an operation that takes a tenant's key (its own data) or the operator's (every tenant's) */
+        TENANT_OR_ADMIN
     }
 
     private final OpenAPI openApi;
@@ -67,8 +69,9 @@ public class ContractOperations {
             return Found.NO_METHOD;
         }
         Operation operation = match.getApiOperation().getOperation();
-        return requires(openApi, operation, "AdminKey") ? Found.ADMIN
-                : requires(openApi, operation, "ApiKey") ? Found.KEYED : Found.OPEN;
+        boolean admin = requires(openApi, operation, "AdminKey");
+        boolean tenant = requires(openApi, operation, "ApiKey");
+        return admin && tenant ? Found.TENANT_OR_ADMIN : admin ? Found.ADMIN : tenant ? Found.KEYED : Found.OPEN;
     }
 
     private static boolean requires(OpenAPI openApi, Operation operation, String scheme) {

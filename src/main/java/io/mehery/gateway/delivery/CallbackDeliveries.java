@@ -24,6 +24,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mehery.gateway.api.Refusal;
 import io.mehery.gateway.api.RouteProperties;
 import io.mehery.gateway.api.model.ContactProfileUpdate;
+import io.mehery.gateway.config.ClusterInstance;
 import io.mehery.gateway.config.LiveConfiguration;
 import io.mehery.gateway.config.MeheryProperties;
 import io.mehery.gateway.mapping.Mappings;
@@ -76,11 +77,14 @@ public class CallbackDeliveries implements LiveConfiguration.Listener {
     private final MessageStore messages;
     private final Outbox outbox;
     private final String deliveryQueue;
+    private final ClusterInstance instance;
 
     public CallbackDeliveries(DeliveryStore deliveries, WebhookStore webhooks, ContactStore contacts,
             CallbackPayloads payloads, WebhookBreakers breakers, DeliveryMetrics metrics, MeheryProperties properties,
             LiveConfiguration live, Clock clock, ObjectMapper json, GroupCommit commits, Taps taps, Mappings mappings,
-            MessageStore messages, Outbox outbox, @Value("${mehery.queues.delivery}") String deliveryQueue) {
+            MessageStore messages, Outbox outbox, @Value("${mehery.queues.delivery}") String deliveryQueue,
+            ClusterInstance instance) {
+        this.instance = instance;
         this.outbox = outbox;
         this.deliveryQueue = deliveryQueue;
         this.taps = taps;
@@ -281,7 +285,7 @@ public class CallbackDeliveries implements LiveConfiguration.Listener {
         long latency = Math.max(0, now - attempt.startedAt());
         DeliveryRecord d = deliveries.find(attempt.deliveryId()).orElseThrow();
         var record = new DeliveryAttemptRecord(d.id(), attempt.attempt(), attempt.startedAt(), attempt.url(), status,
-                latency, error == null ? null : truncate(error));
+                latency, error == null ? null : truncate(error), instance.id());
         Status outcome;
         Long retryAt = null;
         if (error == null) {

@@ -8,6 +8,7 @@ import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
 import org.springframework.stereotype.Component;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.mehery.gateway.api.ApiException;
 import io.mehery.gateway.api.Refusal;
 import io.mehery.gateway.api.RouteProperties;
@@ -30,8 +31,11 @@ public class ClientWebhooks {
     private final GroupCommit commits;
     private final MeheryProperties properties;
     private final Clock clock;
+    private final WebhookBreakers breakers;
 
-    public ClientWebhooks(WebhookStore webhooks, GroupCommit commits, MeheryProperties properties, Clock clock) {
+    public ClientWebhooks(WebhookStore webhooks, GroupCommit commits, MeheryProperties properties, Clock clock,
+            WebhookBreakers breakers) {
+        this.breakers = breakers;
         this.webhooks = webhooks;
         this.commits = commits;
         this.properties = properties;
@@ -47,8 +51,10 @@ public class ClientWebhooks {
     }
 
     /**
-     * The webhook that is set, and whether callbacks go to it: not when it answered 410 Gone (until it is set
-     * again), nor when its target is refused now ({@code allow-private-targets} turned off since it was set).
+     * The webhook that is set, and whether callbacks go to it: its {@code state} with the {@code reason} and
+     * {@code since} when: {@code disabled} when it answered 410 Gone (until it is set again) or its target is refused
+     * now ({@code allow-private-targets} turned off since it was set); {@code paused} while the tenant's deliveries
+     * are paused; {@code failing} while its breaker holds callbacks after failures; else {@code active}.
      */
     public ConfigValue current(@ExchangeProperty(RouteProperties.TENANT) String tenantId) {
         WebhookStore.StoredWebhook stored = webhooks.current(tenantId).orElseThrow(() -> ApiException.notFound(
@@ -69,6 +75,25 @@ public class ClientWebhooks {
         value.put("disabled", disabledBecause != null);
         value.put("disabledAt", stored.disabledAt());
         value.put("disabledReason", disabledBecause);
+        value.put("paused", stored.pausedAt() != null);
+        value.put("pausedAt", stored.pausedAt());
+        value.put("pausedReason", stored.pausedReason());
+        if (disabledBecause != null) {
+            state(value, "disabled", disabledBecause, stored.disabledAt());
+        } else if (stored.pausedAt() != null) {
+            state(value, "paused", stored.pausedReason() == null ? "Paused by its operator" : stored.pausedReason(),
+                    stored.pausedAt());
+        } else if (breakers.state(tenantId) != CircuitBreaker.State.CLOSED) {
+            state(value, "failing", "The webhook kept failing: callbacks are held, then tried again", null);
+        } else {
+            state(value, "active", null, null);
+        }
         return new ConfigValue(DESCRIPTION, KEY, false, value);
+    }
+
+    private static void state(Map<String, Object> value, String state, String reason, Long since) {
+        value.put("state", state);
+        value.put("reason", reason);
+        value.put("since", since);
     }
 }

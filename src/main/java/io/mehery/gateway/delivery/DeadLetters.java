@@ -8,10 +8,6 @@ import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.springframework.stereotype.Component;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.mehery.gateway.api.ApiException;
 import io.mehery.gateway.api.RouteProperties;
 import io.mehery.gateway.store.DeliveryRecord.Status;
@@ -30,19 +26,19 @@ public class DeadLetters {
 
     private final DeliveryStore deliveries;
     private final Clock clock;
-    private final ObjectMapper json;
+    private final DeliveryViews views;
 
-    public DeadLetters(DeliveryStore deliveries, Clock clock, ObjectMapper json) {
+    public DeadLetters(DeliveryStore deliveries, Clock clock, DeliveryViews views) {
         this.deliveries = deliveries;
         this.clock = clock;
-        this.json = json;
+        this.views = views;
     }
 
     public List<DeliveryView> list(@ExchangeProperty(RouteProperties.TENANT) String tenantId,
             @Header("status") String status, @Header("limit") Integer limit) {
         Status wanted = status == null ? Status.DEAD : Status.valueOf(status);
         int max = limit == null ? 100 : Math.min(limit, MAX_LISTED);
-        return deliveries.withStatus(tenantId, wanted, max).stream().map(this::view).toList();
+        return deliveries.withStatus(tenantId, wanted, max).stream().map(views::of).toList();
     }
 
     public Replay replay(@ExchangeProperty(RouteProperties.TENANT) String tenantId, @Header("id") String id) {
@@ -52,33 +48,16 @@ public class DeadLetters {
             throw ApiException.conflict("NOT_A_DEAD_LETTER", "id", "Delivery '" + id + "' is " + d.status()
                     + ", not a dead letter");
         }
-        return new Replay(List.of(view(d)), List.of(order(d)));
+        return new Replay(List.of(views.of(d)), List.of(order(d)));
     }
 
     public Replay replayAll(@ExchangeProperty(RouteProperties.TENANT) String tenantId) {
         List<DeliveryRecord> dead = deliveries.withStatus(tenantId, Status.DEAD, MAX_LISTED);
-        return new Replay(dead.stream().map(this::view).toList(), dead.stream().map(this::order).toList());
+        return new Replay(dead.stream().map(views::of).toList(), dead.stream().map(this::order).toList());
     }
 
     private DeliveryOrder order(DeliveryRecord d) {
         return DeliveryOrder.of(d.id(), d.tenantId(), d.attempts() + 1, true, clock.millis());
-    }
-
-    private DeliveryView view(DeliveryRecord d) {
-        return new DeliveryView(d.id(), d.kind(), d.status().name(), d.messageId(), d.contactId(), d.sessionId(),
-                d.occurredAt(), d.deliveredAt(), d.nextAttemptAt(), d.lastError(), payload(d),
-                deliveries.attempts(d.id()).stream().map(DeliveryView.Attempt::of).toList());
-    }
-
-    private JsonNode payload(DeliveryRecord d) {
-        if (d.payload() == null) {
-            return null;
-        }
-        try {
-            return json.readTree(d.payload());
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored payload of delivery " + d.id() + " is not JSON", e);
-        }
     }
 
     /** The deliveries a replay revives, as the caller sees them, and the orders that revive them. */

@@ -11,12 +11,14 @@ import io.mehery.gateway.store.DeliveryAttemptRecord;
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record DeliveryView(
         String id,
+        String tenantId,
         String kind,
         String status,
         String messageId,
         String contactId,
         String sessionId,
         long occurredAt,
+        long createdAt,
         Long deliveredAt,
         Long nextAttemptAt,
         String lastError,
@@ -24,10 +26,11 @@ public record DeliveryView(
         List<Attempt> attempts) {
 
     public record Attempt(int attempt, long attemptedAt, String url, Integer statusCode, long latencyMs,
-            String error) {
+            String error, String instance) {
 
         static Attempt of(DeliveryAttemptRecord a) {
-            return new Attempt(a.attempt(), a.attemptedAt(), a.url(), a.statusCode(), a.latencyMs(), a.error());
+            return new Attempt(a.attempt(), a.attemptedAt(), a.url(), a.statusCode(), a.latencyMs(), a.error(),
+                    a.instanceId());
         }
     }
 }

@@ -1,6 +1,9 @@
 package io.mehery.gateway.store;
 
-/** One try of a callback: when, where, what the webhook answered (or why there was no answer), how long it took. */
+/**
+ * One try of a callback: when, where, what the webhook answered (or why there was no answer), how long it took, and
+ * which instance of the gateway made it.
+ */
 public record DeliveryAttemptRecord(
         String deliveryId,
         int attempt,
@@ -8,5 +11,6 @@ public record DeliveryAttemptRecord(
         String url,
         Integer statusCode,
         long latencyMs,
-        String error) {
+        String error,
+        String instanceId) {
 }

@@ -1,5 +1,6 @@
 package io.mehery.gateway.store;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -30,7 +31,7 @@ public class DeliveryStore {
             (Long) rs.getObject(21, Long.class));
     private static final RowMapper<DeliveryAttemptRecord> ATTEMPT_ROW = (rs, n) -> new DeliveryAttemptRecord(
             rs.getString(1), rs.getInt(2), rs.getLong(3), rs.getString(4), (Integer) rs.getObject(5, Integer.class),
-            rs.getLong(6), rs.getString(7));
+            rs.getLong(6), rs.getString(7), rs.getString(8));
 
     private final JdbcTemplate jdbc;
 
@@ -118,6 +119,49 @@ public class DeliveryStore {
                 .stream().findFirst();
     }
 
+    /**
+     * The tenant's deliveries that match the query, newest first (by {@code seq}, which only grows: a page read
+     * while callbacks are planned is not shifted by them), at most {@code limit}.
+     */
+    public List<DeliveryRecord> search(DeliveryQuery query) {
+        StringBuilder sql = new StringBuilder("SELECT " + SELECTED + " FROM delivery d WHERE tenant_id = ?");
+        List<Object> args = new ArrayList<>(List.of(query.tenantId()));
+        where(sql, args, "seq < ?", query.beforeSeq());
+        where(sql, args, "status = ?", query.status());
+        where(sql, args, "kind = ?", query.kind());
+        where(sql, args, "created_at >= ?", query.createdFrom());
+        where(sql, args, "created_at < ?", query.createdTo());
+        where(sql, args, "message_id = ?", query.messageId());
+        where(sql, args, "contact_id = ?", query.contactId());
+        where(sql, args, "id = ?", query.webhookId());
+        if (query.attemptedFrom() != null || query.attemptedTo() != null) {
+            sql.append(" AND EXISTS (SELECT 1 FROM delivery_attempt a WHERE a.delivery_id = d.id");
+            where(sql, args, "a.attempted_at >= ?", query.attemptedFrom());
+            where(sql, args, "a.attempted_at < ?", query.attemptedTo());
+            sql.append(")");
+        }
+        if (query.statusClass() != null) {
+            String last = "(SELECT a.status_code FROM delivery_attempt a WHERE a.delivery_id = d.id"
+                    + " AND a.attempt = d.attempts)";
+            if (query.statusClass() == 0) {
+                sql.append(" AND d.attempts > 0 AND " + last + " IS NULL");
+            } else {
+                sql.append(" AND " + last + " BETWEEN ? AND ?");
+                args.add(query.statusClass() * 100);
+                args.add(query.statusClass() * 100 + 99);
+            }
+        }
+        sql.append(" ORDER BY seq DESC FETCH FIRST ").append(query.limit()).append(" ROWS ONLY");
+        return jdbc.query(sql.toString(), ROW, args.toArray());
+    }
+
+    private static void where(StringBuilder sql, List<Object> args, String condition, Object value) {
+        if (value != null) {
+            sql.append(" AND ").append(condition);
+            args.add(value);
+        }
+    }
+
     public List<DeliveryRecord> withStatus(String tenantId, DeliveryRecord.Status status, int limit) {
         return jdbc.query("SELECT " + SELECTED + " FROM delivery WHERE tenant_id = ? AND status = ?"
                 + " ORDER BY created_at, id FETCH FIRST " + limit + " ROWS ONLY", ROW, tenantId, status.name());
@@ -157,8 +201,9 @@ public class DeliveryStore {
     public void recordAttempt(DeliveryAttemptRecord attempt, String payload, DeliveryRecord.Status status,
             Long nextAttemptAt, Long deliveredAt) {
         jdbc.update("INSERT INTO delivery_attempt (delivery_id, attempt, attempted_at, url, status_code, latency_ms,"
-                + " error) VALUES (?, ?, ?, ?, ?, ?, ?)", attempt.deliveryId(), attempt.attempt(),
-                attempt.attemptedAt(), attempt.url(), attempt.statusCode(), attempt.latencyMs(), attempt.error());
+                + " error, instance_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", attempt.deliveryId(), attempt.attempt(),
+                attempt.attemptedAt(), attempt.url(), attempt.statusCode(), attempt.latencyMs(), attempt.error(),
+                attempt.instanceId());
         jdbc.update("UPDATE delivery SET status = ?, next_attempt_at = ?, delivered_at = ?, last_error = ?,"
                 + " claimed_at = NULL, payload = COALESCE(payload, ?), updated_at = ? WHERE id = ?", status.name(),
                 nextAttemptAt, deliveredAt, attempt.error(), payload, attempt.attemptedAt(), attempt.deliveryId());
@@ -170,7 +215,7 @@ public class DeliveryStore {
     }
 
     public List<DeliveryAttemptRecord> attempts(String id) {
-        return jdbc.query("SELECT delivery_id, attempt, attempted_at, url, status_code, latency_ms, error"
+        return jdbc.query("SELECT delivery_id, attempt, attempted_at, url, status_code, latency_ms, error, instance_id"
                 + " FROM delivery_attempt WHERE delivery_id = ? ORDER BY attempt", ATTEMPT_ROW, id);
     }
 }

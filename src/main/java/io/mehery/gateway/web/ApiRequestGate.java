@@ -92,6 +92,14 @@ public class ApiRequestGate implements RestClientRequestValidator {
         if (found == ContractOperations.Found.ADMIN && !operatorAuthenticated(exchange)) {
             return refuse(exchange, ApiException.unauthorized(), path);
         }
+        if (found == ContractOperations.Found.TENANT_OR_ADMIN && !operatorAuthenticated(exchange)) {
+            // a tenant's key: the tenant's own data alone (no meheryTenant property is the operator, every tenant)
+            var tenant = authenticatedTenant(exchange);
+            if (tenant.isEmpty()) {
+                return refuse(exchange, ApiException.unauthorized(), path);
+            }
+            exchange.setProperty(RouteProperties.TENANT, tenant.get());
+        }
         Optional<ApiException> notJson = jsonBodyProblem(exchange);
         if (notJson.isPresent()) {
             return refuse(exchange, notJson.get(), path);

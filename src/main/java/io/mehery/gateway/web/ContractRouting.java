@@ -92,6 +92,10 @@ class ContractRouting {
                 yield found;
             }
             case KEYED -> found;
+            case TENANT_OR_ADMIN -> {
+                authentication.tenantOrOperator(request);
+                yield found;
+            }
             case ADMIN -> {
                 authentication.operator(request);
                 yield found;

@@ -44,9 +44,11 @@ class EdgeAuthentication {
         request.setAttribute(Tenants.AUTHENTICATED, tenant.get());
     }
 
+    /** The operator's key, or else a tenant's: the operator is marked as {@link #operator} marks it. */
     void tenantOrOperator(HttpServletRequest request) {
         if (isOperator(request)) {
             refuseHeldSource(request);
+            request.setAttribute(OperatorKey.AUTHENTICATED, Boolean.TRUE);
         } else {
             tenant(request);
         }

@@ -195,8 +195,8 @@ abstract class StoreContract {
         assertThat(deliveriesStore.claimAttempt(planned.id(), 0, false, "{}", "order-1", T0)).isTrue();
         assertThat(deliveriesStore.claimAttempt(planned.id(), 0, false, "{}", "order-2", T0)).as("claimed already")
                 .isFalse();
-        deliveriesStore.recordAttempt(new DeliveryAttemptRecord(planned.id(), 1, T0, "http://x", 500, 12, "HTTP 500"),
-                null, DeliveryRecord.Status.DEAD, null, null);
+        deliveriesStore.recordAttempt(new DeliveryAttemptRecord(planned.id(), 1, T0, "http://x", 500, 12, "HTTP 500",
+                "test"), null, DeliveryRecord.Status.DEAD, null, null);
 
         assertThat(deliveriesStore.attemptRecorded(planned.id(), 1)).isTrue();
         assertThat(deliveriesStore.withStatus(tenant, DeliveryRecord.Status.DEAD, 10)).hasSize(1);

@@ -1,0 +1,109 @@
+package io.mehery.gateway.delivery;
+
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
+import org.springframework.stereotype.Component;
+
+import io.mehery.gateway.api.ApiException;
+import io.mehery.gateway.api.RouteProperties;
+import io.mehery.gateway.config.LiveConfiguration;
+import io.mehery.gateway.store.DeliveryQuery;
+import io.mehery.gateway.store.DeliveryRecord.Status;
+import io.mehery.gateway.store.DeliveryRecord;
+import io.mehery.gateway.store.DeliveryStore;
+
+/**
+ * Delivery search ({@code GET /api/v1/admin/deliveries}): the callbacks that match every filter given, newest first,
+ * each with its attempts, a page at a time. A tenant's key searches its own; the operator's key every configured
+ * tenant's, or one ({@code tenant}). The page's {@code meta.nextCursor}, given back as {@code cursor}, continues
+ * after its last delivery; callbacks planned meanwhile never shift a page (they are newer than the first).
+ */
+@Component("deliverySearch")
+public class DeliverySearch {
+
+    static final int DEFAULT_PAGE = 50;
+    private static final Map<String, Integer> STATUS_CLASSES = Map.of("2xx", 2, "3xx", 3, "4xx", 4, "5xx", 5,
+            "none", 0);
+
+    private final DeliveryStore deliveries;
+    private final DeliveryViews views;
+    private final LiveConfiguration live;
+
+    public DeliverySearch(DeliveryStore deliveries, DeliveryViews views, LiveConfiguration live) {
+        this.deliveries = deliveries;
+        this.views = views;
+        this.live = live;
+    }
+
+    public List<DeliveryView> search(Exchange exchange, @ExchangeProperty(RouteProperties.TENANT) String caller,
+            @Header("tenant") String tenant, @Header("status") String status, @Header("kind") String kind,
+            @Header("createdFrom") String createdFrom, @Header("createdTo") String createdTo,
+            @Header("attemptedFrom") String attemptedFrom, @Header("attemptedTo") String attemptedTo,
+            @Header("messageId") String messageId, @Header("contactId") String contactId,
+            @Header("webhookId") String webhookId, @Header("statusClass") String statusClass,
+            @Header("cursor") String cursor, @Header("limit") Integer limit) {
+        int pageSize = limit == null ? DEFAULT_PAGE : limit;
+        boolean held = DeliveryViews.HELD.equals(status);
+        DeliveryQuery query = new DeliveryQuery(null, held ? Status.WAITING.name() : status, kind,
+                instant(createdFrom, "createdFrom"), instant(createdTo, "createdTo"), instant(attemptedFrom, "attemptedFrom"),
+                instant(attemptedTo, "attemptedTo"), messageId, contactId, webhookId,
+                statusClass == null ? null : STATUS_CLASSES.get(statusClass), afterCursor(cursor), pageSize + 1);
+        List<DeliveryRecord> found = new ArrayList<>();
+        for (String searched : TenantScope.searched(caller, tenant, live.tenants().keySet())) {
+            // a paused tenant's waiting callbacks are held: found by HELD, not by WAITING
+            if (Status.WAITING.name().equals(query.status()) && views.paused(searched) != held) {
+                continue;
+            }
+            found.addAll(deliveries.search(query.forTenant(searched)));
+        }
+        found.sort(Comparator.comparing(DeliveryRecord::seq).reversed());
+        List<DeliveryRecord> page = found.subList(0, Math.min(pageSize, found.size()));
+        if (found.size() > pageSize) {
+            exchange.setProperty(RouteProperties.META, Map.of("nextCursor", cursorAfter(page.get(page.size() - 1))));
+        }
+        return page.stream().map(views::of).toList();
+    }
+
+    private static Long instant(String value, String field) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(value).toInstant().toEpochMilli();
+        } catch (DateTimeParseException e) {
+            throw ApiException.badRequest("INVALID_TIME", field,
+                    "Not an ISO-8601 time with its offset (2026-12-03T10:15:30Z)");
+        }
+    }
+
+    private static String cursorAfter(DeliveryRecord last) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(("seq:" + last.seq())
+                .getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static Long afterCursor(String cursor) {
+        if (cursor == null) {
+            return null;
+        }
+        try {
+            String decoded = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII);
+            if (decoded.startsWith("seq:")) {
+                return Long.parseLong(decoded.substring(4));
+            }
+        } catch (IllegalArgumentException notOurs) {
+            // answered below, as any cursor this gateway did not give
+        }
+        throw ApiException.badRequest("INVALID_CURSOR", "cursor", "Not a cursor of this search: give back"
+                + " meta.nextCursor of the previous page");
+    }
+}

@@ -1,0 +1,40 @@
+package io.mehery.gateway.delivery;
+
+import java.util.Collection;
+import java.util.List;
+
+import io.mehery.gateway.api.ApiException;
+
+/**
+ * Whose deliveries an operation of the delivery log acts on: a tenant's key acts on that tenant's alone; the
+ * operator's key (no authenticated tenant) on the tenant it names in {@code tenant}, or, for a search, on every one.
+ */
+final class TenantScope {
+
+    private TenantScope() {
+    }
+
+    /** The tenants a search reads: the caller's own, or the one the operator named, or all of {@code every}. */
+    static List<String> searched(String caller, String asked, Collection<String> every) {
+        if (caller != null || asked != null) {
+            return List.of(actedOn(caller, asked));
+        }
+        return List.copyOf(every);
+    }
+
+    /** The one tenant a change acts on: the caller's own, or the one the operator named. */
+    static String actedOn(String caller, String asked) {
+        if (caller == null) {
+            if (asked == null) {
+                throw ApiException.badRequest("TENANT_REQUIRED", "tenant",
+                        "The operator's key names the tenant it acts on (tenant=...)");
+            }
+            return asked;
+        }
+        if (asked != null && !asked.equals(caller)) {
+            throw ApiException.badRequest("TENANT_NOT_YOURS", "tenant",
+                    "A tenant's key acts on that tenant's deliveries alone");
+        }
+        return caller;
+    }
+}
