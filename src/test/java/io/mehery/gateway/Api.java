@@ -37,6 +37,12 @@ public final class Api {
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    /** A POST with an {@code Idempotency-Key}: sent twice, the second answers the first's answer. */
+    public Reply postOnce(String path, String apiKey, String idempotencyKey, String json) {
+        return send(request(path, apiKey).header("content-type", "application/json")
+                .header("Idempotency-Key", idempotencyKey).POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
     public Reply get(String path, String apiKey) {
         return send(request(path, apiKey).GET());
     }

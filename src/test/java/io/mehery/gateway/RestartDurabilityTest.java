@@ -76,6 +76,25 @@ class RestartDurabilityTest {
     }
 
     @Test
+    void anIdempotencyKeyAnswersItsFirstAnswerAfterARestart() {
+        String send = "{\"channelId\":\"sandbox\",\"to\":{\"phone\":\"+15557770009\"},\"type\":\"text\","
+                + "\"text\":{\"body\":\"once\"}}";
+        Api.Reply first;
+        try (var gateway = StandaloneGateway.start(dataDir)) {
+            first = gateway.api().postOnce("/api/v1/message/send", Api.DEMO_KEY, "restart-1", send);
+            assertThat(first.status()).as(first.body()).isEqualTo(200);
+        }
+        try (var gateway = StandaloneGateway.start(dataDir)) {
+            Api.Reply again = gateway.api().postOnce("/api/v1/message/send", Api.DEMO_KEY, "restart-1", send);
+            assertThat(again.status()).as(again.body()).isEqualTo(200);
+            assertThat(again.data()).isEqualTo(first.data());
+            var history = gateway.api().get("/api/v1/session/messages?sessionId="
+                    + first.data().get("sessionId").asText(), Api.DEMO_KEY);
+            assertThat(history.json().get("results")).hasSize(1);
+        }
+    }
+
+    @Test
     void aCallbackBetweenRetriesWhenTheGatewayStopsIsDeliveredAfterItStarts() {
         receiver.answerAll("demo", aResponse().withStatus(500));
         String webhookId;

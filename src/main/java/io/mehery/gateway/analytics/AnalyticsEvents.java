@@ -5,6 +5,7 @@ import java.util.List;
 
 import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
@@ -17,6 +18,7 @@ import io.mehery.gateway.api.model.DataEvent;
 import io.mehery.gateway.conversation.Accepted;
 import io.mehery.gateway.store.EventStore;
 import io.mehery.gateway.store.GroupCommit;
+import io.mehery.gateway.store.IdempotentRequests;
 import io.mehery.gateway.store.Outbox;
 
 /** event/push: stores the event once per id and, in the same transaction, puts it in the outbox for the sink. */
@@ -29,9 +31,12 @@ public class AnalyticsEvents {
     private final String analyticsQueue;
     private final ObjectMapper json;
     private final Clock clock;
+    private final IdempotentRequests idempotent;
 
     public AnalyticsEvents(EventStore events, GroupCommit commits, Outbox outbox,
-            @Value("${mehery.queues.analytics}") String analyticsQueue, ObjectMapper json, Clock clock) {
+            @Value("${mehery.queues.analytics}") String analyticsQueue, ObjectMapper json, Clock clock,
+            IdempotentRequests idempotent) {
+        this.idempotent = idempotent;
         this.events = events;
         this.commits = commits;
         this.outbox = outbox;
@@ -40,11 +45,22 @@ public class AnalyticsEvents {
         this.clock = clock;
     }
 
-    public Accepted record(@ExchangeProperty(RouteProperties.TENANT) String tenantId, @Body DataEvent event)
-            throws JsonProcessingException {
+    /** Records an event, once per {@code Idempotency-Key} when the caller gives one. */
+    public Accepted record(@ExchangeProperty(RouteProperties.TENANT) String tenantId,
+            @Header(IdempotentRequests.HEADER) String idempotencyKey, @Body DataEvent event) {
+        return idempotent.once(tenantId, idempotencyKey, "event/push", event, Accepted.class,
+                () -> recordOnce(tenantId, event));
+    }
+
+    private Accepted recordOnce(String tenantId, DataEvent event) {
         List<DataEvent.EventLink> links = event.links() == null ? List.of() : event.links();
         DataEvent stored = new DataEvent(event.eventName(), event.id(), links);
-        String linksJson = json.writeValueAsString(links);
+        String linksJson;
+        try {
+            linksJson = json.writeValueAsString(links);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write an event's links as JSON", e);
+        }
         return commits.write(() -> {
             long now = clock.millis();
             if (!events.insertIfNew(tenantId, event.id(), event.eventName(), linksJson, now)) {

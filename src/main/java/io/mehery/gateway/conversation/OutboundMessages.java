@@ -14,6 +14,7 @@ import java.util.stream.Collectors;
 import org.apache.camel.Body;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
@@ -39,6 +40,7 @@ import io.mehery.gateway.security.Channels;
 import io.mehery.gateway.store.ContactRecord;
 import io.mehery.gateway.store.ContactStore;
 import io.mehery.gateway.store.GroupCommit;
+import io.mehery.gateway.store.IdempotentRequests;
 import io.mehery.gateway.store.MessageRecord;
 import io.mehery.gateway.store.MessageStatus;
 import io.mehery.gateway.store.MessageStore;
@@ -75,6 +77,7 @@ public class OutboundMessages {
     private final CamelContext camel;
     private final ObjectMapper json;
     private final Clock clock;
+    private final IdempotentRequests idempotent;
     private final TemplateTexts templates;
     private final CallbackPlanner callbacks;
 
@@ -85,7 +88,8 @@ public class OutboundMessages {
             @Value("${mehery.queues.outbound}") String outboundQueue,
             @Value("${mehery.providers.timeout:20s}") Duration providerTimeout, CamelContext camel, ObjectMapper json,
             Clock clock, TemplateTexts templates, CallbackPlanner callbacks, List<ProviderLimits> providerLimits,
-            Taps taps) {
+            Taps taps, IdempotentRequests idempotent) {
+        this.idempotent = idempotent;
         this.channels = channels;
         this.taps = taps;
         this.providerLimits = new EnumMap<>(ChannelType.class);
@@ -104,8 +108,14 @@ public class OutboundMessages {
         this.callbacks = callbacks;
     }
 
+    /** Accepts a message to send, once per {@code Idempotency-Key} when the caller gives one. */
     public Accepted accept(@ExchangeProperty(RouteProperties.TENANT) String tenantId,
-            @Body MessageSendRequest request) {
+            @Header(IdempotentRequests.HEADER) String idempotencyKey, @Body MessageSendRequest request) {
+        return idempotent.once(tenantId, idempotencyKey, "message/send", request, Accepted.class,
+                () -> acceptOnce(tenantId, request));
+    }
+
+    private Accepted acceptOnce(String tenantId, MessageSendRequest request) {
         Channel channel = channels.owned(tenantId, request.channelId(), "channelId");
         String address = addressOf(request, channel);
         MessageType type = request.type();
