@@ -286,6 +286,7 @@ public class CallbackDeliveries implements LiveConfiguration.Listener {
         DeliveryRecord d = deliveries.find(attempt.deliveryId()).orElseThrow();
         var record = new DeliveryAttemptRecord(d.id(), attempt.attempt(), attempt.startedAt(), attempt.url(), status,
                 latency, error == null ? null : truncate(error), instance.id());
+        metrics.attempted(d.tenantId(), status, latency);
         Status outcome;
         Long retryAt = null;
         if (error == null) {

@@ -8,7 +8,11 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
-/** Prometheus: callbacks delivered, retried and dead-lettered per tenant, and the lag from event to delivery. */
+/**
+ * Prometheus, per tenant: callbacks delivered, retried and dead-lettered, the lag from event to delivery, and each
+ * attempt's latency by what the webhook answered ({@code outcome} 2xx to 5xx, or none: no answer), whose counts
+ * are the tenant's error rate.
+ */
 @Component
 public class DeliveryMetrics {
 
@@ -23,6 +27,12 @@ public class DeliveryMetrics {
         Timer.builder("mehery.callbacks.lag").description("From the event's arrival to its callback's delivery")
                 .tag("tenant", tenantId).tag("kind", kind.code()).publishPercentileHistogram()
                 .register(registry).record(lag);
+    }
+
+    void attempted(String tenantId, Integer status, long latencyMs) {
+        Timer.builder("mehery.callbacks.attempts").description("A call to the tenant's webhook, by what it answered")
+                .tag("tenant", tenantId).tag("outcome", status == null ? "none" : (status / 100) + "xx")
+                .publishPercentileHistogram().register(registry).record(Duration.ofMillis(latencyMs));
     }
 
     void retried(String tenantId, CallbackKind kind) {

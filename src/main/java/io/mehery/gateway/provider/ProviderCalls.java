@@ -23,6 +23,8 @@ import io.mehery.gateway.api.RouteProperties;
 import io.mehery.gateway.store.GroupCommit;
 import io.mehery.gateway.store.MessageStatus;
 import io.mehery.gateway.store.MessageStore;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * The outcome of a provider API call for an outbound message, the same for every channel: 2xx makes it SENT with
@@ -44,9 +46,11 @@ public class ProviderCalls {
     private final ObjectMapper json;
     private final Clock clock;
     private final int maxAttempts;
+    private final MeterRegistry registry;
 
     public ProviderCalls(MessageStore messages, GroupCommit commits, ObjectMapper json, Clock clock,
-            @Value("${mehery.queues.max-delivery-attempts:10}") int maxAttempts) {
+            @Value("${mehery.queues.max-delivery-attempts:10}") int maxAttempts, MeterRegistry registry) {
+        this.registry = registry;
         this.messages = messages;
         this.commits = commits;
         this.json = json;
@@ -65,6 +69,7 @@ public class ProviderCalls {
             @ExchangeProperty(RouteProperties.PROVIDER_MESSAGE_ID_POINTER) String idPointer,
             @ExchangeProperty(RouteProperties.PROVIDER_ERROR_POINTER) String errorPointer, Exchange exchange) {
         Call call = Call.of(exchange);
+        count(dispatch, call);
         if (call.accepted()) {
             sent(dispatch, messageId(call.answer(), idPointer), clock.millis());
             exchange.setProperty(RouteProperties.PROVIDER_ACCEPTED, true);
@@ -178,6 +183,18 @@ public class ProviderCalls {
                 now))) {
             LOG.warn("Outbound message {} reached the dead-letter queue: failed", dispatch.messageId());
         }
+    }
+
+    /**
+     * Prometheus, per channel: {@code mehery.provider.calls} by outcome (accepted, 4xx, 5xx, 429, or none: no answer);
+     * each call's latency is Camel's own timer of the channel's outbound route.
+     */
+    private void count(OutboundDispatch dispatch, Call call) {
+        String outcome = call.accepted() ? "accepted" : call.status() == null ? "none"
+                : call.status() == 429 ? "429" : (call.status() / 100) + "xx";
+        Counter.builder("mehery.provider.calls").description("Calls to messaging providers, by their outcome")
+                .tag("channel", dispatch.channelId()).tag("type", String.valueOf(dispatch.channelType()))
+                .tag("outcome", outcome).register(registry).increment();
     }
 
     private static String describe(Throwable failure) {

@@ -114,6 +114,25 @@ public class DeliveryStore {
                 ROW, tenantId, afterSeq);
     }
 
+    /** How many of the tenant's callbacks are still to make (pending or waiting), and when the oldest was planned. */
+    public Backlog backlog(String tenantId) {
+        long count = 0;
+        Long oldest = null;
+        for (String status : List.of("PENDING", "WAITING")) {
+            Backlog part = jdbc.queryForObject("SELECT COUNT(*), MIN(created_at) FROM delivery WHERE tenant_id = ?"
+                    + " AND status = ?", (rs, n) -> new Backlog(rs.getLong(1), (Long) rs.getObject(2, Long.class)),
+                    tenantId, status);
+            count += part.count();
+            if (part.oldestCreatedAt() != null && (oldest == null || part.oldestCreatedAt() < oldest)) {
+                oldest = part.oldestCreatedAt();
+            }
+        }
+        return new Backlog(count, oldest);
+    }
+
+    public record Backlog(long count, Long oldestCreatedAt) {
+    }
+
     public Optional<DeliveryRecord> find(String tenantId, String id) {
         return jdbc.query("SELECT " + SELECTED + " FROM delivery WHERE id = ? AND tenant_id = ?", ROW, id, tenantId)
                 .stream().findFirst();
@@ -132,7 +151,8 @@ public class DeliveryStore {
         where(sql, args, "created_at >= ?", query.createdFrom());
         where(sql, args, "created_at < ?", query.createdTo());
         where(sql, args, "message_id = ?", query.messageId());
-        where(sql, args, "contact_id = ?", query.contactId());
+        where(sql, args, "contact_id = ?", query.contactId() != null || query.messageId() == null ? query.contactId()
+                : contactOfMessage(query.messageId()));
         where(sql, args, "id = ?", query.webhookId());
         if (query.attemptedFrom() != null || query.attemptedTo() != null) {
             sql.append(" AND EXISTS (SELECT 1 FROM delivery_attempt a WHERE a.delivery_id = d.id");
@@ -153,6 +173,12 @@ public class DeliveryStore {
         }
         sql.append(" ORDER BY seq DESC FETCH FIRST ").append(query.limit()).append(" ROWS ONLY");
         return jdbc.query(sql.toString(), ROW, args.toArray());
+    }
+
+    /** The contact a message is with, so that its callbacks are one range of the contact's (none if unknown). */
+    private String contactOfMessage(String messageId) {
+        return jdbc.queryForList("SELECT contact_id FROM message WHERE id = ?", String.class, messageId).stream()
+                .findFirst().orElse("");
     }
 
     private static void where(StringBuilder sql, List<Object> args, String condition, Object value) {

@@ -44,6 +44,8 @@ class IdempotentRequestsTest extends ChannelTestSupport {
                 "$.text.body", equalTo(text))));
         assertThat(api.get("/api/v1/session/messages?sessionId=" + sessionId, TENANT_KEY).json().get("results"))
                 .hasSize(1);
+        assertThat(api.get("/actuator/prometheus", null).body()).containsPattern(
+                "mehery_provider_calls_total\\{[^}]*channel=\"wa-whatsapp\"[^}]*outcome=\"accepted\"");
     }
 
     @Test

@@ -167,6 +167,15 @@ class DeliverySearchTest extends GatewayTestSupport {
     }
 
     @Test
+    void prometheusShowsEachTenantsWebhookLatencyByOutcomeAndItsBacklog() {
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(api.get("/actuator/prometheus", null)
+                .body()).containsPattern("mehery_callbacks_attempts_seconds_count\\{[^}]*outcome=\"2xx\""
+                        + "[^}]*tenant=\"searched\"[^}]*} [1-9]")
+                .containsPattern("mehery_callbacks_backlog\\{[^}]*tenant=\"searched\"[^}]*} 0")
+                .containsPattern("mehery_callbacks_oldest_pending_age_seconds\\{[^}]*tenant=\"searched\""));
+    }
+
+    @Test
     void aBadFilterIsRefusedWithItsField() {
         Api.Reply cursor = api.get(SEARCH + "?cursor=bm90LW91cnM", KEY);
         assertThat(cursor.status()).isEqualTo(400);
