@@ -171,7 +171,13 @@ public class DeliveryStore {
                 args.add(query.statusClass() * 100 + 99);
             }
         }
-        sql.append(" ORDER BY seq DESC FETCH FIRST ").append(query.limit()).append(" ROWS ONLY");
+        // A delivery, or a contact's (a message's), is found by its own index and its few rows sorted. Else the
+        // tenant's newest first: tenant_id leads the ORDER BY, though it is one value, because H2 reads
+        // ix_delivery_tenant_seq in its order (a top-N, not a sort of every delivery) only for an ORDER BY that
+        // begins with the index's leading column.
+        boolean few = query.webhookId() != null || query.contactId() != null || query.messageId() != null;
+        sql.append(few ? " ORDER BY seq DESC" : " ORDER BY tenant_id, seq DESC");
+        sql.append(" FETCH FIRST ").append(query.limit()).append(" ROWS ONLY");
         return jdbc.query(sql.toString(), ROW, args.toArray());
     }
 
