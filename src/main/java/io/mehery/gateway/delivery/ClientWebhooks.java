@@ -75,9 +75,6 @@ public class ClientWebhooks {
         value.put("disabled", disabledBecause != null);
         value.put("disabledAt", stored.disabledAt());
         value.put("disabledReason", disabledBecause);
-        value.put("paused", stored.pausedAt() != null);
-        value.put("pausedAt", stored.pausedAt());
-        value.put("pausedReason", stored.pausedReason());
         if (disabledBecause != null) {
             state(value, "disabled", disabledBecause, stored.disabledAt());
         } else if (stored.pausedAt() != null) {

@@ -38,7 +38,7 @@ public class DeadLetters {
             @Header("status") String status, @Header("limit") Integer limit) {
         Status wanted = status == null ? Status.DEAD : Status.valueOf(status);
         int max = limit == null ? 100 : Math.min(limit, MAX_LISTED);
-        return deliveries.withStatus(tenantId, wanted, max).stream().map(views::of).toList();
+        return views.of(deliveries.withStatus(tenantId, wanted, max));
     }
 
     public Replay replay(@ExchangeProperty(RouteProperties.TENANT) String tenantId, @Header("id") String id) {
@@ -53,7 +53,7 @@ public class DeadLetters {
 
     public Replay replayAll(@ExchangeProperty(RouteProperties.TENANT) String tenantId) {
         List<DeliveryRecord> dead = deliveries.withStatus(tenantId, Status.DEAD, MAX_LISTED);
-        return new Replay(dead.stream().map(views::of).toList(), dead.stream().map(this::order).toList());
+        return new Replay(views.of(dead), dead.stream().map(this::order).toList());
     }
 
     private DeliveryOrder order(DeliveryRecord d) {

@@ -55,8 +55,9 @@ public class DeliverySearch {
         int pageSize = limit == null ? DEFAULT_PAGE : limit;
         boolean held = DeliveryViews.HELD.equals(status);
         DeliveryQuery query = new DeliveryQuery(null, held ? Status.WAITING.name() : status, kind,
-                instant(createdFrom, "createdFrom"), instant(createdTo, "createdTo"), instant(attemptedFrom, "attemptedFrom"),
-                instant(attemptedTo, "attemptedTo"), messageId, contactId, webhookId,
+                instant(createdFrom, "createdFrom"), instant(createdTo, "createdTo"),
+                instant(attemptedFrom, "attemptedFrom"), instant(attemptedTo, "attemptedTo"), messageId, contactId,
+                webhookId,
                 statusClass == null ? null : STATUS_CLASSES.get(statusClass), afterCursor(cursor), pageSize + 1);
         List<DeliveryRecord> found = new ArrayList<>();
         for (String searched : TenantScope.searched(caller, tenant, live.tenants().keySet())) {
@@ -71,7 +72,7 @@ public class DeliverySearch {
         if (found.size() > pageSize) {
             exchange.setProperty(RouteProperties.META, Map.of("nextCursor", cursorAfter(page.get(page.size() - 1))));
         }
-        return page.stream().map(views::of).toList();
+        return views.of(page);
     }
 
     private static Long instant(String value, String field) {

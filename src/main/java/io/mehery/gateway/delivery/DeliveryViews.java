@@ -1,5 +1,9 @@
 package io.mehery.gateway.delivery;
 
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
 import org.springframework.stereotype.Component;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -36,11 +40,21 @@ public class DeliveryViews {
     }
 
     public DeliveryView of(DeliveryRecord d) {
-        String status = d.status() == DeliveryRecord.Status.WAITING && paused(d.tenantId()) ? HELD
-                : d.status().name();
-        return new DeliveryView(d.id(), d.tenantId(), d.kind(), status, d.messageId(), d.contactId(),
-                d.sessionId(), d.occurredAt(), d.createdAt(), d.deliveredAt(), d.nextAttemptAt(), d.lastError(),
-                payload(d), deliveries.attempts(d.id()).stream().map(DeliveryView.Attempt::of).toList());
+        return of(List.of(d)).get(0);
+    }
+
+    /** The deliveries' views; whether a tenant's deliveries are paused is read once for the list, not per row. */
+    public List<DeliveryView> of(List<DeliveryRecord> listed) {
+        Map<String, Boolean> paused = new HashMap<>();
+        return listed.stream().map(d -> view(d, d.status() == DeliveryRecord.Status.WAITING
+                && paused.computeIfAbsent(d.tenantId(), this::paused))).toList();
+    }
+
+    private DeliveryView view(DeliveryRecord d, boolean held) {
+        return new DeliveryView(d.id(), d.tenantId(), d.kind(), held ? HELD : d.status().name(), d.messageId(),
+                d.contactId(), d.sessionId(), d.occurredAt(), d.createdAt(), d.deliveredAt(), d.nextAttemptAt(),
+                d.lastError(), payload(d), deliveries.attempts(d.id()).stream().map(DeliveryView.Attempt::of)
+                        .toList());
     }
 
     private JsonNode payload(DeliveryRecord d) {

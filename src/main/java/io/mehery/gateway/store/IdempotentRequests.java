@@ -1,11 +1,8 @@
 package io.mehery.gateway.store;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -19,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mehery.gateway.api.ApiException;
 import io.mehery.gateway.api.Problem;
+import io.mehery.gateway.security.Digests;
 
 /**
  * Requests made once however often they are sent ({@code Idempotency-Key}): the first request with a key does its
@@ -111,11 +109,8 @@ public class IdempotentRequests {
 
     private String hashOf(String operation, Object request) {
         try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update(operation.getBytes(StandardCharsets.UTF_8));
-            sha.update(json.writeValueAsBytes(request));
-            return HexFormat.of().formatHex(sha.digest());
-        } catch (NoSuchAlgorithmException | JsonProcessingException e) {
+            return Digests.sha256Hex((operation + json.writeValueAsString(request)).getBytes(StandardCharsets.UTF_8));
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot hash the request", e);
         }
     }
