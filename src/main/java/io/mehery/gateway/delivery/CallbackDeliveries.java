@@ -131,7 +131,7 @@ public class CallbackDeliveries implements LiveConfiguration.Listener {
         boolean own = claimed && order.orderId().equals(d.claimedBy());
         // an order handed over again after its attempt was recorded (its consumer died before the broker committed
         // taking it) sends on the callback that follows; any other order for a recorded attempt has nothing to do
-        if (d.status() == Status.DELIVERED || claimed && deliveries.attemptRecorded(d.id(), order.attempt())) {
+        if (d.status() == Status.DELIVERED || claimed && deliveries.attemptRecorded(d, order.attempt())) {
             if (own) {
                 queue(followUps(d));
             }
@@ -400,7 +400,7 @@ public class CallbackDeliveries implements LiveConfiguration.Listener {
 
     /** The next attempt, or the one a silent claimer never finished (taken over once its lease runs out). */
     private int attemptToOrder(DeliveryRecord d) {
-        boolean claimOpen = d.attempts() > 0 && d.claimedBy() != null && !deliveries.attemptRecorded(d.id(),
+        boolean claimOpen = d.attempts() > 0 && d.claimedBy() != null && !deliveries.attemptRecorded(d,
                 d.attempts());
         return claimOpen ? d.attempts() : d.attempts() + 1;
     }
@@ -412,7 +412,7 @@ public class CallbackDeliveries implements LiveConfiguration.Listener {
     /** The attempt and where it leaves the delivery, stored; the taps get a copy in the same transaction. */
     private void recordAttempt(DeliveryRecord d, CallbackAttempt attempt, DeliveryAttemptRecord record, Status status,
             Long nextAttemptAt, Long deliveredAt) {
-        deliveries.recordAttempt(record, attempt.payload(), status, nextAttemptAt, deliveredAt);
+        deliveries.recordAttempt(d, record, attempt.payload(), status, nextAttemptAt, deliveredAt);
         Supplier<Map<String, Object>> data = () -> TapData.of("webhookId", d.id(), "callback",
                 attempt.kind().name().toLowerCase(Locale.ROOT), "messageId", d.messageId(), "attempt",
                 record.attempt(), "statusCode", record.statusCode(), "latencyMs", record.latencyMs(), "error",

@@ -155,13 +155,13 @@ public class DeliveryStore {
                 : contactOfMessage(query.messageId()));
         where(sql, args, "id = ?", query.webhookId());
         if (query.attemptedFrom() != null || query.attemptedTo() != null) {
-            sql.append(" AND EXISTS (SELECT 1 FROM delivery_attempt a WHERE a.delivery_id = d.id");
+            sql.append(" AND EXISTS (SELECT 1 FROM delivery_attempt a WHERE a.delivery_seq = d.seq");
             where(sql, args, "a.attempted_at >= ?", query.attemptedFrom());
             where(sql, args, "a.attempted_at < ?", query.attemptedTo());
             sql.append(")");
         }
         if (query.statusClass() != null) {
-            String last = "(SELECT a.status_code FROM delivery_attempt a WHERE a.delivery_id = d.id"
+            String last = "(SELECT a.status_code FROM delivery_attempt a WHERE a.delivery_seq = d.seq"
                     + " AND a.attempt = d.attempts)";
             if (query.statusClass() == 0) {
                 sql.append(" AND d.attempts > 0 AND " + last + " IS NULL");
@@ -220,9 +220,9 @@ public class DeliveryStore {
                 abandonedBy) == 1;
     }
 
-    public boolean attemptRecorded(String id, int attempt) {
-        Integer n = jdbc.queryForObject("SELECT COUNT(*) FROM delivery_attempt WHERE delivery_id = ? AND attempt = ?",
-                Integer.class, id, attempt);
+    public boolean attemptRecorded(DeliveryRecord d, int attempt) {
+        Integer n = jdbc.queryForObject("SELECT COUNT(*) FROM delivery_attempt WHERE delivery_seq = ? AND attempt = ?",
+                Integer.class, d.seq(), attempt);
         return n != null && n > 0;
     }
 
@@ -230,12 +230,12 @@ public class DeliveryStore {
      * Records an attempt and where it left the delivery; its claim ends (the claimer stays named). The payload the
      * attempt sent is kept for every later attempt, if its claim did not store one.
      */
-    public void recordAttempt(DeliveryAttemptRecord attempt, String payload, DeliveryRecord.Status status,
-            Long nextAttemptAt, Long deliveredAt) {
-        jdbc.update("INSERT INTO delivery_attempt (delivery_id, attempt, attempted_at, url, status_code, latency_ms,"
-                + " error, instance_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", attempt.deliveryId(), attempt.attempt(),
-                attempt.attemptedAt(), attempt.url(), attempt.statusCode(), attempt.latencyMs(), attempt.error(),
-                attempt.instanceId());
+    public void recordAttempt(DeliveryRecord d, DeliveryAttemptRecord attempt, String payload,
+            DeliveryRecord.Status status, Long nextAttemptAt, Long deliveredAt) {
+        jdbc.update("INSERT INTO delivery_attempt (delivery_seq, delivery_id, attempt, attempted_at, url, status_code,"
+                + " latency_ms, error, instance_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", d.seq(), attempt.deliveryId(),
+                attempt.attempt(), attempt.attemptedAt(), attempt.url(), attempt.statusCode(), attempt.latencyMs(),
+                attempt.error(), attempt.instanceId());
         jdbc.update("UPDATE delivery SET status = ?, next_attempt_at = ?, delivered_at = ?, last_error = ?,"
                 + " claimed_at = NULL, payload = COALESCE(payload, ?), updated_at = ? WHERE id = ?", status.name(),
                 nextAttemptAt, deliveredAt, attempt.error(), payload, attempt.attemptedAt(), attempt.deliveryId());
@@ -246,8 +246,8 @@ public class DeliveryStore {
                 + " WHERE id = ? AND status IN ('PENDING', 'DEAD')", now, id);
     }
 
-    public List<DeliveryAttemptRecord> attempts(String id) {
+    public List<DeliveryAttemptRecord> attempts(DeliveryRecord d) {
         return jdbc.query("SELECT delivery_id, attempt, attempted_at, url, status_code, latency_ms, error, instance_id"
-                + " FROM delivery_attempt WHERE delivery_id = ? ORDER BY attempt", ATTEMPT_ROW, id);
+                + " FROM delivery_attempt WHERE delivery_seq = ? ORDER BY attempt", ATTEMPT_ROW, d.seq());
     }
 }

@@ -195,10 +195,11 @@ abstract class StoreContract {
         assertThat(deliveriesStore.claimAttempt(planned.id(), 0, false, "{}", "order-1", T0)).isTrue();
         assertThat(deliveriesStore.claimAttempt(planned.id(), 0, false, "{}", "order-2", T0)).as("claimed already")
                 .isFalse();
-        deliveriesStore.recordAttempt(new DeliveryAttemptRecord(planned.id(), 1, T0, "http://x", 500, 12, "HTTP 500",
-                "test"), null, DeliveryRecord.Status.DEAD, null, null);
+        DeliveryRecord stored = deliveriesStore.find(planned.id()).orElseThrow();
+        deliveriesStore.recordAttempt(stored, new DeliveryAttemptRecord(planned.id(), 1, T0, "http://x", 500, 12,
+                "HTTP 500", "test"), null, DeliveryRecord.Status.DEAD, null, null);
 
-        assertThat(deliveriesStore.attemptRecorded(planned.id(), 1)).isTrue();
+        assertThat(deliveriesStore.attemptRecorded(stored, 1)).isTrue();
         assertThat(deliveriesStore.withStatus(tenant, DeliveryRecord.Status.DEAD, 10)).hasSize(1);
         assertThat(deliveriesStore.claimAttempt(planned.id(), 1, false, null, "order-3", T0 + 1)).as("dead needs a replay")
                 .isFalse();
@@ -213,7 +214,7 @@ abstract class StoreContract {
         assertThat(deliveriesStore.takeOverClaim(planned.id(), 2, "order-3", "order-5", T0 + 2)).isFalse();
         assertThat(deliveriesStore.takeOverClaim(planned.id(), 2, "order-4", "order-5", T0 + 2)).isTrue();
         assertThat(deliveriesStore.find("other-" + tenant, planned.id())).isEmpty();
-        assertThat(deliveriesStore.attempts(planned.id())).extracting(DeliveryAttemptRecord::statusCode)
+        assertThat(deliveriesStore.attempts(stored)).extracting(DeliveryAttemptRecord::statusCode)
                 .containsExactly(500);
     }
 
