@@ -87,7 +87,7 @@ def main():
         return base64.urlsafe_b64encode(f"seq:{seq}".encode()).decode().rstrip("=")
 
     def window(x):
-        return (f"createdFrom={iso(t0 + x)}&createdTo={iso(t0 + x + 1000)}&limit=50")
+        return (f"from={iso(t0 + x)}&to={iso(t0 + x + 1000)}&limit=50")
 
     results = {}
     for n in [int(s) for s in args.sizes.split(",")]:

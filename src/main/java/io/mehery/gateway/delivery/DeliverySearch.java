@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import org.apache.camel.Exchange;
@@ -47,15 +48,16 @@ public class DeliverySearch {
 
     public List<DeliveryView> search(Exchange exchange, @ExchangeProperty(RouteProperties.TENANT) String caller,
             @Header("tenant") String tenant, @Header("status") String status, @Header("kind") String kind,
-            @Header("createdFrom") String createdFrom, @Header("createdTo") String createdTo,
+            @Header("from") String createdFrom, @Header("to") String createdTo,
             @Header("attemptedFrom") String attemptedFrom, @Header("attemptedTo") String attemptedTo,
             @Header("messageId") String messageId, @Header("contactId") String contactId,
             @Header("webhookId") String webhookId, @Header("statusClass") String statusClass,
             @Header("cursor") String cursor, @Header("limit") Integer limit) {
         int pageSize = limit == null ? DEFAULT_PAGE : limit;
-        boolean held = DeliveryViews.HELD.equals(status);
-        DeliveryQuery query = new DeliveryQuery(null, held ? Status.WAITING.name() : status, kind,
-                instant(createdFrom, "createdFrom"), instant(createdTo, "createdTo"),
+        String wanted = status == null ? null : status.toUpperCase(Locale.ROOT);
+        boolean held = DeliveryViews.HELD.equals(wanted);
+        DeliveryQuery query = new DeliveryQuery(null, held ? Status.WAITING.name() : wanted, kind,
+                instant(createdFrom, "from"), instant(createdTo, "to"),
                 instant(attemptedFrom, "attemptedFrom"), instant(attemptedTo, "attemptedTo"), messageId, contactId,
                 webhookId,
                 statusClass == null ? null : STATUS_CLASSES.get(statusClass), afterCursor(cursor), pageSize + 1);
@@ -75,7 +77,16 @@ public class DeliverySearch {
         return views.of(page);
     }
 
-    private static Long instant(String value, String field) {
+    /** One delivery by its webhook-id, of the caller's tenant (or, for the operator, of any configured one). */
+    public DeliveryView one(@ExchangeProperty(RouteProperties.TENANT) String caller, @Header("tenant") String tenant,
+            @Header("id") String id) {
+        return TenantScope.searched(caller, tenant, live.tenants().keySet()).stream()
+                .flatMap(searched -> deliveries.find(searched, id).stream()).findFirst().map(views::of)
+                .orElseThrow(() -> ApiException.notFound("DELIVERY_NOT_FOUND", "id", "No delivery '" + id + "'"));
+    }
+
+    /** An ISO-8601 time with its offset, as epoch millis; none for none. */
+    static Long instant(String value, String field) {
         if (value == null) {
             return null;
         }

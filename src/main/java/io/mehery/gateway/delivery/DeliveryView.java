@@ -11,6 +11,7 @@ import io.mehery.gateway.store.DeliveryAttemptRecord;
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record DeliveryView(
         String id,
+        String webhookId,
         String tenantId,
         String kind,
         String status,

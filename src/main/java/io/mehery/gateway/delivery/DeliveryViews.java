@@ -51,7 +51,7 @@ public class DeliveryViews {
     }
 
     private DeliveryView view(DeliveryRecord d, boolean held) {
-        return new DeliveryView(d.id(), d.tenantId(), d.kind(), held ? HELD : d.status().name(), d.messageId(),
+        return new DeliveryView(d.id(), d.id(), d.tenantId(), d.kind(), held ? HELD : d.status().name(), d.messageId(),
                 d.contactId(), d.sessionId(), d.occurredAt(), d.createdAt(), d.deliveredAt(), d.nextAttemptAt(),
                 d.lastError(), payload(d), deliveries.attempts(d).stream().map(DeliveryView.Attempt::of)
                         .toList());

@@ -73,14 +73,24 @@ class DeliverySearchTest extends GatewayTestSupport {
         assertThat(attempt.get("instance").asText()).isNotBlank();
         assertThat(attempt.get("latencyMs").asLong()).isGreaterThanOrEqualTo(0);
 
+        assertThat(delivery.get("webhookId").asText()).isEqualTo(delivery.get("id").asText());
         assertThat(ofTheThree("webhookId=" + delivery.get("id").asText())).hasSize(1);
+        Api.Reply one = api.get(SEARCH + "/" + delivery.get("id").asText(), KEY);
+        assertThat(one.status()).as(one.body()).isEqualTo(200);
+        assertThat(one.data().get("status").asText()).isEqualTo("DELIVERED");
+        assertThat(one.data().get("attempts")).hasSize(1);
+        assertThat(api.get(SEARCH + "/" + delivery.get("id").asText() + "?tenant=searched", ADMIN_KEY).status())
+                .isEqualTo(200);
+        assertThat(api.get(SEARCH + "/" + delivery.get("id").asText(), "calm-key").status())
+                .as("another tenant's delivery").isEqualTo(404);
+        assertThat(api.get(SEARCH + "/msg_none", KEY).errorCode()).isEqualTo("DELIVERY_NOT_FOUND");
         assertThat(ofTheThree("contactId=" + first.get("contactId").asText())).hasSize(2);
         assertThat(ofTheThree("kind=contact.info")).hasSize(3);
         assertThat(ofTheThree("statusClass=2xx")).hasSize(6);
         assertThat(ofTheThree("statusClass=5xx")).isEmpty();
         assertThat(ofTheThree("status=DEAD")).isEmpty();
-        assertThat(ofTheThree("createdFrom=" + before)).hasSize(6);
-        assertThat(search("?createdTo=" + before, api)).isEmpty();
+        assertThat(ofTheThree("from=" + before)).hasSize(6);
+        assertThat(search("?to=" + before, api)).isEmpty();
         assertThat(search("?attemptedTo=" + before, api)).isEmpty();
         assertThat(ofTheThree("attemptedFrom=" + before + "&kind=message.receive")).hasSize(3);
     }
@@ -116,7 +126,7 @@ class DeliverySearchTest extends GatewayTestSupport {
     void aTenantSearchesItsOwnTheOperatorEveryTenants() {
         assertThat(search("", api, "calm-key")).noneMatch(d -> d.get("tenantId").asText().equals("searched"));
         assertThat(api.get(SEARCH + "?tenant=calm", KEY).errorCode()).isEqualTo("TENANT_NOT_YOURS");
-        assertThat(search("?tenant=searched&kind=message.receive&createdTo=" + after, api, ADMIN_KEY)).hasSize(3);
+        assertThat(search("?tenant=searched&kind=message.receive&to=" + after, api, ADMIN_KEY)).hasSize(3);
         assertThat(search("?messageId=" + RECEIPTS.get(1).get("id").asText(), api, ADMIN_KEY)).hasSize(2);
         assertThat(api.get(SEARCH, null).status()).isEqualTo(401);
         assertThat(api.get(SEARCH, "no-such-key").status()).isEqualTo(401);
@@ -127,7 +137,7 @@ class DeliverySearchTest extends GatewayTestSupport {
         RECEIVER.answerAll("paused", aResponse().withStatus(200));
         assertThat(api.post("/api/v1/config/webhook", "paused-key", "{\"url\":\"" + RECEIVER.baseUrl("paused")
                 + "\"}").status()).isEqualTo(200);
-        Api.Reply paused = api.post("/api/v1/admin/deliveries/pause", "paused-key", "{\"reason\":\"CRM upgrade\"}");
+        Api.Reply paused = api.post("/api/v1/admin/webhook/pause", "paused-key", "{\"reason\":\"CRM upgrade\"}");
         assertThat(paused.status()).as(paused.body()).isEqualTo(200);
         assertThat(paused.data().at("/value/state").asText()).isEqualTo("paused");
         assertThat(paused.data().at("/value/reason").asText()).isEqualTo("CRM upgrade");
@@ -137,13 +147,13 @@ class DeliverySearchTest extends GatewayTestSupport {
         api.sandboxText("paused-sandbox", "paused-key", "+15557720001", "second");
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
                 .until(() -> RECEIVER.received("paused", MESSAGE_RECEIVE).isEmpty());
-        List<JsonNode> held = search("?status=HELD", api, "paused-key");
+        List<JsonNode> held = search("?status=held", api, "paused-key");
         assertThat(held).hasSize(3).allSatisfy(d -> assertThat(d.get("attempts")).isEmpty());
         assertThat(search("?status=WAITING", api, "paused-key")).isEmpty();
         assertThat(api.get("/api/v1/config/webhook", "paused-key").data().at("/value/state").asText())
                 .isEqualTo("paused");
 
-        Api.Reply resumed = api.post("/api/v1/admin/deliveries/resume?tenant=paused", ADMIN_KEY, "");
+        Api.Reply resumed = api.post("/api/v1/admin/webhook/resume?tenant=paused", ADMIN_KEY, "");
         assertThat(resumed.status()).as(resumed.body()).isEqualTo(200);
         assertThat(resumed.data().at("/value/state").asText()).isEqualTo("active");
         await().atMost(Duration.ofSeconds(15)).until(() -> RECEIVER.received("paused", MESSAGE_RECEIVE).size() == 2);
@@ -157,13 +167,13 @@ class DeliverySearchTest extends GatewayTestSupport {
 
     @Test
     void theOperatorNamesTheTenantItPausesAndATenantWithoutWebhookHasNothingToPause() {
-        assertThat(api.post("/api/v1/admin/deliveries/pause", ADMIN_KEY, "").errorCode())
+        assertThat(api.post("/api/v1/admin/webhook/pause", ADMIN_KEY, "").errorCode())
                 .isEqualTo("TENANT_REQUIRED");
-        assertThat(api.post("/api/v1/admin/deliveries/pause?tenant=calm", "searched-key", "").errorCode())
+        assertThat(api.post("/api/v1/admin/webhook/pause?tenant=calm", "searched-key", "").errorCode())
                 .isEqualTo("TENANT_NOT_YOURS");
-        assertThat(api.post("/api/v1/admin/deliveries/pause?tenant=no-webhook-yet", ADMIN_KEY, "").status())
+        assertThat(api.post("/api/v1/admin/webhook/pause?tenant=no-webhook-yet", ADMIN_KEY, "").status())
                 .isEqualTo(404);
-        assertThat(api.post("/api/v1/admin/deliveries/pause", null, "").status()).isEqualTo(401);
+        assertThat(api.post("/api/v1/admin/webhook/pause", null, "").status()).isEqualTo(401);
     }
 
     @Test
@@ -180,14 +190,14 @@ class DeliverySearchTest extends GatewayTestSupport {
         Api.Reply cursor = api.get(SEARCH + "?cursor=bm90LW91cnM", KEY);
         assertThat(cursor.status()).isEqualTo(400);
         assertThat(cursor.errorCode()).isEqualTo("INVALID_CURSOR");
-        assertThat(api.get(SEARCH + "?createdFrom=yesterday", KEY).status()).isEqualTo(400);
+        assertThat(api.get(SEARCH + "?from=yesterday", KEY).status()).isEqualTo(400);
         assertThat(api.get(SEARCH + "?status=LOST", KEY).errorFields()).contains("status");
         assertThat(api.get(SEARCH + "?limit=1000", KEY).errorFields()).contains("limit");
     }
 
     /** The deliveries among the first three contacts' callbacks that match {@code filters}. */
     private List<JsonNode> ofTheThree(String filters) {
-        return search("?" + filters + "&createdTo=" + after, api);
+        return search("?" + filters + "&to=" + after, api);
     }
 
     private static List<JsonNode> search(String query, Api api) {
