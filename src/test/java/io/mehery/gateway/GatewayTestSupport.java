@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.WireMock;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import com.icegreen.greenmail.util.ServerSetupTest;
@@ -44,6 +45,10 @@ public abstract class GatewayTestSupport {
     protected static final Path DATA_DIR = newDataDir();
     /** Every provider API (WhatsApp Graph, ...) of the test channels, on this host. */
     protected static final WireMockServer PROVIDERS = startProviders();
+    /** The operator's webhook (mehery.operations.webhook): every operational event of the suite goes there. */
+    protected static final WebhookReceiver OPERATIONS = operationsWebhook();
+    public static final String OPERATIONS_SECRET = "whsec_b3BlcmF0aW9ucy1zaWduaW5nLXNlY3JldC0xMjM0NTY=";
+    public static final String OPERATIONS_PATH = "/api/v1/operations";
     /** The mail server of the test e-mail channel: SMTP for its sends, IMAP for its mailbox. */
     protected static final GreenMail MAIL = startMail();
     private static final Path SERVICE_ACCOUNT_FILE = PushKeys.serviceAccountFile("http://127.0.0.1:" + PROVIDERS.port()
@@ -92,6 +97,8 @@ public abstract class GatewayTestSupport {
         // the suite's widget tests all visit from 127.0.0.1 within a minute; WebsiteChannelTest reaches it from 127.0.0.3
         registry.add("mehery.webchat.visitors-per-minute-per-address", () -> "60");
         registry.add("mehery.delivery.breaker.open-for", () -> "1s");
+        registry.add("mehery.operations.webhook.url", () -> OPERATIONS.baseUrl("ops") + OPERATIONS_PATH);
+        registry.add("mehery.operations.webhook.signing-secret", () -> OPERATIONS_SECRET);
         registry.add("mehery.channels.wa-whatsapp.base-url", () -> "http://127.0.0.1:" + PROVIDERS.port() + "/v21.0");
         registry.add("mehery.channels.tg-telegram.base-url", () -> "http://127.0.0.1:" + PROVIDERS.port());
         String mailbox = "?username=support@example.com&password=secret";
@@ -124,6 +131,12 @@ public abstract class GatewayTestSupport {
     /** A user address no other test uses. */
     protected static String uniquePhone() {
         return "+1555" + (1_000_000 + (long) (Math.random() * 8_999_999));
+    }
+
+    private static WebhookReceiver operationsWebhook() {
+        WebhookReceiver receiver = new WebhookReceiver();
+        receiver.answerAll("ops", WireMock.aResponse().withStatus(204));
+        return receiver;
     }
 
     static WireMockServer startProviders() {

@@ -51,6 +51,8 @@ public final class RouteProperties {
     public static final String CALLBACK_ATTEMPT = "callbackAttempt";
     /** How many callbacks of one contact the consumer has made in a row. */
     public static final String CALLBACK_CHAIN = "meheryCallbackChain";
+    /** Where an operational event is sent: {@code mehery.operations.webhook.url} when it was signed. */
+    public static final String OPERATIONS_URL = "meheryOperationsUrl";
     /** A dead-letter replay: the deliveries replayed and their orders. */
     public static final String REPLAY = "replay";
 

@@ -29,6 +29,7 @@ public class BrokerLayout {
     private final String deadLetterQueue;
     private final String deliveryQueue;
     private final String tapsQueue;
+    private final String operationsQueue;
     private final int maxDeliveryAttempts;
     private final int tapDeliveryAttempts;
     private final List<String> topics;
@@ -38,6 +39,7 @@ public class BrokerLayout {
             @Value("${mehery.queues.dead-letter}") String deadLetterQueue,
             @Value("${mehery.queues.delivery}") String deliveryQueue,
             @Value("${mehery.queues.taps}") String tapsQueue,
+            @Value("${mehery.queues.operations}") String operationsQueue,
             @Value("${mehery.queues.max-delivery-attempts:10}") int maxDeliveryAttempts,
             @Value("${mehery.queues.tap-delivery-attempts:10}") int tapDeliveryAttempts,
             @Value("${mehery.cluster.configuration-topic}") String configurationTopic,
@@ -49,6 +51,7 @@ public class BrokerLayout {
         this.deadLetterQueue = deadLetterQueue;
         this.deliveryQueue = deliveryQueue;
         this.tapsQueue = tapsQueue;
+        this.operationsQueue = operationsQueue;
         this.maxDeliveryAttempts = maxDeliveryAttempts;
         this.tapDeliveryAttempts = tapDeliveryAttempts;
     }
@@ -56,7 +59,8 @@ public class BrokerLayout {
     /** The gateway's queues for a configuration: the flows', each tenant's deliveries, each tap's copies. */
     public List<QueueConfiguration> queues(MeheryProperties properties) {
         List<QueueConfiguration> queues = new ArrayList<>();
-        for (String name : List.of(outboundQueue, analyticsQueue, deadLetterQueue, tapsQueue, tapsQueue + ".dead")) {
+        for (String name : List.of(outboundQueue, analyticsQueue, deadLetterQueue, tapsQueue, tapsQueue + ".dead",
+                operationsQueue)) {
             queues.add(queue(name));
         }
         properties.tenants().keySet().forEach(tenantId -> queues.add(queue(deliveryQueue + "." + tenantId)));

@@ -22,6 +22,7 @@ public record MeheryProperties(
         @DefaultValue Delivery delivery,
         @DefaultValue Store store,
         @DefaultValue Admin admin,
+        @DefaultValue Operations operations,
         @DefaultValue Webchat webchat,
         Map<String, String> templates,
         Map<String, Tap> taps,
@@ -144,6 +145,21 @@ public record MeheryProperties(
     }
 
     /**
+     * Where the operator hears of what the gateway gave up on or changed by itself (a dead letter, a webhook disabled
+     * by 410 Gone or failing, a recovery finished): Standard Webhooks callbacks to {@code webhook}, none if unset.
+     */
+    public record Operations(OperationsWebhook webhook) {
+    }
+
+    /** The operator's webhook: {@code url}, and the {@code whsec_} secret its callbacks are signed with. */
+    public record OperationsWebhook(String url, String signingSecret) {
+        @Override
+        public String toString() {
+            return "OperationsWebhook[" + url + ", secret hidden]";
+        }
+    }
+
+    /**
      * The website channels' chat widget: a visitor token lasts {@code tokenTtl} (renewed at each visit); a visitor
      * sends at most {@code messagesPerMinute} messages and files, each file no larger than {@code maxUpload} and of
      * one of {@code uploadTypes}; a widget whose WebSocket is blocked asks for news every {@code pollInterval}.
@@ -213,7 +229,8 @@ public record MeheryProperties(
             @DefaultValue Breaker breaker,
             @DefaultValue("2m") Duration recoverAfter,
             @DefaultValue("4") int consumersPerTenant,
-            @DefaultValue("15s") Duration stallCheckEvery) {
+            @DefaultValue("15s") Duration stallCheckEvery,
+            @DefaultValue Recovery recovery) {
 
         public Delivery {
             if (retrySchedule.isEmpty()) {
@@ -242,6 +259,21 @@ public record MeheryProperties(
         public Store {
             if (maxBatch < 1 || relayBatch < 1) {
                 throw new IllegalArgumentException("mehery.store.max-batch and relay-batch must be at least 1");
+            }
+        }
+    }
+
+    /**
+     * A recovery of a time range sends its callbacks on a batch at a time, every {@code every}, and only while fewer
+     * than {@code inFlight} of the tenant's callbacks are due or under way: live callbacks go first.
+     */
+    public record Recovery(
+            @DefaultValue("100") int inFlight,
+            @DefaultValue("200ms") Duration every) {
+
+        public Recovery {
+            if (inFlight < 1) {
+                throw new IllegalArgumentException("mehery.delivery.recovery.in-flight must be at least 1");
             }
         }
     }

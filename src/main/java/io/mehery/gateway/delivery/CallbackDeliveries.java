@@ -78,13 +78,15 @@ public class CallbackDeliveries implements LiveConfiguration.Listener {
     private final Outbox outbox;
     private final String deliveryQueue;
     private final ClusterInstance instance;
+    private final OperationalEvents events;
 
     public CallbackDeliveries(DeliveryStore deliveries, WebhookStore webhooks, ContactStore contacts,
             CallbackPayloads payloads, WebhookBreakers breakers, DeliveryMetrics metrics, MeheryProperties properties,
             LiveConfiguration live, Clock clock, ObjectMapper json, GroupCommit commits, Taps taps, Mappings mappings,
             MessageStore messages, Outbox outbox, @Value("${mehery.queues.delivery}") String deliveryQueue,
-            ClusterInstance instance) {
+            ClusterInstance instance, OperationalEvents events) {
         this.instance = instance;
+        this.events = events;
         this.outbox = outbox;
         this.deliveryQueue = deliveryQueue;
         this.taps = taps;
@@ -313,7 +315,11 @@ public class CallbackDeliveries implements LiveConfiguration.Listener {
             if (outcome == Status.DELIVERED && attempt.kind() == CallbackKind.CONTACT_INFO) {
                 mergeProfile(d.contactId(), answer, now);
             } else if (outcome == Status.WAITING) {
-                webhooks.disable(d.tenantId(), attempt.webhook(), now);
+                if (webhooks.disable(d.tenantId(), attempt.webhook(), now)) {
+                    events.publish(Taps.WEBHOOK_DISABLED, d.tenantId(), TapData.of("url", attempt.webhook(),
+                            "reason", "The webhook answered 410 Gone: callbacks wait until it is set again",
+                            "webhookId", d.id()));
+                }
                 // the event's next callback finds the webhook gone, and waits too
                 addToOutbox(attempt.attempt() == 1 ? successor(d, now) : List.of());
             } else if (outcome == Status.PENDING) {
@@ -420,6 +426,9 @@ public class CallbackDeliveries implements LiveConfiguration.Listener {
         taps.publish(Taps.CALLBACK_ATTEMPT, d.tenantId(), null, data);
         if (status == Status.DEAD) {
             taps.publish(Taps.DEAD_LETTER, d.tenantId(), null, data);
+            events.publish(Taps.CALLBACK_EXHAUSTED, d.tenantId(), TapData.of("webhookId", d.id(), "callback",
+                    attempt.kind().name().toLowerCase(Locale.ROOT), "messageId", d.messageId(), "contactId",
+                    d.contactId(), "attempts", record.attempt(), "reason", record.error()));
         }
     }
 

@@ -18,6 +18,8 @@ import io.mehery.gateway.config.MeheryProperties;
 import io.mehery.gateway.security.WebhookTargets;
 import io.mehery.gateway.store.GroupCommit;
 import io.mehery.gateway.store.WebhookStore;
+import io.mehery.gateway.tap.TapData;
+import io.mehery.gateway.tap.Taps;
 
 /** config/webhook: where a tenant's callbacks go, set and read. */
 @Component("clientWebhooks")
@@ -32,10 +34,12 @@ public class ClientWebhooks {
     private final MeheryProperties properties;
     private final Clock clock;
     private final WebhookBreakers breakers;
+    private final OperationalEvents events;
 
     public ClientWebhooks(WebhookStore webhooks, GroupCommit commits, MeheryProperties properties, Clock clock,
-            WebhookBreakers breakers) {
+            WebhookBreakers breakers, OperationalEvents events) {
         this.breakers = breakers;
+        this.events = events;
         this.webhooks = webhooks;
         this.commits = commits;
         this.properties = properties;
@@ -46,7 +50,14 @@ public class ClientWebhooks {
         String url = WebhookTargets.check(request.url(), properties.webhooks().allowPrivateTargets()).toString();
         // through the single writer that plans callbacks: once this returns, every event accepted without a webhook
         // has its deliveries waiting, for the route to send on
-        commits.run(() -> webhooks.save(tenantId, url, clock.millis()));
+        commits.run(() -> {
+            boolean wasDisabled = webhooks.current(tenantId).map(w -> w.disabledAt() != null).orElse(false);
+            webhooks.save(tenantId, url, clock.millis());
+            if (wasDisabled) {
+                events.publish(Taps.WEBHOOK_ENABLED, tenantId, TapData.of("url", url, "reason",
+                        "The webhook was set again after it answered 410 Gone"));
+            }
+        });
         return new ConfigValue(DESCRIPTION, KEY, false, Map.of("url", url));
     }
 

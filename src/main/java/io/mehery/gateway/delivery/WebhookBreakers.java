@@ -1,6 +1,8 @@
 package io.mehery.gateway.delivery;
 
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.Body;
@@ -14,6 +16,8 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.mehery.gateway.broker.ClusterBroadcasts;
 import io.mehery.gateway.config.LiveConfiguration;
 import io.mehery.gateway.config.MeheryProperties;
+import io.mehery.gateway.tap.TapData;
+import io.mehery.gateway.tap.Taps;
 
 /**
  * A circuit breaker per tenant webhook: once it fails often enough, deliveries to it are held for a while instead
@@ -48,10 +52,17 @@ public class WebhookBreakers implements LiveConfiguration.Listener {
     private final String topic;
     /** Set while this instance opens a breaker on another's word: that opening is not told again. */
     private final ThreadLocal<Boolean> openingOnWord = ThreadLocal.withInitial(() -> false);
+    /**
+     * The tenants whose webhook this instance found failing and said so (webhook.failing): it alone says when the
+     * webhook answers again, so that the operator hears of each once, not once per instance.
+     */
+    private final Set<String> toldFailing = ConcurrentHashMap.newKeySet();
+    private final OperationalEvents events;
 
     public WebhookBreakers(MeheryProperties properties, ClusterBroadcasts broadcasts,
-            @Value("${mehery.cluster.breakers-topic}") String topic) {
+            @Value("${mehery.cluster.breakers-topic}") String topic, OperationalEvents events) {
         this.broadcasts = broadcasts;
+        this.events = events;
         this.topic = topic;
         this.breakers = breakersOf(properties.delivery().breaker());
     }
@@ -68,9 +79,19 @@ public class WebhookBreakers implements LiveConfiguration.Listener {
         Breakers made = Breakers.of(settings);
         made.registry().getEventPublisher().onEntryAdded(added -> added.getAddedEntry().getEventPublisher()
                 .onStateTransition(transition -> {
-                    if (transition.getStateTransition().getToState() == CircuitBreaker.State.OPEN
-                            && !openingOnWord.get()) {
-                        broadcasts.send(topic, tenantOf(transition.getCircuitBreakerName()));
+                    String tenantId = tenantOf(transition.getCircuitBreakerName());
+                    CircuitBreaker.State to = transition.getStateTransition().getToState();
+                    if (to == CircuitBreaker.State.OPEN && !openingOnWord.get()) {
+                        broadcasts.send(topic, tenantId);
+                        if (toldFailing.add(tenantId)) {
+                            events.publishNow(Taps.WEBHOOK_FAILING, tenantId, TapData.of("reason",
+                                    "The webhook failed " + Math.round(added.getAddedEntry().getMetrics()
+                                            .getFailureRate()) + " % of its last calls: callbacks are held for "
+                                            + settings.openFor().toSeconds() + " s, then tried again"));
+                        }
+                    } else if (to == CircuitBreaker.State.CLOSED && toldFailing.remove(tenantId)) {
+                        events.publishNow(Taps.WEBHOOK_ENABLED, tenantId, TapData.of("reason",
+                                "The webhook answers again after failing"));
                     }
                 }));
         return made;

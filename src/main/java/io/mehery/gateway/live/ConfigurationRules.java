@@ -64,6 +64,17 @@ public final class ConfigurationRules {
         if (operatorKey != null && keys.contains(operatorKey)) {
             problems.add("mehery.admin.api-key is also a tenant's api-key: the operator's key must be its own");
         }
+        MeheryProperties.OperationsWebhook operations = properties.operations().webhook();
+        if (operations != null) {
+            if (operations.url() == null || !operations.url().matches("(?i)https?://.+")) {
+                problems.add("mehery.operations.webhook.url must be an http(s) URL");
+            }
+            try {
+                WebhookSignatures.key(operations.signingSecret());
+            } catch (IllegalArgumentException e) {
+                problems.add("mehery.operations.webhook.signing-secret: " + e.getMessage());
+            }
+        }
         properties.channels().forEach((id, channel) -> {
             if (channel.type() == null) {
                 problems.add("mehery.channels." + id + ".type is required");

@@ -1,7 +1,9 @@
 package io.mehery.gateway.store;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -192,6 +194,58 @@ public class DeliveryStore {
             sql.append(" AND ").append(condition);
             args.add(value);
         }
+    }
+
+    /**
+     * What a recovery of {@code scope} sends on: a dead letter, or (for {@code UNDELIVERED}) a callback waiting for its
+     * next retry as well; each status one range of ix_delivery_tenant_status.
+     */
+    private static final Map<RecoveryRecord.Scope, List<String>> RECOVERED = Map.of(RecoveryRecord.Scope.DEAD,
+            List.of("status = 'DEAD'"), RecoveryRecord.Scope.UNDELIVERED, List.of("status = 'DEAD'",
+                    "status = 'PENDING' AND attempts > 0 AND claimed_at IS NULL"));
+
+    /** How many of the tenant's callbacks planned in [{@code from}, {@code to}) a recovery of the scope sends on. */
+    public long countRecoverable(String tenantId, RecoveryRecord.Scope scope, long from, long to) {
+        long count = 0;
+        for (String condition : RECOVERED.get(scope)) {
+            Long n = jdbc.queryForObject("SELECT COUNT(*) FROM delivery WHERE tenant_id = ? AND " + condition
+                    + " AND created_at >= ? AND created_at < ?", Long.class, tenantId, from, to);
+            count += n == null ? 0 : n;
+        }
+        return count;
+    }
+
+    /**
+     * The next callbacks a recovery sends on: planned after {@code after} and before {@code to}, in the order they
+     * were planned, at most {@code limit} of each status in the scope.
+     */
+    public List<DeliveryRecord> recoverable(String tenantId, RecoveryRecord.Scope scope, long after, long to,
+            int limit) {
+        List<DeliveryRecord> found = new ArrayList<>();
+        for (String condition : RECOVERED.get(scope)) {
+            found.addAll(jdbc.query("SELECT " + SELECTED + " FROM delivery WHERE tenant_id = ? AND " + condition
+                    + " AND created_at > ? AND created_at < ? ORDER BY tenant_id, status, created_at FETCH FIRST "
+                    + limit + " ROWS ONLY", ROW, tenantId, after, to));
+        }
+        found.sort(Comparator.comparingLong(DeliveryRecord::createdAt).thenComparingLong(DeliveryRecord::seq));
+        return found;
+    }
+
+    /**
+     * A dead or retrying callback made due now, with a new round of the retry schedule: true if it was still as the
+     * recovery saw it (not claimed, not delivered meanwhile).
+     */
+    public boolean revive(DeliveryRecord d, long now) {
+        return jdbc.update("UPDATE delivery SET status = 'PENDING', round_start = attempts, next_attempt_at = ?,"
+                + " updated_at = ? WHERE id = ? AND attempts = ? AND status = ? AND claimed_at IS NULL", now, now,
+                d.id(), d.attempts(), d.status().name()) == 1;
+    }
+
+    /** How many of the tenant's callbacks are due or under way now: a recovery sends on more only below a bound. */
+    public long dueNow(String tenantId, long now) {
+        Long n = jdbc.queryForObject("SELECT COUNT(*) FROM delivery WHERE tenant_id = ? AND status = 'PENDING'"
+                + " AND next_attempt_at <= ?", Long.class, tenantId, now);
+        return n == null ? 0 : n;
     }
 
     public List<DeliveryRecord> withStatus(String tenantId, DeliveryRecord.Status status, int limit) {

@@ -61,7 +61,8 @@ public class WebhookStore {
     }
 
     /** Stops callbacks to the tenant's webhook until it is set again. */
-    public void disable(String tenantId, String url, long now) {
-        jdbc.update("UPDATE client_webhook SET disabled_at = ? WHERE tenant_id = ? AND url = ?", now, tenantId, url);
+    public boolean disable(String tenantId, String url, long now) {
+        return jdbc.update("UPDATE client_webhook SET disabled_at = ? WHERE tenant_id = ? AND url = ?"
+                + " AND disabled_at IS NULL", now, tenantId, url) == 1;
     }
 }

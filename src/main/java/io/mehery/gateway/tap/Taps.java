@@ -33,8 +33,15 @@ public class Taps implements StatusChanges {
     public static final String STATUS_CHANGE = "status-change";
     public static final String CALLBACK_ATTEMPT = "callback-attempt";
     public static final String DEAD_LETTER = "dead-letter";
+    /** The operational events (delivery.OperationalEvents), which go to the operator's webhook too. */
+    public static final String CALLBACK_EXHAUSTED = "callback.exhausted";
+    public static final String WEBHOOK_DISABLED = "webhook.disabled";
+    public static final String WEBHOOK_ENABLED = "webhook.enabled";
+    public static final String WEBHOOK_FAILING = "webhook.failing";
+    public static final String RECOVERY_FINISHED = "recovery.finished";
     public static final Set<String> EVENTS = Set.of(INBOUND_MESSAGE, OUTBOUND_MESSAGE, STATUS_CHANGE,
-            CALLBACK_ATTEMPT, DEAD_LETTER);
+            CALLBACK_ATTEMPT, DEAD_LETTER, CALLBACK_EXHAUSTED, WEBHOOK_DISABLED, WEBHOOK_ENABLED, WEBHOOK_FAILING,
+            RECOVERY_FINISHED);
     /**
      * A tap's own queue is this prefix and its name; what it fails to send ends in the taps' dead-letter queue
      * ({@code mehery.taps.dead}), each copy known by its tap's queue ({@code _AMQ_ORIG_ADDRESS}).

@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
 import io.mehery.gateway.GatewayTestSupport;
+import io.mehery.gateway.OperationalEventsSeen;
 import io.mehery.gateway.WebhookReceiver;
 import io.mehery.gateway.store.DeliveryRecord;
 import io.mehery.gateway.store.DeliveryStore;
@@ -290,7 +291,7 @@ class CallbackDeliveryTest extends GatewayTestSupport {
     }
 
     @Test
-    void goneDisablesTheWebhookUntilItIsSetAgain() {
+    void goneDisablesTheWebhookUntilItIsSetAgain() throws Exception {
         receiver.answerAll("gone", aResponse().withStatus(410));
         setWebhook("gone");
 
@@ -302,6 +303,10 @@ class CallbackDeliveryTest extends GatewayTestSupport {
         assertThat(shown.get("url").asText()).isEqualTo(receiver.baseUrl("gone"));
         assertThat(shown.get("disabled").asBoolean()).isTrue();
         assertThat(shown.get("disabledReason").asText()).contains("410 Gone");
+        await().atMost(PATIENCE).until(() -> OperationalEventsSeen.of("webhook.disabled", "gone").size() == 1);
+        LoggedRequest disabled = OperationalEventsSeen.of("webhook.disabled", "gone").get(0);
+        assertThat(WebhookReceiver.signedBy(OPERATIONS_SECRET, disabled)).as("signed for the operator").isTrue();
+        assertThat(WebhookReceiver.json(disabled).at("/data/url").asText()).isEqualTo(receiver.baseUrl("gone"));
 
         receiver.reset();
         receiver.answerAll("gone", aResponse().withStatus(200));
@@ -310,6 +315,7 @@ class CallbackDeliveryTest extends GatewayTestSupport {
         await().atMost(PATIENCE).until(() -> delivered("gone").size() == 2);
         assertThat(receiver.received("gone", MESSAGE_RECEIVE)).hasSize(1);
         assertThat(api.get("/api/v1/config/webhook", "gone-key").data().at("/value/disabled").asBoolean()).isFalse();
+        await().atMost(PATIENCE).until(() -> OperationalEventsSeen.of("webhook.enabled", "gone").size() == 1);
     }
 
     @Test

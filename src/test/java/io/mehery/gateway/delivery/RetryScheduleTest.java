@@ -14,12 +14,14 @@ class RetryScheduleTest {
 
     private static final MeheryProperties.Breaker BREAKER =
             new MeheryProperties.Breaker(50, 5, 20, Duration.ofSeconds(30));
+    private static final MeheryProperties.Recovery RECOVERY = new MeheryProperties.Recovery(100,
+            Duration.ofMillis(200));
 
     @Test
     void waitsAsConfiguredStretchedByAtMostTheJitterThenGivesUp() {
         var schedule = new RetrySchedule(new MeheryProperties.Delivery(
                 List.of(Duration.ZERO, Duration.ofSeconds(5), Duration.ofMinutes(5)), Duration.ofSeconds(15), 0.1, 4,
-                BREAKER, Duration.ofMinutes(2), 4, Duration.ofSeconds(15)));
+                BREAKER, Duration.ofMinutes(2), 4, Duration.ofSeconds(15), RECOVERY));
 
         assertThat(schedule.waitBefore(0, null)).contains(Duration.ZERO);
         for (int i = 0; i < 50; i++) {
@@ -33,7 +35,7 @@ class RetryScheduleTest {
     void aLongerRetryAfterWinsAShorterOneDoesNot() {
         var schedule = new RetrySchedule(new MeheryProperties.Delivery(
                 List.of(Duration.ZERO, Duration.ofSeconds(5)), Duration.ofSeconds(15), 0, 4, BREAKER,
-                Duration.ofMinutes(2), 4, Duration.ofSeconds(15)));
+                Duration.ofMinutes(2), 4, Duration.ofSeconds(15), RECOVERY));
 
         assertThat(schedule.waitBefore(1, Duration.ofSeconds(60))).contains(Duration.ofSeconds(60));
         assertThat(schedule.waitBefore(1, Duration.ofSeconds(1))).contains(Duration.ofSeconds(5));
