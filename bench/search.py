@@ -29,10 +29,11 @@ SELECT 'msg_bench_' || x, '{tenant}', CASEWHEN(MOD(x, 3) = 0, 'contact.info', 'm
     CASEWHEN(MOD(x, 50) = 0, 'DEAD', 'DELIVERED'), 1, 0, {t0} + x, {t0} + x, {t0} + x,
     CASEWHEN(MOD(x, 50) = 0, NULL, {t0} + x + 20), CASEWHEN(MOD(x, 50) = 0, 'HTTP 503', NULL)
 FROM SYSTEM_RANGE(1, {n});
-INSERT INTO delivery_attempt (delivery_id, attempt, attempted_at, url, status_code, latency_ms, error, instance_id)
-SELECT 'msg_bench_' || x, 1, {t0} + x + 10, 'https://client.example/hooks', CASEWHEN(MOD(x, 50) = 0, 503, 200), 12,
-    CASEWHEN(MOD(x, 50) = 0, 'HTTP 503', NULL), 'bench'
-FROM SYSTEM_RANGE(1, {n});
+INSERT INTO delivery_attempt (delivery_seq, delivery_id, attempt, attempted_at, url, status_code, latency_ms, error,
+    instance_id)
+SELECT d.seq, d.id, 1, d.created_at + 10, 'https://client.example/hooks', CASEWHEN(d.status = 'DEAD', 503, 200), 12,
+    CASEWHEN(d.status = 'DEAD', 'HTTP 503', NULL), 'bench'
+FROM delivery d WHERE d.id LIKE 'msg_bench_%';
 """
 
 

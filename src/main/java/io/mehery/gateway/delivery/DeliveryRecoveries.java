@@ -130,17 +130,38 @@ public class DeliveryRecoveries {
         return view(find(tenant, id));
     }
 
-    /** Each running recovery sends on its next batch, if its tenant has room (routes/delivery-recovery.yaml). */
-    public void advance() {
-        for (RecoveryRecord recovery : recoveries.running()) {
-            try {
-                advance(recovery);
-            } catch (ConcurrentRecovery takenElsewhere) {
-                // the other instance sent the batch on; the next tick reads where it left the cursor
-            } catch (RuntimeException e) {
-                LOG.warn("Recovery {} of tenant {} could not go on now, tried again: {}", recovery.id(),
-                        recovery.tenantId(), e.toString());
+    /**
+     * A turn of the recoveries (routes/delivery-recovery.yaml, every few seconds): while any is running, each sends on
+     * its next batch when its tenant has room, every {@code mehery.delivery.recovery.every}, for up to {@code turn}
+     * milliseconds. With none running a turn is one query, so an idle gateway does not poll every 200 ms.
+     */
+    public void advance(@Header("turn") long turn) {
+        long until = clock.millis() + turn;
+        List<RecoveryRecord> running = recoveries.running();
+        while (!running.isEmpty()) {
+            running.forEach(this::advanceOne);
+            long pause = live.current().delivery().recovery().every().toMillis();
+            if (clock.millis() + pause >= until) {
+                return;
             }
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException stopping) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            running = recoveries.running();
+        }
+    }
+
+    private void advanceOne(RecoveryRecord recovery) {
+        try {
+            advance(recovery);
+        } catch (ConcurrentRecovery takenElsewhere) {
+            // the other instance sent the batch on; the next pass reads where it left the cursor
+        } catch (RuntimeException e) {
+            LOG.warn("Recovery {} of tenant {} could not go on now, tried again: {}", recovery.id(),
+                    recovery.tenantId(), e.toString());
         }
     }
 
@@ -155,8 +176,7 @@ public class DeliveryRecoveries {
         if (room == 0) {
             return;
         }
-        List<DeliveryRecord> batch = whole(deliveries.recoverable(recovery.tenantId(), recovery.scope(),
-                recovery.cursorAt(), recovery.toAt(), room));
+        List<DeliveryRecord> batch = batch(recovery, room);
         commits.run(() -> {
             if (batch.isEmpty()) {
                 if (recoveries.end(recovery.id(), State.FINISHED, now)) {
@@ -180,16 +200,21 @@ public class DeliveryRecoveries {
     }
 
     /**
-     * The batch without its last planning time unless that is all it holds: the next batch begins after the last
-     * time taken, so none planned in the same millisecond as the cut is left behind.
+     * The next callbacks after the cursor, at most about {@code room}, ending at a whole millisecond of planning time:
+     * the next batch begins after the last time taken, so none planned in the same millisecond as the cut is left
+     * behind (when a whole batch shares one millisecond, all of that millisecond are taken).
      */
-    private static List<DeliveryRecord> whole(List<DeliveryRecord> found) {
-        if (found.isEmpty()) {
+    private List<DeliveryRecord> batch(RecoveryRecord recovery, int room) {
+        List<DeliveryRecord> found = deliveries.recoverable(recovery.tenantId(), recovery.scope(),
+                recovery.cursorAt(), recovery.toAt(), room);
+        found = found.subList(0, Math.min(room, found.size()));
+        if (found.size() < room) {
             return found;
         }
         long last = found.get(found.size() - 1).createdAt();
         List<DeliveryRecord> before = found.stream().filter(d -> d.createdAt() < last).toList();
-        return before.isEmpty() ? found : before;
+        return !before.isEmpty() ? before : deliveries.recoverable(recovery.tenantId(), recovery.scope(), last - 1,
+                last + 1, Integer.MAX_VALUE);
     }
 
     private void finished(RecoveryRecord ended) {

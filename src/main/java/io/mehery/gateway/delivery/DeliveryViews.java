@@ -10,6 +10,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.mehery.gateway.store.DeliveryAttemptRecord;
 import io.mehery.gateway.store.DeliveryRecord;
 import io.mehery.gateway.store.DeliveryStore;
 import io.mehery.gateway.store.WebhookStore;
@@ -43,18 +44,22 @@ public class DeliveryViews {
         return of(List.of(d)).get(0);
     }
 
-    /** The deliveries' views; whether a tenant's deliveries are paused is read once for the list, not per row. */
+    /**
+     * The deliveries' views; whether a tenant's deliveries are paused is read once for the list, and the attempts of
+     * the whole list with one query, not per row.
+     */
     public List<DeliveryView> of(List<DeliveryRecord> listed) {
         Map<String, Boolean> paused = new HashMap<>();
+        Map<String, List<DeliveryAttemptRecord>> attempts = deliveries.attempts(listed);
         return listed.stream().map(d -> view(d, d.status() == DeliveryRecord.Status.WAITING
-                && paused.computeIfAbsent(d.tenantId(), this::paused))).toList();
+                && paused.computeIfAbsent(d.tenantId(), this::paused), attempts.getOrDefault(d.id(), List.of())))
+                .toList();
     }
 
-    private DeliveryView view(DeliveryRecord d, boolean held) {
+    private DeliveryView view(DeliveryRecord d, boolean held, List<DeliveryAttemptRecord> attempts) {
         return new DeliveryView(d.id(), d.id(), d.tenantId(), d.kind(), held ? HELD : d.status().name(), d.messageId(),
                 d.contactId(), d.sessionId(), d.occurredAt(), d.createdAt(), d.deliveredAt(), d.nextAttemptAt(),
-                d.lastError(), payload(d), deliveries.attempts(d).stream().map(DeliveryView.Attempt::of)
-                        .toList());
+                d.lastError(), payload(d), attempts.stream().map(DeliveryView.Attempt::of).toList());
     }
 
     private JsonNode payload(DeliveryRecord d) {

@@ -1,7 +1,9 @@
 package io.mehery.gateway.store;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -300,8 +302,17 @@ public class DeliveryStore {
                 + " WHERE id = ? AND status IN ('PENDING', 'DEAD')", now, id);
     }
 
-    public List<DeliveryAttemptRecord> attempts(DeliveryRecord d) {
-        return jdbc.query("SELECT delivery_id, attempt, attempted_at, url, status_code, latency_ms, error, instance_id"
-                + " FROM delivery_attempt WHERE delivery_seq = ? ORDER BY attempt", ATTEMPT_ROW, d.seq());
+    /** The attempts of each listed delivery (by its id), in order, read with one query for the whole list. */
+    public Map<String, List<DeliveryAttemptRecord>> attempts(List<DeliveryRecord> listed) {
+        Map<String, List<DeliveryAttemptRecord>> byDelivery = new HashMap<>();
+        if (listed.isEmpty()) {
+            return byDelivery;
+        }
+        String seqs = String.join(", ", Collections.nCopies(listed.size(), "?"));
+        jdbc.query("SELECT delivery_id, attempt, attempted_at, url, status_code, latency_ms, error, instance_id"
+                + " FROM delivery_attempt WHERE delivery_seq IN (" + seqs + ") ORDER BY delivery_seq, attempt",
+                ATTEMPT_ROW, listed.stream().map(DeliveryRecord::seq).toArray())
+                .forEach(a -> byDelivery.computeIfAbsent(a.deliveryId(), id -> new ArrayList<>()).add(a));
+        return byDelivery;
     }
 }

@@ -406,7 +406,7 @@ class CallbackDeliveryTest extends GatewayTestSupport {
         DeliveryRecord info = deliveryStore.find(jdbc.queryForObject("SELECT id FROM delivery WHERE contact_id = ?"
                 + " AND then_delivery_id IS NOT NULL", String.class, receipt.get("contactId").asText())).orElseThrow();
         assertThat(info.claimedBy()).as("claimed by an order of the accept's own").isNotNull();
-        assertThat(deliveryStore.attempts(info)).singleElement()
+        assertThat(deliveryStore.attempts(List.of(info)).get(info.id())).singleElement()
                 .satisfies(attempt -> assertThat(attempt.attemptedAt()).isGreaterThanOrEqualTo(info.createdAt()));
         assertThat(info.payload()).as("the payload it was sent with, kept for any replay")
                 .contains("\"csid\":\"+15551230066\"");

@@ -214,8 +214,8 @@ abstract class StoreContract {
         assertThat(deliveriesStore.takeOverClaim(planned.id(), 2, "order-3", "order-5", T0 + 2)).isFalse();
         assertThat(deliveriesStore.takeOverClaim(planned.id(), 2, "order-4", "order-5", T0 + 2)).isTrue();
         assertThat(deliveriesStore.find("other-" + tenant, planned.id())).isEmpty();
-        assertThat(deliveriesStore.attempts(stored)).extracting(DeliveryAttemptRecord::statusCode)
-                .containsExactly(500);
+        assertThat(deliveriesStore.attempts(List.of(stored)).get(stored.id()))
+                .extracting(DeliveryAttemptRecord::statusCode).containsExactly(500);
     }
 
     private MessageRecord message(ContactRecord contact, String session, MessageRecord.Direction direction,
