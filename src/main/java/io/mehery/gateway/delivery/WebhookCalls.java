@@ -225,9 +225,14 @@ public class WebhookCalls extends AsyncProcessorSupport implements DisposableBea
                 request.setHeader(name, value);
             }
         });
-        // the trace id of the request that brought the event in, under the name the client sees on our answers
+        // the trace id of the request that brought the event in, under the name the client sees on our answers and
+        // as W3C Trace Context
         if (traceId != null) {
             request.setHeader(TraceIds.HEADER, traceId);
+            String traceparent = TraceIds.traceparent(traceId);
+            if (traceparent != null) {
+                request.setHeader(TraceIds.TRACEPARENT, traceparent);
+            }
         }
         return request.setBody(attempt.payload(), ContentType.APPLICATION_JSON).build();
     }

@@ -69,7 +69,7 @@ public class HttpEdgeFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        String traceId = TraceIds.adopt(request.getHeader(TraceIds.HEADER));
+        String traceId = TraceIds.adopt(request.getHeader(TraceIds.TRACEPARENT), request.getHeader(TraceIds.HEADER));
         MDC.put(TraceIds.MDC_KEY, traceId);
         response.setHeader(TraceIds.HEADER, traceId);
         try {

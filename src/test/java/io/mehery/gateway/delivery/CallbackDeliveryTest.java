@@ -7,6 +7,7 @@ import static io.mehery.gateway.WebhookReceiver.MESSAGE_RECEIVE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.List;
 
@@ -92,6 +93,29 @@ class CallbackDeliveryTest extends GatewayTestSupport {
         assertThat(WebhookReceiver.signatureMatches(SECRET, message.getHeader("webhook-id"),
                 message.getHeader("webhook-timestamp"), message.getHeader("webhook-signature"),
                 message.getBodyAsString().replace("Hi there", "Hi thEre"))).isFalse();
+    }
+
+    @Test
+    void aMessageInTheCallersTraceIsCalledBackInThatTrace() {
+        receiver.answerAll("traced", aResponse().withStatus(200));
+        setWebhook("traced");
+        String traceId = "0af7651916cd43dd8448eb211c80319c";
+
+        var reply = api.send(api.request("/webhooks/dummy/traced-sandbox", "traced-key")
+                .header("Content-Type", "application/json")
+                .header("traceparent", "00-" + traceId + "-b7ad6b7169203331-01")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"from\":\"+15551230099\",\"type\":\"text\",\"text\":{\"body\":\"traced\"}}")));
+
+        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+        assertThat(reply.response().headers().firstValue("X-Trace-Id")).contains(traceId);
+        await().atMost(PATIENCE).until(() -> receiver.received("traced", MESSAGE_RECEIVE).stream()
+                .anyMatch(r -> r.getBodyAsString().contains("+15551230099")));
+        LoggedRequest callback = receiver.received("traced", MESSAGE_RECEIVE).stream()
+                .filter(r -> r.getBodyAsString().contains("+15551230099")).findFirst().orElseThrow();
+        assertThat(callback.getHeader("traceparent")).as("a span of its own in the caller's trace")
+                .matches("00-" + traceId + "-[0-9a-f]{16}-01").doesNotContain("b7ad6b7169203331");
+        assertThat(callback.getHeader("X-Trace-Id")).isEqualTo(traceId);
     }
 
     @Test

@@ -4,6 +4,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.matching;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -193,6 +194,27 @@ class WhatsAppChannelTest extends ChannelTestSupport {
         assertThat(captionedAudio.errorFields()).containsExactly("audio.caption");
         assertThat(namedImage.status()).isEqualTo(400);
         assertThat(namedImage.errorFields()).containsExactly("image.filename");
+    }
+
+    @Test
+    void aSendInTheCallersTraceReachesTheProviderInThatTrace() {
+        String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        PROVIDERS.stubFor(post(urlEqualTo(MESSAGES_PATH)).withRequestBody(matchingJsonPath("$.text.body",
+                equalTo("Traced all the way"))).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody("""
+                        {"messaging_product":"whatsapp","messages":[{"id":"wamid.TRACED"}]}""")));
+
+        var sent = api.send(api.request("/api/v1/message/send", "wa-key").header("Content-Type", "application/json")
+                .header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01")
+                .POST(HttpRequest.BodyPublishers.ofString("""
+                        {"channelId":"wa-whatsapp","to":{"phone":"+16315554444"},"type":"text",
+                         "text":{"body":"Traced all the way"}}""")));
+
+        assertThat(sent.status()).as(sent.body()).isEqualTo(200);
+        assertThat(sent.json().get("traceid").asText()).isEqualTo(traceId);
+        await().atMost(PATIENCE).untilAsserted(() -> PROVIDERS.verify(postRequestedFor(urlEqualTo(MESSAGES_PATH))
+                .withRequestBody(matchingJsonPath("$.text.body", equalTo("Traced all the way")))
+                .withHeader("traceparent", matching("00-" + traceId + "-(?!00f067aa0ba902b7)[0-9a-f]{16}-01"))));
     }
 
     @Test
