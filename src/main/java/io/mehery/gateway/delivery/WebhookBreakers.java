@@ -1,6 +1,7 @@
 package io.mehery.gateway.delivery;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -71,6 +72,13 @@ public class WebhookBreakers implements LiveConfiguration.Listener {
     public void changed(MeheryProperties previous, MeheryProperties next) {
         if (!previous.delivery().breaker().equals(next.delivery().breaker())) {
             breakers = breakersOf(next.delivery().breaker());
+            // every breaker starts anew, closed: the webhooks said failing are tried again
+            for (String tenantId : List.copyOf(toldFailing)) {
+                if (toldFailing.remove(tenantId)) {
+                    events.publishNow(Taps.WEBHOOK_ENABLED, tenantId, TapData.of("reason",
+                            "The breaker's settings changed: callbacks go to the webhook again"));
+                }
+            }
         }
     }
 
