@@ -47,7 +47,12 @@ public class Conversations {
         return append(UUID.randomUUID().toString(), channelId, channel, address, name, draft, guard);
     }
 
-    /** As {@link #append}, the message stored under an id chosen before (that of a file kept for it). */
+    /**
+     * As {@link #append}, the message stored under an id chosen before (that of a file kept for it); in a savepoint
+     * of its own too, which PostgreSQL needs: after a failed statement it refuses every other one of the transaction
+     * until the savepoint is rolled back, so the caller could not even read the message stored before.
+     */
+    @Transactional(propagation = Propagation.NESTED)
     public Appended append(String messageId, String channelId, Channel channel, String address, String name,
             Draft draft, Consumer<ContactRecord> guard) {
         long now = clock.millis();

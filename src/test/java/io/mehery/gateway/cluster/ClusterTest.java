@@ -152,6 +152,22 @@ class ClusterTest {
                 .extracting(i -> i.get("version").asLong()).containsOnly(rollback));
     }
 
+    /** On PostgreSQL, which refuses every statement of a transaction after a failed one until a savepoint is undone. */
+    @Test
+    void aMessageTheProviderSendsAgainIsAnsweredWithItsFirstReceiptByEitherInstance() {
+        String message = "{\"id\":\"provider-sent-twice\",\"from\":\"+15558880077\",\"type\":\"text\","
+                + "\"text\":{\"body\":\"did you get this?\"}}";
+        Api.Reply once = first.api().post("/webhooks/dummy/sandbox", "demo-key", message);
+        Api.Reply again = second.api().post("/webhooks/dummy/sandbox", "demo-key", message);
+        Api.Reply thrice = first.api().post("/webhooks/dummy/sandbox", "demo-key", message);
+
+        assertThat(once.status()).as(once.body()).isEqualTo(200);
+        assertThat(again.status()).as(again.body()).isEqualTo(200);
+        assertThat(thrice.status()).as(thrice.body()).isEqualTo(200);
+        assertThat(List.of(again.data().get("id").asText(), thrice.data().get("id").asText()))
+                .containsOnly(once.data().get("id").asText());
+    }
+
     @Test
     void aReplySentThroughOneInstanceReachesTheWidgetConnectedToTheOther() throws Exception {
         String channel = "/webhooks/website/wa-web";
