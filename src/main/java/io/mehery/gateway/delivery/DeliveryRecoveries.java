@@ -3,6 +3,7 @@ package io.mehery.gateway.delivery;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -13,7 +14,6 @@ import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -27,7 +27,6 @@ import io.mehery.gateway.store.DeliveryRecord;
 import io.mehery.gateway.store.DeliveryStore;
 import io.mehery.gateway.store.GroupCommit;
 import io.mehery.gateway.store.IdempotentRequests;
-import io.mehery.gateway.store.Outbox;
 import io.mehery.gateway.store.RecoveryRecord;
 import io.mehery.gateway.store.RecoveryRecord.Scope;
 import io.mehery.gateway.store.RecoveryRecord.State;
@@ -55,29 +54,26 @@ public class DeliveryRecoveries {
     private final RecoveryStore recoveries;
     private final WebhookStore webhooks;
     private final GroupCommit commits;
-    private final Outbox outbox;
+    private final CallbackDeliveries callbacks;
     private final OperationalEvents events;
     private final LiveConfiguration live;
     private final Clock clock;
     private final ObjectMapper json;
-    private final String deliveryQueue;
     private final IdempotentRequests idempotent;
 
     public DeliveryRecoveries(DeliveryStore deliveries, RecoveryStore recoveries, WebhookStore webhooks,
-            GroupCommit commits, Outbox outbox, OperationalEvents events, LiveConfiguration live, Clock clock,
-            ObjectMapper json, @Value("${mehery.queues.delivery}") String deliveryQueue,
-            IdempotentRequests idempotent) {
+            GroupCommit commits, CallbackDeliveries callbacks, OperationalEvents events, LiveConfiguration live,
+            Clock clock, ObjectMapper json, IdempotentRequests idempotent) {
         this.idempotent = idempotent;
         this.deliveries = deliveries;
         this.recoveries = recoveries;
         this.webhooks = webhooks;
         this.commits = commits;
-        this.outbox = outbox;
+        this.callbacks = callbacks;
         this.events = events;
         this.live = live;
         this.clock = clock;
         this.json = json;
-        this.deliveryQueue = deliveryQueue;
     }
 
     /**
@@ -184,16 +180,16 @@ public class DeliveryRecoveries {
                 }
                 return;
             }
-            int sentOn = 0;
+            List<DeliveryOrder> orders = new ArrayList<>();
             for (DeliveryRecord d : batch) {
                 if (deliveries.revive(d, now)) {
-                    outbox.add(deliveryQueue + "." + d.tenantId(), DeliveryOrder.of(d.id(), d.tenantId(),
-                            d.attempts() + 1, false, now), null);
-                    sentOn++;
+                    orders.add(DeliveryOrder.of(d.id(), d.tenantId(), d.attempts() + 1, false, now));
                 }
             }
+            // inside this write, so the orders leave with the revivals, or not at all
+            callbacks.queue(orders);
             // only the instance that saw the cursor where it was moves it; the others' revivals roll back with it
-            if (!recoveries.advance(recovery, batch.get(batch.size() - 1).createdAt(), sentOn, now)) {
+            if (!recoveries.advance(recovery, batch.get(batch.size() - 1).createdAt(), orders.size(), now)) {
                 throw new ConcurrentRecovery();
             }
         });
