@@ -3,6 +3,9 @@ package io.mehery.gateway;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
 
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 
@@ -12,6 +15,7 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -49,6 +53,9 @@ public abstract class GatewayTestSupport {
     protected static final WebhookReceiver OPERATIONS = operationsWebhook();
     public static final String OPERATIONS_SECRET = "whsec_b3BlcmF0aW9ucy1zaWduaW5nLXNlY3JldC0xMjM0NTY=";
     public static final String OPERATIONS_PATH = "/api/v1/operations";
+    /** An OTLP/HTTP trace receiver (management.otlp.tracing.endpoint): the suite's spans are exported there. */
+    protected static final WireMockServer OTLP = startOtlpReceiver();
+    public static final String OTLP_PATH = "/v1/traces";
     /** The mail server of the test e-mail channel: SMTP for its sends, IMAP for its mailbox. */
     protected static final GreenMail MAIL = startMail();
     private static final Path SERVICE_ACCOUNT_FILE = PushKeys.serviceAccountFile("http://127.0.0.1:" + PROVIDERS.port()
@@ -97,6 +104,7 @@ public abstract class GatewayTestSupport {
         // the suite's widget tests all visit from 127.0.0.1 within a minute; WebsiteChannelTest reaches it from 127.0.0.3
         registry.add("mehery.webchat.visitors-per-minute-per-address", () -> "60");
         registry.add("mehery.delivery.breaker.open-for", () -> "1s");
+        registry.add("management.otlp.tracing.endpoint", () -> OTLP.baseUrl() + OTLP_PATH);
         registry.add("mehery.operations.webhook.url", () -> OPERATIONS.baseUrl("ops") + OPERATIONS_PATH);
         registry.add("mehery.operations.webhook.signing-secret", () -> OPERATIONS_SECRET);
         registry.add("mehery.channels.wa-whatsapp.base-url", () -> "http://127.0.0.1:" + PROVIDERS.port() + "/v21.0");
@@ -144,6 +152,32 @@ public abstract class GatewayTestSupport {
         server.start();
         Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
         return server;
+    }
+
+    static WireMockServer startOtlpReceiver() {
+        WireMockServer server = startProviders();
+        server.stubFor(WireMock.post(OTLP_PATH).willReturn(WireMock.aResponse().withStatus(200)));
+        return server;
+    }
+
+    /**
+     * Whether the spans exported so far include each of these ids (hex, as in a traceparent): an OTLP export is
+     * protobuf, where a span's trace id, span id and parent span id are their raw bytes.
+     */
+    public static boolean exportedSpansHold(String... hexIds) {
+        List<byte[]> bodies = OTLP.findAll(WireMock.postRequestedFor(WireMock.urlEqualTo(OTLP_PATH))).stream()
+                .map(LoggedRequest::getBody).toList();
+        return Arrays.stream(hexIds).map(HexFormat.of()::parseHex)
+                .allMatch(id -> bodies.stream().anyMatch(body -> holds(body, id)));
+    }
+
+    private static boolean holds(byte[] body, byte[] part) {
+        for (int at = 0; at + part.length <= body.length; at++) {
+            if (Arrays.equals(body, at, at + part.length, part, 0, part.length)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static GreenMail startMail() {

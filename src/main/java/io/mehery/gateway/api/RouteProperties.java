@@ -55,6 +55,8 @@ public final class RouteProperties {
     public static final String OPERATIONS_URL = "meheryOperationsUrl";
     /** A dead-letter replay: the deliveries replayed and their orders. */
     public static final String REPLAY = "replay";
+    /** The client span of the provider call a route makes (ProviderCallSpans). */
+    public static final String PROVIDER_CALL_SPAN = "meheryProviderCallSpan";
 
     private RouteProperties() {
     }

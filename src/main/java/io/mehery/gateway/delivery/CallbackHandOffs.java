@@ -59,16 +59,16 @@ public class CallbackHandOffs implements DisposableBean {
             return Optional.empty();
         }
         DeliveryOrder order = DeliveryOrder.of(first.id(), first.tenantId(), 1, false, now);
-        String traceId = TraceIds.current();
-        commits.afterCommit(() -> starts.execute(() -> start(order, place.get(), traceId)), place.get()::release);
+        String carried = TraceIds.carried();
+        commits.afterCommit(() -> starts.execute(() -> start(order, place.get(), carried)), place.get()::release);
         return Optional.of(order);
     }
 
     /** The place is given back once the attempts the order led to are all made. */
-    private void start(DeliveryOrder order, WebhookCalls.Place place, String traceId) {
+    private void start(DeliveryOrder order, WebhookCalls.Place place, String carriedTrace) {
         try {
             Exchange exchange = ExchangeBuilder.anExchange(camel).withBody(order)
-                    .withProperty(RouteProperties.DELIVERY_PLACE, place).withHeader(TraceIds.CAMEL_HEADER, traceId)
+                    .withProperty(RouteProperties.DELIVERY_PLACE, place).withHeader(TraceIds.CAMEL_HEADER, carriedTrace)
                     .build();
             attempts().process(exchange, doneSync -> place.release());
         } catch (Exception e) {

@@ -1,6 +1,7 @@
 package io.mehery.gateway.delivery;
 
 import java.io.IOException;
+import java.net.URI;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -42,6 +43,7 @@ import org.springframework.stereotype.Component;
 import io.mehery.gateway.api.RouteProperties;
 import io.mehery.gateway.config.MeheryProperties;
 import io.mehery.gateway.logging.TraceIds;
+import io.mehery.gateway.logging.TraceSpans;
 import io.mehery.gateway.security.WebhookTargets;
 
 /**
@@ -71,8 +73,10 @@ public class WebhookCalls extends AsyncProcessorSupport implements DisposableBea
     private final long timeoutMillis;
     private final int perTenant;
     private final Map<String, Semaphore> underWay = new ConcurrentHashMap<>();
+    private final TraceSpans spans;
 
-    public WebhookCalls(MeheryProperties properties, CamelContext camel) {
+    public WebhookCalls(MeheryProperties properties, CamelContext camel, TraceSpans spans) {
+        this.spans = spans;
         MeheryProperties.Delivery delivery = properties.delivery();
         this.perTenant = delivery.concurrencyPerTenant();
         this.timeoutMillis = delivery.timeout().toMillis();
@@ -182,13 +186,18 @@ public class WebhookCalls extends AsyncProcessorSupport implements DisposableBea
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
         CallbackAttempt attempt = exchange.getProperty(RouteProperties.CALLBACK_ATTEMPT, CallbackAttempt.class);
+        String carried = exchange.getMessage().getHeader(Exchange.BREADCRUMB_ID, String.class);
+        TraceSpans.Call span = spans.call("callback " + attempt.kind().code(), carried, Map.of("mehery.tenant",
+                attempt.tenantId(), "mehery.webhook_id", attempt.deliveryId(), "mehery.attempt",
+                String.valueOf(attempt.attempt()), "http.request.method", "POST", "server.address", host(attempt)));
         CompletableFuture<ScheduledFuture<?>> deadline = new CompletableFuture<>();
         Future<SimpleHttpResponse> call;
         try {
-            call = client.execute(request(attempt, exchange.getMessage().getHeader(Exchange.BREADCRUMB_ID,
-                    String.class)), new FutureCallback<>() {
+            call = client.execute(request(attempt, TraceIds.traceIdOf(carried), span.traceparent()),
+                    new FutureCallback<>() {
                         @Override
                         public void completed(SimpleHttpResponse response) {
+                            span.end(response.getCode(), null);
                             answered(exchange, callback, deadline, () -> {
                                 var message = exchange.getMessage();
                                 message.setHeader(Exchange.HTTP_RESPONSE_CODE, response.getCode());
@@ -200,16 +209,20 @@ public class WebhookCalls extends AsyncProcessorSupport implements DisposableBea
 
                         @Override
                         public void failed(Exception failure) {
+                            span.end(null, failure);
                             answered(exchange, callback, deadline, () -> exchange.setException(failure));
                         }
 
                         @Override
                         public void cancelled() {
-                            answered(exchange, callback, deadline, () -> exchange.setException(new TimeoutException(
-                                    "no answer within " + timeoutMillis + " ms")));
+                            TimeoutException timeout = new TimeoutException("no answer within " + timeoutMillis
+                                    + " ms");
+                            span.end(null, timeout);
+                            answered(exchange, callback, deadline, () -> exchange.setException(timeout));
                         }
                     });
         } catch (RuntimeException refused) {
+            span.end(null, refused);
             exchange.setException(refused);
             callback.done(true);
             return true;
@@ -218,7 +231,17 @@ public class WebhookCalls extends AsyncProcessorSupport implements DisposableBea
         return false;
     }
 
-    private static SimpleHttpRequest request(CallbackAttempt attempt, String traceId) {
+    /** The webhook's host alone: a span names where the call went, never the URL's path or query (tokens). */
+    private static String host(CallbackAttempt attempt) {
+        try {
+            String host = URI.create(attempt.url()).getHost();
+            return host == null ? "" : host;
+        } catch (IllegalArgumentException notAUri) {
+            return "";
+        }
+    }
+
+    private static SimpleHttpRequest request(CallbackAttempt attempt, String traceId, String traceparent) {
         SimpleRequestBuilder request = SimpleRequestBuilder.post(attempt.url());
         attempt.headers().forEach((name, value) -> {
             if (!name.equalsIgnoreCase(Exchange.CONTENT_TYPE)) {
@@ -226,13 +249,12 @@ public class WebhookCalls extends AsyncProcessorSupport implements DisposableBea
             }
         });
         // the trace id of the request that brought the event in, under the name the client sees on our answers and
-        // as W3C Trace Context
+        // as W3C Trace Context (this call's span in that trace)
         if (traceId != null) {
             request.setHeader(TraceIds.HEADER, traceId);
-            String traceparent = TraceIds.traceparent(traceId);
-            if (traceparent != null) {
-                request.setHeader(TraceIds.TRACEPARENT, traceparent);
-            }
+        }
+        if (traceparent != null) {
+            request.setHeader(TraceIds.TRACEPARENT, traceparent);
         }
         return request.setBody(attempt.payload(), ContentType.APPLICATION_JSON).build();
     }

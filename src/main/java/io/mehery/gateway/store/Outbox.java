@@ -57,7 +57,7 @@ public class Outbox {
             throw new IllegalArgumentException("outbox messages are JSON records", e);
         }
         jdbc.update("INSERT INTO outbox (queue, body, not_before, trace_id, created_at, message_group) VALUES (?, ?, ?,"
-                + " ?, ?, ?)", queue, text, notBefore, TraceIds.current(), clock.millis(), group);
+                + " ?, ?, ?)", queue, text, notBefore, TraceIds.carried(), clock.millis(), group);
         if (TransactionSynchronizationManager.isSynchronizationActive()) {
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                 @Override

@@ -23,23 +23,23 @@ import io.mehery.gateway.logging.TraceIds;
  */
 final class BufferedBodyRequest extends HttpServletRequestWrapper {
     private final byte[] body;
-    private final String traceId;
+    private final String carriedTrace;
 
-    BufferedBodyRequest(HttpServletRequest request, byte[] body, String traceId) {
+    BufferedBodyRequest(HttpServletRequest request, byte[] body, String carriedTrace) {
         super(request);
         this.body = body;
-        this.traceId = traceId;
+        this.carriedTrace = carriedTrace;
     }
 
     @Override
     public String getHeader(String name) {
-        return TraceIds.CAMEL_HEADER.equalsIgnoreCase(name) ? traceId : super.getHeader(name);
+        return TraceIds.CAMEL_HEADER.equalsIgnoreCase(name) ? carriedTrace : super.getHeader(name);
     }
 
     @Override
     public Enumeration<String> getHeaders(String name) {
         return TraceIds.CAMEL_HEADER.equalsIgnoreCase(name)
-                ? Collections.enumeration(List.of(traceId))
+                ? Collections.enumeration(List.of(carriedTrace))
                 : super.getHeaders(name);
     }
 

@@ -25,6 +25,7 @@ import io.mehery.gateway.api.ApiException;
 import io.mehery.gateway.api.ContractOperations;
 import io.mehery.gateway.api.Envelopes;
 import io.mehery.gateway.logging.TraceIds;
+import io.mehery.gateway.logging.TraceSpans;
 
 /**
  * The first thing every request meets. All it decides is decided from the request line and headers, before a byte
@@ -36,7 +37,8 @@ import io.mehery.gateway.logging.TraceIds;
  * closed, not drained.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE + 1)
+// after Spring's observation filter, so that the request's span is there to name its trace
+@Order(Ordered.HIGHEST_PRECEDENCE + 2)
 public class HttpEdgeFilter extends OncePerRequestFilter {
 
     /**
@@ -55,21 +57,24 @@ public class HttpEdgeFilter extends OncePerRequestFilter {
     private final Envelopes envelopes;
     private final RequestHold hold;
     private final ApplicationAvailability availability;
+    private final TraceSpans spans;
 
     HttpEdgeFilter(ContractRouting routing, EdgeAuthentication authentication, BodyReading bodies,
-            Envelopes envelopes, RequestHold hold, ApplicationAvailability availability) {
+            Envelopes envelopes, RequestHold hold, ApplicationAvailability availability, TraceSpans spans) {
         this.routing = routing;
         this.authentication = authentication;
         this.bodies = bodies;
         this.envelopes = envelopes;
         this.hold = hold;
         this.availability = availability;
+        this.spans = spans;
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        String traceId = TraceIds.adopt(request.getHeader(TraceIds.TRACEPARENT), request.getHeader(TraceIds.HEADER));
+        String carried = spans.ofRequest(request.getHeader(TraceIds.TRACEPARENT), request.getHeader(TraceIds.HEADER));
+        String traceId = TraceIds.traceIdOf(carried);
         MDC.put(TraceIds.MDC_KEY, traceId);
         response.setHeader(TraceIds.HEADER, traceId);
         try {
@@ -100,7 +105,7 @@ public class HttpEdgeFilter extends OncePerRequestFilter {
                 HttpServletRequest admitted = ContractRouting.isActuator(path) && authentication.isOperator(request)
                         ? new OperatorRequest(request) : request;
                 // an upload's bytes stay in RAW_BODY alone: as the route's body Camel would copy them into text
-                chain.doFilter(new BufferedBodyRequest(admitted, upload ? new byte[0] : body, traceId), response);
+                chain.doFilter(new BufferedBodyRequest(admitted, upload ? new byte[0] : body, carried), response);
                 handedOn = true;
                 boolean answeredInside = inside;
                 whenAnswered(request, response, status -> {

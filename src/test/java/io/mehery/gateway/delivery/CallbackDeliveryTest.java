@@ -96,7 +96,7 @@ class CallbackDeliveryTest extends GatewayTestSupport {
     }
 
     @Test
-    void aMessageInTheCallersTraceIsCalledBackInThatTrace() {
+    void aMessageInTheCallersTraceIsCalledBackInThatTraceAndItsSpansAreExported() {
         receiver.answerAll("traced", aResponse().withStatus(200));
         setWebhook("traced");
         String traceId = "0af7651916cd43dd8448eb211c80319c";
@@ -116,6 +116,10 @@ class CallbackDeliveryTest extends GatewayTestSupport {
         assertThat(callback.getHeader("traceparent")).as("a span of its own in the caller's trace")
                 .matches("00-" + traceId + "-[0-9a-f]{16}-01").doesNotContain("b7ad6b7169203331");
         assertThat(callback.getHeader("X-Trace-Id")).isEqualTo(traceId);
+        // exported over OTLP: the gateway's span of the request (under the caller's span) and the callback's span,
+        // whose id is the one the webhook was told
+        String callbackSpan = callback.getHeader("traceparent").split("-")[2];
+        await().atMost(PATIENCE).until(() -> exportedSpansHold(traceId, "b7ad6b7169203331", callbackSpan));
     }
 
     @Test

@@ -197,7 +197,7 @@ class WhatsAppChannelTest extends ChannelTestSupport {
     }
 
     @Test
-    void aSendInTheCallersTraceReachesTheProviderInThatTrace() {
+    void aSendInTheCallersTraceReachesTheProviderInThatTraceAndItsSpansAreExported() {
         String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
         PROVIDERS.stubFor(post(urlEqualTo(MESSAGES_PATH)).withRequestBody(matchingJsonPath("$.text.body",
                 equalTo("Traced all the way"))).willReturn(aResponse().withStatus(200)
@@ -215,6 +215,10 @@ class WhatsAppChannelTest extends ChannelTestSupport {
         await().atMost(PATIENCE).untilAsserted(() -> PROVIDERS.verify(postRequestedFor(urlEqualTo(MESSAGES_PATH))
                 .withRequestBody(matchingJsonPath("$.text.body", equalTo("Traced all the way")))
                 .withHeader("traceparent", matching("00-" + traceId + "-(?!00f067aa0ba902b7)[0-9a-f]{16}-01"))));
+        String providerCallSpan = PROVIDERS.findAll(postRequestedFor(urlEqualTo(MESSAGES_PATH))
+                .withRequestBody(matchingJsonPath("$.text.body", equalTo("Traced all the way")))).get(0)
+                .getHeader("traceparent").split("-")[2];
+        await().atMost(PATIENCE).until(() -> exportedSpansHold(traceId, "00f067aa0ba902b7", providerCallSpan));
     }
 
     @Test
