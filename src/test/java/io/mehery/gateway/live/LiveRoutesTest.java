@@ -86,6 +86,7 @@ class LiveRoutesTest {
                 .contains("route inbound-dummy changed (channel-dummy.yaml)");
 
         Map<Integer, Integer> answers = new ConcurrentHashMap<>();
+        List<String> refusals = java.util.Collections.synchronizedList(new ArrayList<>());
         List<String> texts = java.util.Collections.synchronizedList(new ArrayList<>());
         AtomicBoolean sending = new AtomicBoolean(true);
         ExecutorService senders = Executors.newFixedThreadPool(4);
@@ -100,6 +101,8 @@ class LiveRoutesTest {
                     answers.merge(reply.status(), 1, Integer::sum);
                     if (reply.status() == 200) {
                         texts.add(text);
+                    } else {
+                        refusals.add(reply.status() + " " + reply.body());
                     }
                 }
             }));
@@ -116,7 +119,7 @@ class LiveRoutesTest {
 
         assertThat(applied.status()).as(applied.body()).isEqualTo(200);
         assertThat(applied.data().get("changes").toString()).contains("route inbound-dummy changed");
-        assertThat(answers).as("every request answered 200 across the change").containsOnlyKeys(200);
+        assertThat(answers).as("every request answered 200 across the change: %s", refusals).containsOnlyKeys(200);
         Api.Reply after = api.post(SANDBOX, "wa-key", "{\"from\":\"+15550299\",\"type\":\"text\",\"text\":"
                 + "{\"body\":\"after\"}}");
         assertThat(after.response().headers().firstValue("X-Sandbox-Flow")).contains("v2");
