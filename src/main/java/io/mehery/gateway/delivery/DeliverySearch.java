@@ -56,11 +56,13 @@ public class DeliverySearch {
         int pageSize = limit == null ? DEFAULT_PAGE : limit;
         String wanted = status == null ? null : status.toUpperCase(Locale.ROOT);
         boolean held = DeliveryViews.HELD.equals(wanted);
+        Cursor after = Cursor.of(cursor);
         DeliveryQuery query = new DeliveryQuery(null, held ? Status.WAITING.name() : wanted, kind,
                 instant(createdFrom, "from"), instant(createdTo, "to"),
                 instant(attemptedFrom, "attemptedFrom"), instant(attemptedTo, "attemptedTo"), messageId, contactId,
                 webhookId,
-                statusClass == null ? null : STATUS_CLASSES.get(statusClass), afterCursor(cursor), pageSize + 1);
+                statusClass == null ? null : STATUS_CLASSES.get(statusClass), after.seq(), after.createdAt(),
+                pageSize + 1);
         List<DeliveryRecord> found = new ArrayList<>();
         for (String searched : TenantScope.searched(caller, tenant, live.tenants().keySet())) {
             // a paused tenant's waiting callbacks are held: found by HELD, not by WAITING
@@ -69,10 +71,13 @@ public class DeliverySearch {
             }
             found.addAll(deliveries.search(query.forTenant(searched)));
         }
-        found.sort(Comparator.comparing(DeliveryRecord::seq).reversed());
+        Comparator<DeliveryRecord> newestFirst = query.byCreation()
+                ? Comparator.comparingLong(DeliveryRecord::createdAt).thenComparingLong(DeliveryRecord::seq)
+                : Comparator.comparingLong(DeliveryRecord::seq);
+        found.sort(newestFirst.reversed());
         List<DeliveryRecord> page = found.subList(0, Math.min(pageSize, found.size()));
         if (found.size() > pageSize) {
-            exchange.setProperty(RouteProperties.META, Map.of("nextCursor", cursorAfter(page.get(page.size() - 1))));
+            exchange.setProperty(RouteProperties.META, Map.of("nextCursor", Cursor.after(page.get(page.size() - 1))));
         }
         return views.of(page);
     }
@@ -98,24 +103,36 @@ public class DeliverySearch {
         }
     }
 
-    private static String cursorAfter(DeliveryRecord last) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(("seq:" + last.seq())
-                .getBytes(StandardCharsets.US_ASCII));
-    }
+    /**
+     * Where a page continues: after the delivery that ended the previous one (its seq, and when it was planned, for a
+     * search read in that order). Opaque to the caller; a cursor of the earlier form ({@code seq:} alone) still
+     * works.
+     */
+    private record Cursor(Long seq, Long createdAt) {
 
-    private static Long afterCursor(String cursor) {
-        if (cursor == null) {
-            return null;
+        static String after(DeliveryRecord last) {
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(("at:" + last.createdAt() + ":" + last.seq())
+                    .getBytes(StandardCharsets.US_ASCII));
         }
-        try {
-            String decoded = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII);
-            if (decoded.startsWith("seq:")) {
-                return Long.parseLong(decoded.substring(4));
+
+        static Cursor of(String cursor) {
+            if (cursor == null) {
+                return new Cursor(null, null);
             }
-        } catch (IllegalArgumentException notOurs) {
-            // answered below, as any cursor this gateway did not give
+            try {
+                String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII)
+                        .split(":", -1);
+                if (parts.length == 3 && parts[0].equals("at")) {
+                    return new Cursor(Long.parseLong(parts[2]), Long.parseLong(parts[1]));
+                }
+                if (parts.length == 2 && parts[0].equals("seq")) {
+                    return new Cursor(Long.parseLong(parts[1]), null);
+                }
+            } catch (IllegalArgumentException notOurs) {
+                // answered below, as any cursor this gateway did not give
+            }
+            throw ApiException.badRequest("INVALID_CURSOR", "cursor", "Not a cursor of this search: give back"
+                    + " meta.nextCursor of the previous page");
         }
-        throw ApiException.badRequest("INVALID_CURSOR", "cursor", "Not a cursor of this search: give back"
-                + " meta.nextCursor of the previous page");
     }
 }

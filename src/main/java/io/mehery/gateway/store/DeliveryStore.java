@@ -37,6 +37,12 @@ public class DeliveryStore {
             rs.getString(1), rs.getInt(2), rs.getLong(3), rs.getString(4), (Integer) rs.getObject(5, Integer.class),
             rs.getLong(6), rs.getString(7), rs.getString(8));
 
+    /** Delivery {@code d}'s last attempt is of a status class (none: d has no attempt). */
+    private static final String LAST_ATTEMPT_OF_CLASS = "(SELECT t.status_class FROM delivery_attempt t"
+            + " WHERE t.delivery_seq = d.seq AND t.attempt = d.attempts) = ?";
+    /** The most attempts of a status class a search reads at a time. */
+    private static final int MOST_ATTEMPTS_READ = 2000;
+
     private final JdbcTemplate jdbc;
 
     public DeliveryStore(JdbcTemplate jdbc) {
@@ -144,45 +150,94 @@ public class DeliveryStore {
 
     /**
      * The tenant's deliveries that match the query, newest first (by {@code seq}, which only grows: a page read
-     * while callbacks are planned is not shifted by them), at most {@code limit}.
+     * while callbacks are planned is not shifted by them; for a window of creation, by when each was planned, then
+     * seq), at most {@code limit}. Each shape of search is a range of its own index, so that one matching few
+     * deliveries deep in the history does not read the newer ones: a delivery's, a message's or a contact's rows;
+     * the attempts of a status class, newest first; a window of creation; else the tenant's deliveries newest first.
      */
     public List<DeliveryRecord> search(DeliveryQuery query) {
-        StringBuilder sql = new StringBuilder("SELECT " + SELECTED + " FROM delivery d WHERE tenant_id = ?");
+        if (query.statusClass() != null && !query.findsFew()) {
+            return lastAttemptOfClass(query);
+        }
+        StringBuilder sql = new StringBuilder("SELECT " + SELECTED + " FROM delivery d WHERE d.tenant_id = ?");
         List<Object> args = new ArrayList<>(List.of(query.tenantId()));
-        where(sql, args, "seq < ?", query.beforeSeq());
-        where(sql, args, "status = ?", query.status());
-        where(sql, args, "kind = ?", query.kind());
-        where(sql, args, "created_at >= ?", query.createdFrom());
-        where(sql, args, "created_at < ?", query.createdTo());
-        where(sql, args, "message_id = ?", query.messageId());
-        where(sql, args, "contact_id = ?", query.contactId() != null || query.messageId() == null ? query.contactId()
-                : contactOfMessage(query.messageId()));
-        where(sql, args, "id = ?", query.webhookId());
-        if (query.attemptedFrom() != null || query.attemptedTo() != null) {
-            sql.append(" AND EXISTS (SELECT 1 FROM delivery_attempt a WHERE a.delivery_seq = d.seq");
-            where(sql, args, "a.attempted_at >= ?", query.attemptedFrom());
-            where(sql, args, "a.attempted_at < ?", query.attemptedTo());
-            sql.append(")");
+        if (query.byCreation() && query.beforeCreatedAt() != null) {
+            where(sql, args, "d.created_at <= ?", query.beforeCreatedAt());
+            sql.append(" AND (d.created_at < ? OR d.seq < ?)");
+            args.add(query.beforeCreatedAt());
+            args.add(query.beforeSeq());
+        } else {
+            where(sql, args, "d.seq < ?", query.beforeSeq());
         }
-        if (query.statusClass() != null) {
-            String last = "(SELECT a.status_code FROM delivery_attempt a WHERE a.delivery_seq = d.seq"
-                    + " AND a.attempt = d.attempts)";
-            if (query.statusClass() == 0) {
-                sql.append(" AND d.attempts > 0 AND " + last + " IS NULL");
-            } else {
-                sql.append(" AND " + last + " BETWEEN ? AND ?");
-                args.add(query.statusClass() * 100);
-                args.add(query.statusClass() * 100 + 99);
-            }
-        }
-        // A delivery, or a contact's (a message's), is found by its own index and its few rows sorted. Else the
-        // tenant's newest first: tenant_id leads the ORDER BY, though it is one value, because H2 reads
-        // ix_delivery_tenant_seq in its order (a top-N, not a sort of every delivery) only for an ORDER BY that
-        // begins with the index's leading column.
-        boolean few = query.webhookId() != null || query.contactId() != null || query.messageId() != null;
-        sql.append(few ? " ORDER BY seq DESC" : " ORDER BY tenant_id, seq DESC");
+        filtered(sql, args, query);
+        where(sql, args, LAST_ATTEMPT_OF_CLASS, query.statusClass());
+        // H2 reads an index in its order (a top-N, not a sort of every row in range) only for an ORDER BY that
+        // begins with the index's leading column, though that column is one value here. A delivery, a message's or
+        // a contact's rows are found by their own index and their few rows sorted.
+        sql.append(query.findsFew() ? " ORDER BY d.seq DESC"
+                : query.byCreation() ? " ORDER BY d.tenant_id, d.created_at DESC, d.seq DESC"
+                : " ORDER BY d.tenant_id, d.seq DESC");
         sql.append(" FETCH FIRST ").append(query.limit()).append(" ROWS ONLY");
         return jdbc.query(sql.toString(), ROW, args.toArray());
+    }
+
+    /** The filters of a search on the delivery's own columns and its attempts' times. */
+    private void filtered(StringBuilder sql, List<Object> args, DeliveryQuery query) {
+        where(sql, args, "d.status = ?", query.status());
+        where(sql, args, "d.kind = ?", query.kind());
+        where(sql, args, "d.created_at >= ?", query.createdFrom());
+        where(sql, args, "d.created_at < ?", query.createdTo());
+        where(sql, args, "d.message_id = ?", query.messageId());
+        where(sql, args, "d.contact_id = ?", query.contactId() != null || query.messageId() == null
+                ? query.contactId() : contactOfMessage(query.messageId()));
+        where(sql, args, "d.id = ?", query.webhookId());
+        if (query.attemptedFrom() != null || query.attemptedTo() != null) {
+            sql.append(" AND EXISTS (SELECT 1 FROM delivery_attempt t WHERE t.delivery_seq = d.seq");
+            where(sql, args, "t.attempted_at >= ?", query.attemptedFrom());
+            where(sql, args, "t.attempted_at < ?", query.attemptedTo());
+            sql.append(")");
+        }
+    }
+
+    /**
+     * The tenant's deliveries whose last attempt's status is of the query's class, newest first: the attempts of
+     * that class are read newest first from their index, a page's worth first and then four times more each time
+     * (up to {@value #MOST_ATTEMPTS_READ}), and the deliveries they belong to kept when they pass the filters and
+     * that attempt class is their last one's, until the page is full.
+     * (Asked as one join, H2 reads the tenant's deliveries first and sorts them: seconds at 1M for a rare class.)
+     */
+    private List<DeliveryRecord> lastAttemptOfClass(DeliveryQuery query) {
+        List<DeliveryRecord> found = new ArrayList<>();
+        Long before = query.beforeSeq();
+        int attemptsRead = query.limit();
+        while (found.size() < query.limit()) {
+            // each attempt names its delivery by seq (the cursor) and by id (its primary key, found at once)
+            List<AttemptOf> read = jdbc.query("SELECT delivery_seq, delivery_id FROM delivery_attempt"
+                    + " WHERE status_class = ?" + (before == null ? "" : " AND delivery_seq < ?")
+                    + " ORDER BY status_class, delivery_seq DESC FETCH FIRST " + attemptsRead + " ROWS ONLY",
+                    (rs, n) -> new AttemptOf(rs.getLong(1), rs.getString(2)), before == null
+                            ? new Object[] {query.statusClass()} : new Object[] {query.statusClass(), before});
+            if (read.isEmpty()) {
+                break;
+            }
+            List<Object> args = new ArrayList<>(read.stream().map(AttemptOf::deliveryId).distinct().toList());
+            StringBuilder sql = new StringBuilder("SELECT " + SELECTED + " FROM delivery d WHERE d.id IN ("
+                    + String.join(", ", Collections.nCopies(args.size(), "?")) + ") AND d.tenant_id = ?");
+            args.add(query.tenantId());
+            filtered(sql, args, query);
+            where(sql, args, LAST_ATTEMPT_OF_CLASS, query.statusClass());
+            sql.append(" ORDER BY d.seq DESC FETCH FIRST ").append(query.limit() - found.size()).append(" ROWS ONLY");
+            found.addAll(jdbc.query(sql.toString(), ROW, args.toArray()));
+            if (read.size() < attemptsRead) {
+                break;
+            }
+            before = read.get(read.size() - 1).deliverySeq();
+            attemptsRead = Math.min(attemptsRead * 4, MOST_ATTEMPTS_READ);
+        }
+        return found;
+    }
+
+    private record AttemptOf(long deliverySeq, String deliveryId) {
     }
 
     /** The contact a message is with, so that its callbacks are one range of the contact's (none if unknown). */
@@ -289,9 +344,10 @@ public class DeliveryStore {
     public void recordAttempt(DeliveryRecord d, DeliveryAttemptRecord attempt, String payload,
             DeliveryRecord.Status status, Long nextAttemptAt, Long deliveredAt) {
         jdbc.update("INSERT INTO delivery_attempt (delivery_seq, delivery_id, attempt, attempted_at, url, status_code,"
-                + " latency_ms, error, instance_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", d.seq(), attempt.deliveryId(),
-                attempt.attempt(), attempt.attemptedAt(), attempt.url(), attempt.statusCode(), attempt.latencyMs(),
-                attempt.error(), attempt.instanceId());
+                + " status_class, latency_ms, error, instance_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", d.seq(),
+                attempt.deliveryId(), attempt.attempt(), attempt.attemptedAt(), attempt.url(), attempt.statusCode(),
+                attempt.statusCode() == null ? 0 : attempt.statusCode() / 100, attempt.latencyMs(), attempt.error(),
+                attempt.instanceId());
         jdbc.update("UPDATE delivery SET status = ?, next_attempt_at = ?, delivered_at = ?, last_error = ?,"
                 + " claimed_at = NULL, payload = COALESCE(payload, ?), updated_at = ? WHERE id = ?", status.name(),
                 nextAttemptAt, deliveredAt, attempt.error(), payload, attempt.attemptedAt(), attempt.deliveryId());
