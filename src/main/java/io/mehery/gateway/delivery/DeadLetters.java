@@ -13,6 +13,7 @@ import io.mehery.gateway.api.RouteProperties;
 import io.mehery.gateway.store.DeliveryRecord.Status;
 import io.mehery.gateway.store.DeliveryRecord;
 import io.mehery.gateway.store.DeliveryStore;
+import io.mehery.gateway.store.IdempotentRequests;
 
 /**
  * The admin side of delivery: a tenant lists its dead letters (or any part of its delivery log) and replays
@@ -27,11 +28,13 @@ public class DeadLetters {
     private final DeliveryStore deliveries;
     private final Clock clock;
     private final DeliveryViews views;
+    private final IdempotentRequests idempotent;
 
-    public DeadLetters(DeliveryStore deliveries, Clock clock, DeliveryViews views) {
+    public DeadLetters(DeliveryStore deliveries, Clock clock, DeliveryViews views, IdempotentRequests idempotent) {
         this.deliveries = deliveries;
         this.clock = clock;
         this.views = views;
+        this.idempotent = idempotent;
     }
 
     public List<DeliveryView> list(@ExchangeProperty(RouteProperties.TENANT) String tenantId,
@@ -41,7 +44,17 @@ public class DeadLetters {
         return views.of(deliveries.withStatus(tenantId, wanted, max));
     }
 
-    public Replay replay(@ExchangeProperty(RouteProperties.TENANT) String tenantId, @Header("id") String id) {
+    /**
+     * The replay of one dead letter; once per {@code Idempotency-Key}: a retried request answers the first answer
+     * (its orders queued again make no second call: each names an attempt already made).
+     */
+    public Replay replay(@ExchangeProperty(RouteProperties.TENANT) String tenantId, @Header("id") String id,
+            @Header(IdempotentRequests.HEADER) String idempotencyKey) {
+        return idempotent.once(tenantId, idempotencyKey, "admin/dead-letters/replay", id, Replay.class,
+                () -> replayOne(tenantId, id));
+    }
+
+    private Replay replayOne(String tenantId, String id) {
         DeliveryRecord d = deliveries.find(tenantId, id).orElseThrow(() -> ApiException.notFound(
                 "DEAD_LETTER_NOT_FOUND", "id", "No delivery '" + id + "' for this tenant"));
         if (d.status() != Status.DEAD) {
@@ -51,9 +64,13 @@ public class DeadLetters {
         return new Replay(List.of(views.of(d)), List.of(order(d)));
     }
 
-    public Replay replayAll(@ExchangeProperty(RouteProperties.TENANT) String tenantId) {
-        List<DeliveryRecord> dead = deliveries.withStatus(tenantId, Status.DEAD, MAX_LISTED);
-        return new Replay(views.of(dead), dead.stream().map(this::order).toList());
+    /** The replay of every dead letter (up to {@value #MAX_LISTED}); once per {@code Idempotency-Key}, as above. */
+    public Replay replayAll(@ExchangeProperty(RouteProperties.TENANT) String tenantId,
+            @Header(IdempotentRequests.HEADER) String idempotencyKey) {
+        return idempotent.once(tenantId, idempotencyKey, "admin/dead-letters/replay-all", "all", Replay.class, () -> {
+            List<DeliveryRecord> dead = deliveries.withStatus(tenantId, Status.DEAD, MAX_LISTED);
+            return new Replay(views.of(dead), dead.stream().map(this::order).toList());
+        });
     }
 
     private DeliveryOrder order(DeliveryRecord d) {

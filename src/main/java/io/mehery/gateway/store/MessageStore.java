@@ -223,6 +223,15 @@ public class MessageStore {
         return stamps;
     }
 
+    /** The statuses the message reached, each with when, in that order. */
+    public List<Stamp> stampsOf(String messageId) {
+        return jdbc.query("SELECT status, stamped_at FROM message_stamp WHERE message_id = ? ORDER BY stamped_at",
+                (rs, n) -> new Stamp(rs.getString(1), rs.getLong(2)), messageId);
+    }
+
+    public record Stamp(String status, long at) {
+    }
+
     private void stamp(String messageId, String status, long at) {
         Integer present = jdbc.queryForObject(
                 "SELECT COUNT(*) FROM message_stamp WHERE message_id = ? AND status = ?", Integer.class,

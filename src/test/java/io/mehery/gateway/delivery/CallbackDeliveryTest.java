@@ -251,7 +251,8 @@ class CallbackDeliveryTest extends GatewayTestSupport {
 
         receiver.reset();
         receiver.answerAll("dead", aResponse().withStatus(200));
-        var one = api.post("/api/v1/admin/dead-letters/" + webhookId + "/replay", "dead-key", "");
+        var one = api.postOnce("/api/v1/admin/dead-letters/" + webhookId + "/replay", "dead-key", "replay-" + webhookId,
+                "");
         assertThat(one.status()).isEqualTo(200);
         assertThat(one.data().get("id").asText()).isEqualTo(webhookId);
         assertThat(one.json().at("/meta/replayed").asInt()).isEqualTo(1);
@@ -268,6 +269,15 @@ class CallbackDeliveryTest extends GatewayTestSupport {
         assertThat(deadLetters("dead")).isEmpty();
         assertThat(api.post("/api/v1/admin/dead-letters/" + webhookId + "/replay", "dead-key", "").status())
                 .as("a delivered callback is not a dead letter").isEqualTo(409);
+        // the replay retried with its Idempotency-Key: the first answer again, and no second call
+        var again = api.postOnce("/api/v1/admin/dead-letters/" + webhookId + "/replay", "dead-key",
+                "replay-" + webhookId, "");
+        assertThat(again.status()).as(again.body()).isEqualTo(200);
+        assertThat(again.data()).isEqualTo(one.data());
+        assertThat(again.json().at("/meta/replayed").asInt()).isEqualTo(1);
+        await().during(Duration.ofMillis(500)).atMost(PATIENCE).untilAsserted(() -> assertThat(
+                receiver.received("dead", CONTACT_INFO).size() + receiver.received("dead", MESSAGE_RECEIVE).size())
+                .isEqualTo(2));
     }
 
     @Test

@@ -20,6 +20,7 @@ import static org.awaitility.Awaitility.await;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -256,6 +257,20 @@ class WhatsAppChannelTest extends ChannelTestSupport {
         assertThat(notify(failed, metaSignature(APP_SECRET, failed)).status()).isEqualTo(200);
         assertThat(latest(sessionId).get("status").asText()).isEqualTo("failed");
         assertThat(latest(sessionId).get("logs").get(0).asText()).contains("131047", "24 hours");
+
+        // the send's timeline: accepted, the provider's answer (sent), its receipts, and why it failed
+        Api.Reply timeline = api.get("/api/v1/admin/messages/" + sent.data().get("id").asText() + "/timeline",
+                "wa-key");
+        assertThat(timeline.status()).as(timeline.body()).isEqualTo(200);
+        List<String> events = new ArrayList<>();
+        timeline.data().get("timeline").forEach(e -> events.add(e.get("event").asText()));
+        assertThat(events).contains("accepted", "sent", "delivered", "read", "failed");
+        assertThat(timeline.data().get("direction").asText()).isEqualTo("outbound");
+        timeline.data().get("timeline").forEach(e -> {
+            if (e.get("event").asText().equals("failed")) {
+                assertThat(e.get("detail").asText()).contains("131047");
+            }
+        });
     }
 
     @Test
