@@ -10,6 +10,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import io.mehery.gateway.Api;
 import io.mehery.gateway.GatewayTestSupport;
 import io.mehery.gateway.logging.TraceIds;
@@ -43,6 +45,42 @@ class ObservabilityTest extends GatewayTestSupport {
 
         assertThat(metrics.status()).isEqualTo(200);
         assertThat(metrics.body()).contains("camel_exchanges_total", "routeId=\"inbound-dummy\"");
+    }
+
+    @Test
+    void theOperatorSeesEveryRouteWithItsStatisticsAndEveryChannelWithItsProviderCalls() {
+        api.sandboxText("sandbox", Api.DEMO_KEY, uniquePhone(), "count me too");
+
+        var routes = api.get("/api/v1/admin/routes", "demo-admin-key");
+        assertThat(routes.status()).as(routes.body()).isEqualTo(200);
+        JsonNode inbound = null;
+        for (JsonNode route : routes.json().get("results")) {
+            if (route.get("id").asText().equals("inbound-dummy")) {
+                inbound = route;
+            }
+        }
+        assertThat(inbound).as("the sandbox's inbound route").isNotNull();
+        assertThat(inbound.get("state").asText()).isEqualTo("Started");
+        assertThat(inbound.get("from").asText()).isEqualTo("direct://receiveSandboxMessage");
+        assertThat(inbound.get("source").asText()).contains("channel-dummy.yaml");
+        assertThat(inbound.get("exchanges").asLong()).isPositive();
+        assertThat(inbound.get("meanMillis").asDouble()).isPositive();
+
+        var channels = api.get("/api/v1/admin/channels", "demo-admin-key");
+        assertThat(channels.status()).as(channels.body()).isEqualTo(200);
+        JsonNode whatsapp = null;
+        for (JsonNode channel : channels.json().get("results")) {
+            if (channel.get("id").asText().equals("wa-whatsapp")) {
+                whatsapp = channel;
+            }
+        }
+        assertThat(whatsapp.get("type").asText()).isEqualTo("WHATSAPP");
+        assertThat(whatsapp.get("tenant").asText()).isEqualTo("wa");
+        assertThat(whatsapp.get("providerCalls").isObject()).isTrue();
+        assertThat(channels.body()).as("no credential of any channel").doesNotContain("wa-access-token");
+
+        assertThat(api.get("/api/v1/admin/routes", Api.DEMO_KEY).status()).as("a tenant's key").isEqualTo(401);
+        assertThat(api.get("/api/v1/admin/channels", null).status()).isEqualTo(401);
     }
 
     @Test
