@@ -53,13 +53,7 @@ class ObservabilityTest extends GatewayTestSupport {
 
         var routes = api.get("/api/v1/admin/routes", "demo-admin-key");
         assertThat(routes.status()).as(routes.body()).isEqualTo(200);
-        JsonNode inbound = null;
-        for (JsonNode route : routes.json().get("results")) {
-            if (route.get("id").asText().equals("inbound-dummy")) {
-                inbound = route;
-            }
-        }
-        assertThat(inbound).as("the sandbox's inbound route").isNotNull();
+        JsonNode inbound = withId(routes.json().get("results"), "inbound-dummy");
         assertThat(inbound.get("state").asText()).isEqualTo("Started");
         assertThat(inbound.get("from").asText()).isEqualTo("direct://receiveSandboxMessage");
         assertThat(inbound.get("source").asText()).contains("channel-dummy.yaml");
@@ -68,12 +62,7 @@ class ObservabilityTest extends GatewayTestSupport {
 
         var channels = api.get("/api/v1/admin/channels", "demo-admin-key");
         assertThat(channels.status()).as(channels.body()).isEqualTo(200);
-        JsonNode whatsapp = null;
-        for (JsonNode channel : channels.json().get("results")) {
-            if (channel.get("id").asText().equals("wa-whatsapp")) {
-                whatsapp = channel;
-            }
-        }
+        JsonNode whatsapp = withId(channels.json().get("results"), "wa-whatsapp");
         assertThat(whatsapp.get("type").asText()).isEqualTo("WHATSAPP");
         assertThat(whatsapp.get("tenant").asText()).isEqualTo("wa");
         assertThat(whatsapp.get("providerCalls").isObject()).isTrue();
@@ -81,6 +70,15 @@ class ObservabilityTest extends GatewayTestSupport {
 
         assertThat(api.get("/api/v1/admin/routes", Api.DEMO_KEY).status()).as("a tenant's key").isEqualTo(401);
         assertThat(api.get("/api/v1/admin/channels", null).status()).isEqualTo(401);
+    }
+
+    private static JsonNode withId(JsonNode results, String id) {
+        for (JsonNode result : results) {
+            if (result.get("id").asText().equals(id)) {
+                return result;
+            }
+        }
+        throw new AssertionError("no '" + id + "' among " + results.size() + " results");
     }
 
     @Test
