@@ -53,8 +53,8 @@ public class MessageTimelines {
             String status = stamp.status().toLowerCase(Locale.ROOT);
             timeline.add(MessageTimeline.Entry.of(stamp.at(), status, "failed".equals(status) ? m.failure() : null));
         }
-        List<DeliveryView> callbacks = views.of(deliveries.search(new DeliveryQuery(m.tenantId(), null, null, null,
-                null, null, null, m.id(), null, null, null, null, null, CALLBACKS_READ)));
+        List<DeliveryView> callbacks = views.of(deliveries.search(DeliveryQuery.ofMessage(m.tenantId(), m.id(),
+                CALLBACKS_READ)));
         for (DeliveryView callback : callbacks) {
             timeline.add(new MessageTimeline.Entry(callback.createdAt(), "callback.planned", callback.webhookId(),
                     callback.kind(), null, null, null, null, null, callback.status()));

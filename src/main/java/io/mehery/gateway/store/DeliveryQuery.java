@@ -22,6 +22,12 @@ public record DeliveryQuery(
         Long beforeCreatedAt,
         int limit) {
 
+    /** Every callback of one message of the tenant, newest first, at most {@code limit}. */
+    public static DeliveryQuery ofMessage(String tenantId, String messageId, int limit) {
+        return new DeliveryQuery(tenantId, null, null, null, null, null, null, messageId, null, null, null, null, null,
+                limit);
+    }
+
     public DeliveryQuery forTenant(String tenant) {
         return new DeliveryQuery(tenant, status, kind, createdFrom, createdTo, attemptedFrom, attemptedTo, messageId,
                 contactId, webhookId, statusClass, beforeSeq, beforeCreatedAt, limit);
