@@ -379,14 +379,15 @@ def h2_history(jar, work, nginx, levels, seconds):
 
 
 @contextlib.contextmanager
-def postgres_gateway(jar, work, nginx, name):
+def postgres_gateway(jar, work, nginx, name, configs=("bench.yaml",)):
     """A started gateway on the postgres profile with a database of its own, dropped afterwards; yields (gateway,
     psql command for that database)."""
     db = f"mehery_{name.replace('-', '_')}_{os.getpid()}"
     psql = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-v", "ON_ERROR_STOP=1", "-q"]
     subprocess.run(psql + ["-d", "postgres", "-c", f"CREATE DATABASE {db}"], check=True)
     gw = Gateway(jar, work, name, nginx, [
-        "--spring.profiles.active=postgres", f"--spring.datasource.url=jdbc:postgresql://127.0.0.1:5432/{db}"])
+        "--spring.profiles.active=postgres", f"--spring.datasource.url=jdbc:postgresql://127.0.0.1:5432/{db}"],
+        configs)
     try:
         gw.start()
         yield gw, psql + ["-d", db]

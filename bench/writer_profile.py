@@ -4,18 +4,21 @@ per case after a warm-up, on the bench's configuration and JVM flags, the client
 reports accepts/s, the machine's idle share, the gateway's CPU, and a wall-clock profile (async-profiler,
 event=wall) of the store's single writer, the thread `group-commit`: how busy it is and on what.
 
-  python3 bench/writer_profile.py [--jar target/mehery-gateway-*.jar] [--warm 100]     (about 4 minutes)
-Keeps the collapsed stacks under bench/out/<time>-writer/.
+  python3 bench/writer_profile.py [--jar target/mehery-gateway-*.jar] [--warm 100] [--postgres]   (about 4 minutes)
+Keeps the collapsed stacks under bench/out/<time>-writer/. With --postgres the store is the local PostgreSQL server
+(a database of its own, dropped afterwards) instead of the embedded H2: the same writer, whose commits there do not
+serialize the pages they touched.
 """
 import argparse
 import collections
+import contextlib
 import os
 import subprocess
 import time
 
 from crash_drill import maven_artifact
 from delivery import set_webhook
-from run import BENCH, Gateway, Nginx, log, packaged_jar, wrk
+from run import BENCH, Gateway, Nginx, log, packaged_jar, postgres_gateway, wrk
 
 AP_VERSION = "4.1"
 CASES = (("without a webhook", "bench-sandbox", "bench-key"), ("with its webhook", "flow-sandbox", "flow-key"))
@@ -61,15 +64,22 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--jar")
     ap.add_argument("--warm", type=int, default=100)
+    ap.add_argument("--postgres", action="store_true", help="the local PostgreSQL server as the store, not H2")
     args = ap.parse_args()
     work = os.path.join(BENCH, "out", time.strftime("%Y%m%d-%H%M%S") + "-writer")
     os.makedirs(work)
     library = profiler_library(work)
     nginx = Nginx(work)
     nginx.start()
-    gw = Gateway(args.jar or packaged_jar(), work, "gateway", nginx, configs=("bench.yaml", "delivery.yaml"))
-    try:
-        gw.start()
+    jar, configs = args.jar or packaged_jar(), ("bench.yaml", "delivery.yaml")
+    with contextlib.ExitStack() as stack:
+        stack.callback(nginx.stop)
+        if args.postgres:
+            gw, _ = stack.enter_context(postgres_gateway(jar, work, nginx, "writer-pg", configs))
+        else:
+            gw = Gateway(jar, work, "gateway", nginx, configs=configs)
+            stack.callback(gw.stop)
+            gw.start()
         set_webhook(gw, "flow-key", f"http://127.0.0.1:{nginx.hook}/hooks")
         log(f"warm-up: {args.warm} s of accepts, half with a webhook")
         for _, channel, key in CASES:
@@ -91,9 +101,6 @@ def main():
                 f" accept {busy * 20000 / result['requests']:.2f} ms")
             log("  " + ", ".join(f"{part} {share:.0%}" for part, share in shares.items()))
             gw.settle(120)
-    finally:
-        gw.stop()
-        nginx.stop()
 
 
 if __name__ == "__main__":
