@@ -15,6 +15,8 @@ public final class RouteProperties {
     public static final String WARNINGS = "meheryWarnings";
     /** A map for the envelope's {@code meta} (a replay's count, say). */
     public static final String META = "meheryMeta";
+    /** The {@code Set-Cookie} value a console sign-in or sign-out answers with. */
+    public static final String CONSOLE_COOKIE = "meheryConsoleCookie";
     /** A route's answer, kept while the route does more work before answering. */
     public static final String ANSWER = "answer";
 

@@ -1,21 +1,20 @@
-package io.mehery.gateway.delivery;
+package io.mehery.gateway.api;
 
 import java.util.Collection;
 import java.util.List;
 
-import io.mehery.gateway.api.ApiException;
-
 /**
- * Whose deliveries an operation of the delivery log acts on: a tenant's key acts on that tenant's alone; the
- * operator's key (no authenticated tenant) on the tenant it names in {@code tenant}, or, for a search, on every one.
+ * Whose data an operation acts on: a tenant's key acts on that tenant's alone (naming another is refused with 403);
+ * the operator's key (no authenticated tenant) on the tenant it names in {@code tenant}, or, for a search, on every
+ * one.
  */
-final class TenantScope {
+public final class TenantScope {
 
     private TenantScope() {
     }
 
     /** The tenants a search reads: the caller's own, or the one the operator named, or all of {@code every}. */
-    static List<String> searched(String caller, String asked, Collection<String> every) {
+    public static List<String> searched(String caller, String asked, Collection<String> every) {
         if (caller != null || asked != null) {
             return List.of(actedOn(caller, asked));
         }
@@ -23,7 +22,7 @@ final class TenantScope {
     }
 
     /** The one tenant a change acts on: the caller's own, or the one the operator named. */
-    static String actedOn(String caller, String asked) {
+    public static String actedOn(String caller, String asked) {
         if (caller == null) {
             if (asked == null) {
                 throw ApiException.badRequest("TENANT_REQUIRED", "tenant",
@@ -32,8 +31,8 @@ final class TenantScope {
             return asked;
         }
         if (asked != null && !asked.equals(caller)) {
-            throw ApiException.badRequest("TENANT_NOT_YOURS", "tenant",
-                    "A tenant's key acts on that tenant's deliveries alone");
+            throw new ApiException(403, List.of(Problem.of("TENANT_NOT_YOURS", "tenant",
+                    "A tenant's key acts on that tenant's data alone")));
         }
         return caller;
     }

@@ -27,7 +27,8 @@ public record MeheryProperties(
         Map<String, String> templates,
         Map<String, Tap> taps,
         Path tapFolder,
-        Map<String, Mapping> mappings) {
+        Map<String, Mapping> mappings,
+        @DefaultValue Console console) {
 
     public MeheryProperties {
         tenants = tenants == null ? Map.of() : Map.copyOf(tenants);
@@ -141,6 +142,20 @@ public record MeheryProperties(
         @Override
         public String toString() {
             return "Admin[secrets hidden]";
+        }
+    }
+
+    /**
+     * The console at {@code /console}: a session opened by signing in lasts {@code sessionTtl}; every instance records
+     * its figures (accepts, sends, callbacks, lag, backlogs) every {@code sampleEvery} for the overview's charts.
+     */
+    public record Console(@DefaultValue("8h") Duration sessionTtl, @DefaultValue("5s") Duration sampleEvery) {
+
+        public Console {
+            if (sessionTtl.isNegative() || sessionTtl.isZero() || sampleEvery.toMillis() < 100) {
+                throw new IllegalArgumentException("mehery.console.session-ttl must be positive and"
+                        + " mehery.console.sample-every at least 100ms");
+            }
         }
     }
 

@@ -7,6 +7,8 @@ import java.util.function.Consumer;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import io.mehery.gateway.config.MeheryProperties.Channel;
 import io.mehery.gateway.config.MeheryProperties;
@@ -15,24 +17,41 @@ import io.mehery.gateway.store.ContactStore;
 import io.mehery.gateway.store.MessageRecord;
 import io.mehery.gateway.store.MessageStore;
 import io.mehery.gateway.store.SessionStore;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 
-/** Puts a message into its contact's conversation: contact, then session, then the message, in one transaction. */
+/**
+ * Puts a message into its contact's conversation: contact, then session, then the message, in one transaction.
+ * Counts the messages committed ({@code mehery.messages.accepted}, by direction: inbound from users, outbound to
+ * send), the accepts and sends of the console's overview.
+ */
 @Service
 public class Conversations {
+
+    public static final String ACCEPTED = "mehery.messages.accepted";
 
     private final ContactStore contacts;
     private final SessionStore sessions;
     private final MessageStore messages;
     private final MeheryProperties properties;
     private final Clock clock;
+    private final Counter inbound;
+    private final Counter outbound;
 
     public Conversations(ContactStore contacts, SessionStore sessions, MessageStore messages,
-            MeheryProperties properties, Clock clock) {
+            MeheryProperties properties, Clock clock, MeterRegistry registry) {
         this.contacts = contacts;
         this.sessions = sessions;
         this.messages = messages;
         this.properties = properties;
         this.clock = clock;
+        this.inbound = accepted(registry, MessageRecord.Direction.INBOUND);
+        this.outbound = accepted(registry, MessageRecord.Direction.OUTBOUND);
+    }
+
+    private static Counter accepted(MeterRegistry registry, MessageRecord.Direction direction) {
+        return Counter.builder(ACCEPTED).description("Messages committed: inbound from users, outbound to send")
+                .tag("direction", direction.name().toLowerCase(java.util.Locale.ROOT)).register(registry);
     }
 
     /**
@@ -73,6 +92,13 @@ public class Conversations {
                 sessionId, contact.id(), draft.direction(), draft.type(), draft.status(), draft.text(),
                 draft.content(), draft.masked(), draft.messageIdExt(), sender, now, null, draft.context());
         messages.insert(message);
+        Counter counted = draft.direction() == MessageRecord.Direction.INBOUND ? inbound : outbound;
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                counted.increment();
+            }
+        });
         return new Appended(message, contact, found.created(), renamed);
     }
 

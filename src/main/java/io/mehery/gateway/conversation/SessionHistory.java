@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mehery.gateway.api.ApiException;
 import io.mehery.gateway.api.RouteProperties;
+import io.mehery.gateway.api.TenantScope;
 import io.mehery.gateway.api.model.Location;
 import io.mehery.gateway.api.model.Media;
 import io.mehery.gateway.api.model.SessionMessage;
@@ -47,8 +48,10 @@ public class SessionHistory {
         this.json = json;
     }
 
-    public List<SessionMessage> messages(@ExchangeProperty(RouteProperties.TENANT) String tenantId,
-            @Header("sessionId") String sessionId) {
+    /** A session's messages: a tenant's own, or (the operator's key) those of the tenant it names. */
+    public List<SessionMessage> messages(@ExchangeProperty(RouteProperties.TENANT) String caller,
+            @Header("tenant") String asked, @Header("sessionId") String sessionId) {
+        String tenantId = TenantScope.actedOn(caller, asked);
         if (!sessions.belongsTo(sessionId, tenantId)) {
             throw ApiException.notFound("SESSION_NOT_FOUND", "sessionId", "No session '" + sessionId
                     + "' for this tenant");

@@ -10,6 +10,7 @@ import org.springframework.stereotype.Component;
 
 import io.mehery.gateway.api.ApiException;
 import io.mehery.gateway.api.RouteProperties;
+import io.mehery.gateway.api.TenantScope;
 import io.mehery.gateway.store.DeliveryRecord.Status;
 import io.mehery.gateway.store.DeliveryRecord;
 import io.mehery.gateway.store.DeliveryStore;
@@ -45,11 +46,12 @@ public class DeadLetters {
     }
 
     /**
-     * The replay of one dead letter; once per {@code Idempotency-Key}: a retried request answers the first answer
+     * The replay of one dead letter (the operator names its tenant); once per {@code Idempotency-Key}: a retried request answers the first answer
      * (its orders queued again make no second call: each names an attempt already made).
      */
-    public Replay replay(@ExchangeProperty(RouteProperties.TENANT) String tenantId, @Header("id") String id,
-            @Header(IdempotentRequests.HEADER) String idempotencyKey) {
+    public Replay replay(@ExchangeProperty(RouteProperties.TENANT) String caller, @Header("tenant") String asked,
+            @Header("id") String id, @Header(IdempotentRequests.HEADER) String idempotencyKey) {
+        String tenantId = TenantScope.actedOn(caller, asked);
         return idempotent.once(tenantId, idempotencyKey, "admin/dead-letters/replay", id, Replay.class,
                 () -> replayOne(tenantId, id));
     }

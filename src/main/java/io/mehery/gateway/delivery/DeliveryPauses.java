@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mehery.gateway.api.ApiException;
 import io.mehery.gateway.api.RouteProperties;
+import io.mehery.gateway.api.TenantScope;
 import io.mehery.gateway.store.GroupCommit;
 import io.mehery.gateway.store.WebhookStore;
 

@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mehery.gateway.api.ApiException;
 import io.mehery.gateway.api.RouteProperties;
+import io.mehery.gateway.api.TenantScope;
 import io.mehery.gateway.config.LiveConfiguration;
 import io.mehery.gateway.config.MeheryProperties;
 import io.mehery.gateway.store.DeliveryRecord;

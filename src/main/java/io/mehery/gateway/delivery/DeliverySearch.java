@@ -17,6 +17,7 @@ import org.springframework.stereotype.Component;
 
 import io.mehery.gateway.api.ApiException;
 import io.mehery.gateway.api.RouteProperties;
+import io.mehery.gateway.api.TenantScope;
 import io.mehery.gateway.config.LiveConfiguration;
 import io.mehery.gateway.store.DeliveryQuery;
 import io.mehery.gateway.store.DeliveryRecord.Status;

@@ -2,6 +2,8 @@ package io.mehery.gateway.delivery;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -58,6 +60,8 @@ public class WebhookBreakers implements LiveConfiguration.Listener {
      * webhook answers again, so that the operator hears of each once, not once per instance.
      */
     private final Set<String> toldFailing = ConcurrentHashMap.newKeySet();
+    /** When each open breaker opened here (epoch milliseconds), for the console's tenants page. */
+    private final Map<String, Long> openedAt = new ConcurrentHashMap<>();
     private final OperationalEvents events;
 
     public WebhookBreakers(MeheryProperties properties, ClusterBroadcasts broadcasts,
@@ -89,6 +93,11 @@ public class WebhookBreakers implements LiveConfiguration.Listener {
                 .onStateTransition(transition -> {
                     String tenantId = tenantOf(transition.getCircuitBreakerName());
                     CircuitBreaker.State to = transition.getStateTransition().getToState();
+                    if (to == CircuitBreaker.State.OPEN) {
+                        openedAt.putIfAbsent(tenantId, transition.getCreationTime().toInstant().toEpochMilli());
+                    } else if (to == CircuitBreaker.State.CLOSED) {
+                        openedAt.remove(tenantId);
+                    }
                     if (to == CircuitBreaker.State.OPEN && !openingOnWord.get()) {
                         broadcasts.send(topic, tenantId);
                         if (toldFailing.add(tenantId)) {
@@ -149,6 +158,22 @@ public class WebhookBreakers implements LiveConfiguration.Listener {
 
     public CircuitBreaker.State state(String tenantId) {
         return breaker(tenantId).getState();
+    }
+
+    /**
+     * The tenant's webhook as its breaker sees it on this instance, when it holds callbacks back (open, or letting
+     * one probe through): since when, and the share of its last calls that failed.
+     */
+    public Optional<Failing> failing(String tenantId) {
+        CircuitBreaker breaker = breakers.registry().find(PREFIX + tenantId).orElse(null);
+        if (breaker == null || breaker.getState() == CircuitBreaker.State.CLOSED) {
+            return Optional.empty();
+        }
+        return Optional.of(new Failing(openedAt.getOrDefault(tenantId, 0L), breaker.getMetrics().getFailureRate()));
+    }
+
+    /** A webhook held back by its breaker since {@code since}; {@code failureRate} in percent (-1: too few calls). */
+    public record Failing(long since, float failureRate) {
     }
 
     private CircuitBreaker breaker(String tenantId) {

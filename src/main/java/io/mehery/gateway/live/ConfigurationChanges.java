@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -124,6 +126,37 @@ public class ConfigurationChanges {
         answer.put("valid", proposal.problems().isEmpty());
         answer.put("changes", proposal.changes());
         answer.put("problems", proposal.problems());
+        if (document != null && !document.isBlank()) {
+            answer.put("problemLines", documents.linesOf(document, proposal.problems()));
+        }
+        return answer;
+    }
+
+    /**
+     * GET versions/{version}/diff: what running that version again would change in the running configuration (its
+     * route files named when they differ); nothing is changed.
+     */
+    public Map<String, Object> versionDiff(@Header("version") long version) {
+        Version earlier = versions.find(version).filter(v -> v.document() != null).orElseThrow(() ->
+                ApiException.notFound("VERSION_NOT_FOUND", "version", "No configuration version " + version
+                        + " that ran"));
+        List<String> changes = new ArrayList<>(ConfigurationDiff.between(live.current(),
+                documents.fromDocument(earlier.document())));
+        if (earlier.routes() != null) {
+            SortedMap<String, String> running = routes.running();
+            SortedSet<String> files = new TreeSet<>(running.keySet());
+            files.addAll(earlier.routes().keySet());
+            files.forEach(file -> {
+                String now = running.get(file);
+                String then = earlier.routes().get(file);
+                if (now == null || then == null || !now.equals(then)) {
+                    changes.add("routes/" + file + (now == null ? " added" : then == null ? " removed" : " changed"));
+                }
+            });
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("version", version);
+        answer.put("changes", changes);
         return answer;
     }
 

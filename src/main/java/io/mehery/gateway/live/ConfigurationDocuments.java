@@ -14,6 +14,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.springframework.boot.DefaultBootstrapContext;
 import org.springframework.boot.context.config.ConfigDataEnvironmentPostProcessor;
@@ -87,17 +89,8 @@ public class ConfigurationDocuments {
     /** The configuration a document describes, over the running one's other keys. */
     public MeheryProperties fromDocument(String document) {
         String rooted = rooted(document);
-        List<PropertySource<?>> loaded;
-        try {
-            requireBounded(rooted);
-            loaded = new YamlPropertySourceLoader().load("the document", new ByteArrayResource(
-                    rooted.getBytes(StandardCharsets.UTF_8), "the document"));
-        } catch (IOException | RuntimeException unreadable) {
-            if (unreadable instanceof Unreadable bounded) {
-                throw bounded;
-            }
-            throw new Unreadable(List.of(yamlProblem(unreadable)));
-        }
+        int added = linesAdded(document, rooted);
+        List<PropertySource<?>> loaded = loaded(rooted, added);
         List<ConfigurationPropertySource> sources = new ArrayList<>();
         loaded.forEach(source -> sources.add(ConfigurationPropertySource.from(new Literal(
                 (EnumerablePropertySource<?>) source))));
@@ -105,8 +98,79 @@ public class ConfigurationDocuments {
             sources.add(source.filter(name -> LIVE.stream().noneMatch(live -> live.equals(name)
                     || live.isAncestorOf(name))));
         }
-        return bind(new Binder(sources, new PropertySourcesPlaceholdersResolver(running)));
+        return bind(new Binder(sources, new PropertySourcesPlaceholdersResolver(running)), added);
     }
+
+    /** The document's keys, each with where it was written, as Spring reads YAML; refused when it is not YAML. */
+    private static List<PropertySource<?>> loaded(String rooted, int linesAdded) {
+        try {
+            requireBounded(rooted);
+            return new YamlPropertySourceLoader().load("the document", new ByteArrayResource(
+                    rooted.getBytes(StandardCharsets.UTF_8), "the document"));
+        } catch (IOException | RuntimeException unreadable) {
+            if (unreadable instanceof Unreadable bounded) {
+                throw bounded;
+            }
+            throw new Unreadable(List.of(yamlProblem(unreadable, linesAdded)));
+        }
+    }
+
+    /** A problem and the line of the document it is about (null when it is about no line of it). */
+    public record ProblemLine(String problem, Integer line) {
+    }
+
+    private static final Pattern PROBLEM_KEY = Pattern.compile("^(mehery(?:\\.[A-Za-z0-9_\\-\\[\\]]+)*)");
+
+    /**
+     * Where in {@code document} each problem is: the line a problem names, else the first line that sets its key (or
+     * a key below it), as the user wrote the document.
+     */
+    public List<ProblemLine> linesOf(String document, List<String> problems) {
+        Map<String, Integer> firstLines = new TreeMap<>();
+        try {
+            String rooted = rooted(document);
+            int added = linesAdded(document, rooted);
+            for (PropertySource<?> source : loaded(rooted, added)) {
+                if (source instanceof EnumerablePropertySource<?> keys && source instanceof OriginLookup<?> origins) {
+                    for (String key : keys.getPropertyNames()) {
+                        @SuppressWarnings("unchecked")
+                        Origin origin = ((OriginLookup<String>) origins).getOrigin(key);
+                        ConfigurationProblems.lineOf(origin).ifPresent(line -> firstLines.put(key, line - added));
+                    }
+                }
+            }
+        } catch (Unreadable notYaml) {
+            // its problems name their own lines
+        }
+        List<ProblemLine> located = new ArrayList<>();
+        for (String problem : problems) {
+            Matcher named = LINE_NAMED.matcher(problem);
+            if (named.find()) {
+                located.add(new ProblemLine(problem, Integer.parseInt(named.group(1))));
+                continue;
+            }
+            Matcher key = PROBLEM_KEY.matcher(problem);
+            located.add(new ProblemLine(problem, key.find() ? lineOfKey(key.group(1), firstLines) : null));
+        }
+        return located;
+    }
+
+    /** The first line that sets the key or one below it; for a key not written (one missing), its nearest parent's. */
+    private static Integer lineOfKey(String key, Map<String, Integer> firstLines) {
+        for (String prefix = key; prefix.contains("."); prefix = prefix.substring(0, prefix.lastIndexOf('.'))) {
+            String named = prefix;
+            Integer line = firstLines.entrySet().stream()
+                    .filter(e -> e.getKey().equals(named) || e.getKey().startsWith(named + ".")
+                            || e.getKey().startsWith(named + "["))
+                    .map(Map.Entry::getValue).min(Integer::compare).orElse(null);
+            if (line != null) {
+                return line;
+            }
+        }
+        return null;
+    }
+
+    private static final Pattern LINE_NAMED = Pattern.compile("\\(line (\\d+)\\)");
 
     /**
      * A document's values as written: a {@code ${...}} in them is text, never resolved against the environment or the
@@ -208,14 +272,24 @@ public class ConfigurationDocuments {
         return javaName.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
     }
 
+    /** The lines {@link #rooted} put before the document's own: its lines are told as the user wrote them. */
+    private static int linesAdded(String document, String rooted) {
+        return rooted.lines().count() > (document == null ? "" : document.strip()).lines().count() ? 1 : 0;
+    }
+
     private static MeheryProperties bind(Binder binder) {
+        return bind(binder, 0);
+    }
+
+    private static MeheryProperties bind(Binder binder, int linesAdded) {
         try {
             return binder.bindOrCreate("mehery", Bindable.of(MeheryProperties.class));
         } catch (BindException failed) {
             String key = failed.getProperty() == null ? failed.getName().toString()
                     : failed.getProperty().getName().toString();
             String where = failed.getProperty() == null ? "" : ConfigurationProblems.lineOf(failed.getProperty()
-                    .getOrigin()).stream().mapToObj(line -> " (line " + line + ")").findFirst().orElse("");
+                    .getOrigin()).stream().mapToObj(line -> " (line " + (line - linesAdded) + ")").findFirst()
+                    .orElse("");
             throw new Unreadable(List.of(key + where + ": " + ConfigurationProblems.rootMessage(failed)));
         }
     }
@@ -273,9 +347,9 @@ public class ConfigurationDocuments {
                 .reduce((a, b) -> a + "\n" + b).orElse("");
     }
 
-    private static String yamlProblem(Exception unreadable) {
+    private static String yamlProblem(Exception unreadable, int linesAdded) {
         return ConfigurationProblems.yamlFailure(unreadable).map(marked -> "body (line "
-                + (marked.getProblemMark().getLine() + 1) + "): " + marked.getProblem())
+                + (marked.getProblemMark().getLine() + 1 - linesAdded) + "): " + marked.getProblem())
                 .orElse("body: not YAML or JSON");
     }
 }

@@ -28,6 +28,8 @@ class ContractRouting {
     /** routes/bench-ceiling.yaml: the stack's own ceiling, served only when bench/run.py turns it on. */
     private static final String BENCH_CEILING = "/bench/ceiling";
     private static final String METRICS = "/actuator/prometheus";
+    /** The console's pages and its sessions: open, each page decides by the session the edge found. */
+    private static final String CONSOLE = "/console";
     private static final Pattern BAD_PERCENT_ENCODING = Pattern.compile("%(?![0-9A-Fa-f]{2})");
     /** A chat widget's live socket: served by Spring's WebSocket support, not by the contract's routes. */
     private static final Pattern WEBCHAT_SOCKET = Pattern.compile("/webhooks/website/[^/]+/live");
@@ -83,6 +85,10 @@ class ContractRouting {
             authentication.tenantOrOperator(request);
         } else if (found == ContractOperations.Found.OPEN && path.startsWith("/webhooks/")) {
             authentication.refuseHeldSource(request);
+        } else if (found == ContractOperations.Found.OPEN && (path.equals(CONSOLE) || path.startsWith(CONSOLE + "/"))) {
+            // a sign-in takes a key: a source whose keys keep failing is held here too
+            authentication.refuseHeldSource(request);
+            authentication.consoleSession(request);
         }
         return switch (found) {
             case NO_PATH -> throw new EdgeRefusal(ApiException.notFound("NOT_FOUND", null, "No such endpoint"));

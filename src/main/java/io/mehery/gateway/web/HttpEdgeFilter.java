@@ -204,7 +204,7 @@ public class HttpEdgeFilter extends OncePerRequestFilter {
         });
     }
 
-    private static String pathOf(HttpServletRequest request) {
+    static String pathOf(HttpServletRequest request) {
         String pathInfo = request.getPathInfo();
         return request.getServletPath() + (pathInfo == null ? "" : pathInfo);
     }

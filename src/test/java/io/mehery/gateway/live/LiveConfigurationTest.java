@@ -44,9 +44,10 @@ class LiveConfigurationTest extends GatewayTestSupport {
     @Test
     void onlyTheOperatorsKeyChangesTheConfiguration() {
         String document = running().toString();
-        assertThat(api.post("/api/v1/admin/config/validate", "wa-key", document).status()).isEqualTo(401);
+        // a tenant's key is a key, of the wrong kind: 403; none at all, 401
+        assertThat(api.post("/api/v1/admin/config/validate", "wa-key", document).status()).isEqualTo(403);
         assertThat(api.post("/api/v1/admin/config/validate", null, document).status()).isEqualTo(401);
-        assertThat(api.get("/api/v1/admin/config/versions", "demo-key").status()).isEqualTo(401);
+        assertThat(api.get("/api/v1/admin/config/versions", "demo-key").status()).isEqualTo(403);
         Api.Reply valid = admin("/api/v1/admin/config/validate", document);
         assertThat(valid.status()).as(valid.body()).isEqualTo(200);
         assertThat(valid.data().get("valid").asBoolean()).isTrue();

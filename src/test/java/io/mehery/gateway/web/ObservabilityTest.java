@@ -68,7 +68,7 @@ class ObservabilityTest extends GatewayTestSupport {
         assertThat(whatsapp.get("providerCalls").isObject()).isTrue();
         assertThat(channels.body()).as("no credential of any channel").doesNotContain("wa-access-token");
 
-        assertThat(api.get("/api/v1/admin/routes", Api.DEMO_KEY).status()).as("a tenant's key").isEqualTo(401);
+        assertThat(api.get("/api/v1/admin/routes", Api.DEMO_KEY).status()).as("a tenant's key").isEqualTo(403);
         assertThat(api.get("/api/v1/admin/channels", null).status()).isEqualTo(401);
     }
 

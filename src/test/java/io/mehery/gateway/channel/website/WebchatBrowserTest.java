@@ -4,34 +4,26 @@ import static io.mehery.gateway.WebhookReceiver.MESSAGE_RECEIVE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.SearchContext;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Actions;
 
 import io.mehery.gateway.Api;
+import io.mehery.gateway.HeadlessChromium;
 import io.mehery.gateway.channel.ChannelTestSupport;
 
 /**
@@ -40,46 +32,21 @@ import io.mehery.gateway.channel.ChannelTestSupport;
  */
 class WebchatBrowserTest extends ChannelTestSupport {
 
-    private static final String CHROMIUM = System.getProperty("mehery.chromium", "/usr/bin/chromium");
-    private static final String CHROMEDRIVER = System.getProperty("mehery.chromedriver", "/usr/bin/chromedriver");
     private static final String CHANNEL = WebsiteChannelTest.CHANNEL;
 
+    private HeadlessChromium chromium;
     private ChromeDriver browser;
-    private Path profile;
 
-    private static final String NO_BROWSER = "Chat widget browser test skipped: install Debian's chromium and"
-            + " chromium-driver (" + CHROMIUM + ", " + CHROMEDRIVER + "); .ci/run does";
-    private static final boolean BROWSER = new File(CHROMIUM).canExecute() && new File(CHROMEDRIVER).canExecute();
-    private static final AtomicBoolean TOLD = new AtomicBoolean();
-    private static final String AXE = axeScript();
-
-    /** Each test is skipped with the reason, so that the count shows them and the log says why. */
     @BeforeEach
-    void openBrowser() throws IOException {
-        if (!BROWSER && !TOLD.getAndSet(true)) {
-            System.err.println(NO_BROWSER);
-        }
-        Assumptions.assumeTrue(BROWSER, NO_BROWSER);
-        profile = Files.createTempDirectory("mehery-chromium");
-        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM).addArguments("--headless=new",
-                "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--user-data-dir=" + profile, "--window-size=1280,900");
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(CHROMEDRIVER))
-                .usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
+    void openBrowser() {
+        chromium = HeadlessChromium.open("Chat widget browser test", 1280, 900);
+        browser = chromium.driver();
     }
 
     @AfterEach
-    void closeBrowser() throws IOException {
-        if (browser != null) {
-            browser.quit();
-        }
-        if (profile == null) {
-            return;
-        }
-        try (var files = Files.walk(profile)) {
-            files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+    void closeBrowser() {
+        if (chromium != null) {
+            chromium.close();
         }
     }
 
@@ -103,8 +70,7 @@ class WebchatBrowserTest extends ChannelTestSupport {
         await().atMost(PATIENCE).until(() -> statusOf(sent).equals("read"));
         assertNoSeriousAccessibilityViolations();
 
-        Path shot = Path.of("target", "webchat-widget.png");
-        Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), shot, StandardCopyOption.REPLACE_EXISTING);
+        chromium.screenshot(Path.of("target", "webchat-widget.png"));
 
         browser.navigate().refresh();
         widget().findElement(By.cssSelector(".bubble")).click();
@@ -203,29 +169,8 @@ class WebchatBrowserTest extends ChannelTestSupport {
         assertThat(widget().findElement(By.cssSelector(".panel")).isDisplayed()).isFalse();
     }
 
-    /**
-     * axe-core (its WebJar) run in the page as it is now, the widget's shadow root included: no serious or critical
-     * violation of its rules (WCAG 2.1 A and AA, best practices).
-     */
     private void assertNoSeriousAccessibilityViolations() {
-        JavascriptExecutor page = (JavascriptExecutor) browser;
-        page.executeScript(AXE);
-        Object result = page.executeAsyncScript("var done = arguments[arguments.length - 1];"
-                + " axe.run(document, {resultTypes: ['violations']}).then(function (r) {"
-                + " done(r.violations.filter(function (v) { return v.impact === 'serious' || v.impact === 'critical'; })"
-                + ".map(function (v) { return v.id + ' (' + v.impact + '): ' + v.nodes.map(function (n) {"
-                + " return n.target.join(' ') + ' ' + (n.failureSummary || ''); }).join('; '); })); })"
-                + ".catch(function (e) { done(['axe failed: ' + e]); });");
-        assertThat((List<?>) result).as("axe-core violations").isEmpty();
-    }
-
-    private static String axeScript() {
-        try (var in = WebchatBrowserTest.class.getResourceAsStream(
-                "/META-INF/resources/webjars/axe-core/4.6.3/axe.min.js")) {
-            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        } catch (IOException | NullPointerException e) {
-            throw new IllegalStateException("axe-core's WebJar is a test dependency", e);
-        }
+        assertThat(chromium.seriousAccessibilityViolations()).as("axe-core violations").isEmpty();
     }
 
     private void openDemo() {
