@@ -259,8 +259,10 @@
     const lag = el('figure', { class: 'chart', id: 'chart-lag' });
     const backlog = el('figure', { class: 'chart', id: 'chart-backlog' });
     const instances = el('div', {});
+    const shown = el('select', { name: 'instance' }, el('option', { value: '' }, 'All instances together'));
     add(root, el('h1', {}, 'Overview'),
-      el('p', { class: 'lead' }, 'The whole cluster, the last 15 minutes, updated every few seconds.'),
+      el('p', { class: 'lead' }, 'The last 15 minutes, updated every few seconds.'),
+      el('div', { class: 'filters' }, field('Show', shown)),
       cards, el('div', { class: 'charts' }, throughput, lag, backlog), el('h2', {}, 'Instances'), instances);
     const charts = {
       throughput: chart(throughput, 'Per second', [['Accepts', '#2463eb'], ['Sends', '#0f8a5f'],
@@ -268,9 +270,10 @@
       lag: chart(lag, 'Accept → callback lag (ms)', [['p50', '#7c3aed'], ['p99', '#be123c']]),
       backlog: chart(backlog, 'Backlogs', [['Outbox', '#475569'], ['Callbacks to make', '#b45309']])
     };
-    await every(async () => {
-      const overview = (await api('GET', '/api/v1/admin/overview')).data;
-      const together = overview.together;
+    let overview = null;
+    const draw = () => {
+      const one = overview.instances.find((i) => i.instance === shown.value);
+      const together = one ? one.series : overview.together;
       const last = (series) => (series.length ? series[series.length - 1] : null);
       const latest = (name) => last(together[name] || []);
       replace(cards, 
@@ -290,6 +293,17 @@
         el('span', {}, String(i.version), ' ', i.current ? badge('current') : badge('behind')),
         number(i.acceptsPerSecond), number(i.sendsPerSecond), number(i.callbacksPerSecond), time(i.startedAt),
         ago(i.seenAt)))));
+    };
+    shown.addEventListener('change', () => overview && draw());
+    await every(async () => {
+      overview = (await api('GET', '/api/v1/admin/overview')).data;
+      const options = [''].concat(overview.instances.map((i) => i.instance));
+      if (options.join('\n') !== Array.from(shown.options).map((o) => o.value).join('\n')) {
+        const chosen = shown.value;
+        replace(shown, options.map((id) => el('option', { value: id, selected: id === chosen },
+          id || 'All instances together')));
+      }
+      draw();
     });
   }
 
@@ -631,11 +645,13 @@
           }
         }
         const data = (await api('POST', '/api/v1/admin/config/' + action, text)).data;
-        add(outcome, el('p', { class: action === 'apply' || data.valid ? 'ok' : 'error' }, action === 'apply'
-          ? 'Applied as version ' + data.version + '.' : data.valid ? 'Valid.' : 'Refused.'), changesList(data.changes));
-        if (data.problems && data.problems.length) {
-          add(outcome, problemsAtLines(text, data.problemLines || [], data.problems));
-        }
+        const refused = data.problems && data.problems.length;
+        add(outcome, el('p', { class: refused ? 'error' : 'ok' }, action === 'apply'
+          ? 'Applied as version ' + data.version + '.' : refused ? 'Refused.' : 'Valid.'),
+        refused ? problemsAtLines(text, data.problemLines || [], data.problems) : null,
+        data.changes && data.changes.length ? el('details', { open: !refused }, el('summary', {},
+          'What it ' + (action === 'apply' ? 'changed' : 'would change') + ' (' + data.changes.length + ')'),
+        changesList(data.changes)) : null);
         if (action === 'apply') {
           loadVersions();
         }
@@ -705,7 +721,7 @@
         byLine.set(p.line, (byLine.get(p.line) || []).concat(p.problem));
       }
     }
-    const lines = text.split('\n');
+    const lines = text.replace(/\n+$/, '').split('\n');
     const placed = new Set(located.filter((p) => p.line).map((p) => p.problem));
     return el('div', { class: 'problems' },
       el('h3', {}, problems.length + (problems.length === 1 ? ' problem' : ' problems')),

@@ -46,8 +46,9 @@ public class DeadLetters {
     }
 
     /**
-     * The replay of one dead letter (the operator names its tenant); once per {@code Idempotency-Key}: a retried request answers the first answer
-     * (its orders queued again make no second call: each names an attempt already made).
+     * The replay of one dead letter (the operator names its tenant); once per {@code Idempotency-Key}: a retried
+     * request answers the first answer (its orders queued again make no second call: each names an attempt already
+     * made).
      */
     public Replay replay(@ExchangeProperty(RouteProperties.TENANT) String caller, @Header("tenant") String asked,
             @Header("id") String id, @Header(IdempotentRequests.HEADER) String idempotencyKey) {

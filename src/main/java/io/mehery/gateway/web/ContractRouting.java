@@ -85,7 +85,8 @@ class ContractRouting {
             authentication.tenantOrOperator(request);
         } else if (found == ContractOperations.Found.OPEN && path.startsWith("/webhooks/")) {
             authentication.refuseHeldSource(request);
-        } else if (found == ContractOperations.Found.OPEN && (path.equals(CONSOLE) || path.startsWith(CONSOLE + "/"))) {
+        } else if (found == ContractOperations.Found.OPEN
+                && (path.equals(CONSOLE) || path.startsWith(CONSOLE + "/"))) {
             // a sign-in takes a key: a source whose keys keep failing is held here too
             authentication.refuseHeldSource(request);
             authentication.consoleSession(request);

@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterAll;
@@ -119,6 +121,41 @@ class ConsoleBrowserTest extends GatewayTestSupport {
                 "answered 200");
         assertAccessible("a message's timeline");
         chromium.screenshot(SHOTS.resolve("message-timeline.png"));
+    }
+
+    @Test
+    void theDeadLettersOfATimeRangeAreCountedThenRecoveredWithTheirProgressShown() {
+        RECEIVER.answerAll("console", WireMock.aResponse().withStatus(200).withBody("{}"));
+        RECEIVER.answer("console", MESSAGE_RECEIVE, WireMock.aResponse().withStatus(500));
+        setWebhook();
+        String from = Instant.now().minusSeconds(1).truncatedTo(ChronoUnit.SECONDS).toString();
+        List<String> messages = List.of(
+                api.sandboxText("console-sandbox", "console-key", uniquePhone(), "lost one").get("id").asText(),
+                api.sandboxText("console-sandbox", "console-key", uniquePhone(), "lost two").get("id").asText());
+        for (String messageId : messages) {
+            await().atMost(PATIENCE).until(() -> statusOfMessage(messageId).equals("DEAD"));
+        }
+        RECEIVER.answer("console", MESSAGE_RECEIVE, WireMock.aResponse().withStatus(200).withBody("{}"));
+
+        open(1280, 1000);
+        browser.get(base() + "/console");
+        signIn(ADMIN_KEY);
+        goTo("Deliveries");
+        String recovery = "//form[@aria-label='Recover a time range']";
+        browser.findElement(By.xpath(recovery + "//input[@name='tenant']")).sendKeys("console");
+        browser.findElement(By.xpath(recovery + "//input[@name='from']")).sendKeys(from, Keys.ENTER);
+        WebElement recover = await().atMost(PATIENCE).until(() -> browser.findElements(By.xpath(
+                "//button[starts-with(text(), 'Recover ')]")), found -> !found.isEmpty()).get(0);
+        assertThat(browser.findElement(By.xpath(recovery + "/following-sibling::div")).getText())
+                .matches("(?s)\\d+ callbacks would be delivered again\\..*");
+        pressWithKeyboard(recover);
+        await().atMost(PATIENCE).until(() -> browser.findElements(By.cssSelector(".progress")).size() == 1
+                && browser.findElement(By.cssSelector(".progress")).getText().contains("finished"));
+        for (String messageId : messages) {
+            await().atMost(PATIENCE).until(() -> statusOfMessage(messageId).equals("DELIVERED"));
+        }
+        assertAccessible("a recovery");
+        chromium.screenshot(SHOTS.resolve("recovery.png"));
     }
 
     @Test
@@ -288,6 +325,15 @@ class ConsoleBrowserTest extends GatewayTestSupport {
         } catch (NumberFormatException none) {
             return 0;
         }
+    }
+
+    /** The status of a message's message.receive callback, as the delivery log has it. */
+    private String statusOfMessage(String messageId) {
+        for (JsonNode d : api.get("/api/v1/admin/deliveries?kind=message.receive&messageId=" + messageId,
+                "console-key").json().get("results")) {
+            return d.get("status").asText();
+        }
+        return "none";
     }
 
     private String stateOf(String tenant) {
