@@ -101,7 +101,8 @@ class ClusterTest {
         arguments.addAll(List.of("--spring.profiles.active=postgres",
                 "--spring.datasource.url=" + POSTGRES + "?currentSchema=" + schema,
                 "--spring.artemis.mode=native", "--spring.artemis.broker-url=tcp://127.0.0.1:" + brokerPort,
-                "--mehery.cluster.follow-every=" + FOLLOW_EVERY, "--mehery.webhooks.allow-private-targets=true"));
+                "--mehery.cluster.follow-every=" + FOLLOW_EVERY, "--mehery.webhooks.allow-private-targets=true",
+                "--mehery.console.sample-every=1s"));
         return StandaloneGateway.startWithProfiles(List.of("test", "demo"), dataDir,
                 arguments.toArray(String[]::new));
     }
@@ -150,6 +151,34 @@ class ClusterTest {
                 + "\"type\":\"text\",\"text\":{\"body\":\"gone\"}}").status()).isEqualTo(404);
         await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(instances(second))
                 .extracting(i -> i.get("version").asLong()).containsOnly(rollback));
+    }
+
+    @Test
+    void eitherInstancesOverviewShowsEachInstanceAndBothTogether() {
+        for (int i = 0; i < 3; i++) {
+            first.api().sandboxText("sandbox", "demo-key", "+1555888010" + i, "to the first instance");
+            second.api().sandboxText("sandbox", "demo-key", "+1555888020" + i, "to the second instance");
+        }
+        for (StandaloneGateway reader : List.of(first, second)) {
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+                JsonNode overview = reader.api().get("/api/v1/admin/overview", ADMIN_KEY).data();
+                assertThat(overview.get("instances")).hasSize(2);
+                double together = accepted(overview.get("together"));
+                for (JsonNode instance : overview.get("instances")) {
+                    assertThat(accepted(instance.get("series"))).as(instance.get("instance").asText()).isPositive()
+                            .isLessThan(together);
+                }
+            });
+        }
+    }
+
+    /** The accepts of a series, added up over its points (each a rate over about a second). */
+    private static double accepted(JsonNode series) {
+        double sum = 0;
+        for (JsonNode rate : series.get("acceptsPerSecond")) {
+            sum += rate.asDouble();
+        }
+        return sum;
     }
 
     /** On PostgreSQL, which refuses every statement of a transaction after a failed one until a savepoint is undone. */
