@@ -104,6 +104,8 @@ public abstract class GatewayTestSupport {
         // the suite's widget tests all visit from 127.0.0.1 within a minute; WebsiteChannelTest reaches it from 127.0.0.3
         registry.add("mehery.webchat.visitors-per-minute-per-address", () -> "60");
         registry.add("mehery.delivery.breaker.open-for", () -> "1s");
+        // the people and organisations of a message's tags come from an NLP service the team runs (MessageTagsTest)
+        registry.add("mehery.tags.entities-uri", () -> "http://127.0.0.1:" + PROVIDERS.port() + "/nlp/entities");
         // the console's overview moves within a test's patience
         registry.add("mehery.console.sample-every", () -> "1s");
         registry.add("management.otlp.tracing.endpoint", () -> OTLP.baseUrl() + OTLP_PATH);

@@ -28,7 +28,8 @@ public record MeheryProperties(
         Map<String, Tap> taps,
         Path tapFolder,
         Map<String, Mapping> mappings,
-        @DefaultValue Console console) {
+        @DefaultValue Console console,
+        @DefaultValue Tags tags) {
 
     public MeheryProperties {
         tenants = tenants == null ? Map.of() : Map.copyOf(tenants);
@@ -72,10 +73,36 @@ public record MeheryProperties(
         }
     }
 
-    public record Tenant(String apiKey, String verifyToken, String signingSecret) {
+    /** {@code tags}: whether the tenant's inbound messages are tagged (mehery.tags); on unless set false. */
+    public record Tenant(String apiKey, String verifyToken, String signingSecret, Boolean tags) {
         @Override
         public String toString() {
             return "Tenant[secrets hidden]";
+        }
+
+        public boolean tagged() {
+            return tags == null || tags;
+        }
+    }
+
+    /**
+     * The tags of every inbound text ({@code enabled}): its languages among {@code languages} (ISO 639-1), its
+     * sentiment, the places it names, the people and organisations it names (from {@code entitiesUri}, a Camel
+     * endpoint called with the text within {@code entitiesTimeout}, when set), and the {@code categories} whose rules
+     * match: each rule a keyword or phrase, a {@code /regular expression/}, {@code lang:xx} or
+     * {@code sentiment:positive|neutral|negative}.
+     */
+    public record Tags(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue({"en", "fr", "de", "es", "it", "pt", "nl", "tr", "ru", "ar", "hi", "id", "pl", "sv"})
+            List<String> languages,
+            String entitiesUri,
+            @DefaultValue("500ms") Duration entitiesTimeout,
+            Map<String, List<String>> categories) {
+
+        public Tags {
+            languages = List.copyOf(languages);
+            categories = categories == null ? Map.of() : Map.copyOf(categories);
         }
     }
 

@@ -26,6 +26,7 @@ import io.mehery.gateway.store.MessageRecord;
 import io.mehery.gateway.store.MessageStatus;
 import io.mehery.gateway.store.MessageStore;
 import io.mehery.gateway.store.SessionStore;
+import io.mehery.gateway.tags.MessageTags;
 
 /** A session's messages of both directions, oldest first, in the spec's session-message model. */
 @Component("sessionHistory")
@@ -37,10 +38,12 @@ public class SessionHistory {
     private final LiveConfiguration live;
     private final ObjectMapper json;
     private final MediaLinks mediaLinks;
+    private final MessageTags tags;
 
     public SessionHistory(SessionStore sessions, MessageStore messages, ContactStore contacts,
-            LiveConfiguration live, ObjectMapper json, MediaLinks mediaLinks) {
+            LiveConfiguration live, ObjectMapper json, MediaLinks mediaLinks, MessageTags tags) {
         this.mediaLinks = mediaLinks;
+        this.tags = tags;
         this.sessions = sessions;
         this.messages = messages;
         this.contacts = contacts;
@@ -61,10 +64,23 @@ public class SessionHistory {
             return List.of();
         }
         Map<String, Map<String, Long>> stamps = messages.stampsInSession(sessionId);
+        Map<String, String> kept = messages.tagsInSession(sessionId);
         ContactRecord contact = contacts.find(stored.get(0).contactId()).orElseThrow();
         SessionMessage.Contact shownContact = toContact(contact);
-        return stored.stream().map(m -> toSessionMessage(m, shownContact, stamps.getOrDefault(m.id(), Map.of())))
-                .toList();
+        return stored.stream().map(m -> toSessionMessage(m, shownContact, stamps.getOrDefault(m.id(), Map.of()),
+                tagsOf(m, kept.get(m.id())))).toList();
+    }
+
+    /** The tags its callback carried, or, before its callback is made, those of its text now. */
+    private Tags tagsOf(MessageRecord m, String kept) {
+        if (kept == null) {
+            return tags.locally(m);
+        }
+        try {
+            return json.readValue(kept, Tags.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("the tags kept for message " + m.id() + " are not JSON", e);
+        }
     }
 
     private SessionMessage.Contact toContact(ContactRecord contact) {
@@ -75,7 +91,7 @@ public class SessionHistory {
     }
 
     private SessionMessage toSessionMessage(MessageRecord m, SessionMessage.Contact contact,
-            Map<String, Long> stamps) {
+            Map<String, Long> stamps, Tags tags) {
         String direction = m.direction().name().toLowerCase(java.util.Locale.ROOT);
         String templateId = "template".equals(m.type()) ? field(m.content(), "id") : null;
         MessageRecord.Context context = m.context();
@@ -83,7 +99,7 @@ public class SessionHistory {
                 m.failure() == null ? List.of() : List.of(m.failure()), m.id(), m.messageIdExt(), context.replyId(),
                 meta(m, direction), contact.name(), context.replyId(), context.replyIdExt(), m.sender(), m.sessionId(),
                 stamps, MessageStatus.valueOf(m.status()).json(),
-                Tags.NONE, null, templateId, m.text(), m.createdAt(), m.type());
+                tags, null, templateId, m.text(), m.createdAt(), m.type());
     }
 
     /** Where the message went and how; a location keeps its coordinates and address here (text has its name). */

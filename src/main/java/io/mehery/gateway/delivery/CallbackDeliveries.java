@@ -310,8 +310,12 @@ public class CallbackDeliveries implements LiveConfiguration.Listener {
         boolean claimNext = settled && chained < CHAIN_PER_TURN && attempt.kind() != CallbackKind.CONTACT_INFO;
         Optional<NextAttempt> next = claimNext ? nextToClaim(d, now) : Optional.empty();
         Long nextAttemptAt = retryAt;
+        // the tags the first attempt sent are kept with the message, in the same write: the history shows them
+        Optional<String> sentTags = attempt.attempt() == 1 && attempt.kind() == CallbackKind.MESSAGE_RECEIVE
+                ? payloads.tagsIn(attempt.payload()) : Optional.empty();
         boolean nextClaimed = commits.write(() -> {
             recordAttempt(d, attempt, record, outcome, nextAttemptAt, outcome == Status.DELIVERED ? now : null);
+            sentTags.ifPresent(tags -> messages.tag(d.messageId(), tags));
             if (outcome == Status.DELIVERED && attempt.kind() == CallbackKind.CONTACT_INFO) {
                 mergeProfile(d.contactId(), answer, now);
             } else if (outcome == Status.WAITING) {

@@ -1,6 +1,7 @@
 package io.mehery.gateway.delivery;
 
 import java.util.List;
+import java.util.Optional;
 
 import org.springframework.stereotype.Component;
 
@@ -20,10 +21,13 @@ import io.mehery.gateway.store.ContactStore;
 import io.mehery.gateway.store.DeliveryRecord;
 import io.mehery.gateway.store.MessageRecord;
 import io.mehery.gateway.store.MessageStore;
+import io.mehery.gateway.tags.MessageTags;
 
 /**
  * The body of each callback, rendered from the store when its delivery is first tried, so that it shows the
- * contact as the client last described it (its contact/info answer), and then kept for every retry and replay.
+ * contact as the client last described it (its contact/info answer), and then kept for every retry and replay. A
+ * received message carries its tags, computed here (off the request thread) and kept with the message once its
+ * first attempt is recorded, so that its session's history shows the same.
  */
 @Component
 public class CallbackPayloads {
@@ -32,8 +36,11 @@ public class CallbackPayloads {
     private final MessageStore messages;
     private final ObjectMapper json;
     private final MediaLinks mediaLinks;
+    private final MessageTags tags;
 
-    public CallbackPayloads(ContactStore contacts, MessageStore messages, ObjectMapper json, MediaLinks mediaLinks) {
+    public CallbackPayloads(ContactStore contacts, MessageStore messages, ObjectMapper json, MediaLinks mediaLinks,
+            MessageTags tags) {
+        this.tags = tags;
         this.mediaLinks = mediaLinks;
         this.contacts = contacts;
         this.messages = messages;
@@ -72,10 +79,31 @@ public class CallbackPayloads {
         JsonNode part = shown(m, parse(m.content(), m));
         JsonNode original = "system".equals(m.type()) ? part : parse(m.context().originalMessage(), m);
         return new ReceivedMessage(contact.id(), contact.csid(), m.id(), m.messageIdExt(),
-                new ReceivedMessage.Session(m.sessionId(), null, null), Tags.NONE, m.createdAt(), m.type(),
+                new ReceivedMessage.Session(m.sessionId(), null, null), tagsOf(m), m.createdAt(), m.type(),
                 partIf(m, "text", part), partIf(m, "image", part), partIf(m, "audio", part),
                 partIf(m, "video", part), partIf(m, "voice", part), partIf(m, "document", part),
                 partIf(m, "location", part), original);
+    }
+
+    /** The tags kept for the message (its callback made before), else those of its text now. */
+    private Tags tagsOf(MessageRecord m) {
+        return messages.tagsOf(m.id()).map(kept -> {
+            try {
+                return json.readValue(kept, Tags.class);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("the tags kept for message " + m.id() + " are not JSON", e);
+            }
+        }).orElseGet(() -> tags.of(m));
+    }
+
+    /** The tags a message/receive payload carries (JSON), to be kept with its message. */
+    public Optional<String> tagsIn(String payload) {
+        try {
+            JsonNode carried = json.readTree(payload).path("messages").path(0).path("tags");
+            return carried.isObject() ? Optional.of(carried.toString()) : Optional.empty();
+        } catch (JsonProcessingException e) {
+            return Optional.empty();
+        }
     }
 
     /**

@@ -23,7 +23,7 @@ public final class ConfigurationDiff {
             "app-secret", "bot-token", "secret-token", "auth-token", "identity-secret", "consumer-key",
             "consumer-secret", "access-token-secret", "app-key", "smtp-url", "imap-url");
     /** The sections that change on a running gateway. */
-    private static final Set<String> LIVE = Set.of("tenants", "channels", "templates", "taps", "mappings");
+    private static final Set<String> LIVE = Set.of("tenants", "channels", "templates", "taps", "mappings", "tags");
 
     private ConfigurationDiff() {
     }
@@ -42,6 +42,10 @@ public final class ConfigurationDiff {
         }
         if (!was.breaker().equals(will.breaker())) {
             changes.add("~ delivery.breaker: " + will.breaker());
+        }
+        if (!from.tags().equals(to.tags())) {
+            changes.add("~ tags: " + (from.tags().enabled() != to.tags().enabled() ? "enabled " + to.tags().enabled()
+                    : "languages, entities or categories"));
         }
         for (String id : new TreeSet<>(union(from.templates().keySet(), to.templates().keySet()))) {
             String before = from.templates().get(id);

@@ -60,7 +60,8 @@ public class ConfigurationDocuments {
             ConfigurationPropertyName.of("mehery.channels"), ConfigurationPropertyName.of("mehery.templates"),
             ConfigurationPropertyName.of("mehery.delivery.retry-schedule"),
             ConfigurationPropertyName.of("mehery.delivery.jitter"), ConfigurationPropertyName.of("mehery.delivery.breaker"),
-            ConfigurationPropertyName.of("mehery.taps"), ConfigurationPropertyName.of("mehery.mappings"));
+            ConfigurationPropertyName.of("mehery.taps"), ConfigurationPropertyName.of("mehery.mappings"),
+            ConfigurationPropertyName.of("mehery.tags"));
 
     /** Far beyond any real configuration (a thousand channels are some 30,000 values). */
     static final long MAX_VALUES = 200_000;
@@ -238,6 +239,7 @@ public class ConfigurationDocuments {
         mehery.put("delivery", live);
         mehery.put("taps", sectionOf(properties.taps()));
         mehery.put("mappings", sectionOf(properties.mappings()));
+        mehery.put("tags", keysOf(properties.tags()));
         return Map.of("mehery", mehery);
     }
 
@@ -258,12 +260,14 @@ public class ConfigurationDocuments {
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException(e);
             }
-            if (value == null || value instanceof List<?> list && list.isEmpty()) {
-                // an empty list is the default: left out, it reads back as empty
+            if (value == null || value instanceof List<?> list && list.isEmpty()
+                    || value instanceof Map<?, ?> map && map.isEmpty()) {
+                // an empty list or map is the default: left out, it reads back as empty
                 continue;
             }
             keys.put(kebab(component.getName()), value instanceof List<?> || value instanceof Number
-                    || value instanceof Boolean ? value : value.toString());
+                    || value instanceof Boolean ? value : value instanceof Map<?, ?> map ? new TreeMap<>(map)
+                    : value.toString());
         }
         return keys;
     }

@@ -211,6 +211,26 @@ public class MessageStore {
                 .findFirst();
     }
 
+    /** Keeps the tags its callback carried (JSON), the first time only: every attempt sends the same. */
+    public void tag(String messageId, String tags) {
+        jdbc.update("UPDATE message SET tags = ? WHERE id = ? AND tags IS NULL", tags, messageId);
+    }
+
+    public Optional<String> tagsOf(String messageId) {
+        return jdbc.queryForList("SELECT tags FROM message WHERE id = ? AND tags IS NOT NULL", String.class,
+                messageId).stream().findFirst();
+    }
+
+    /** The tags kept for the session's messages (JSON): message id to tags. */
+    public Map<String, String> tagsInSession(String sessionId) {
+        Map<String, String> tags = new LinkedHashMap<>();
+        jdbc.query("SELECT id, tags FROM message WHERE session_id = ? AND tags IS NOT NULL",
+                rs -> {
+                    tags.put(rs.getString(1), rs.getString(2));
+                }, sessionId);
+        return tags;
+    }
+
     /** Status stamps of every message in the session: message id to (status to epoch millis). */
     public Map<String, Map<String, Long>> stampsInSession(String sessionId) {
         Map<String, Map<String, Long>> stamps = new LinkedHashMap<>();

@@ -11,8 +11,8 @@ import io.mehery.gateway.config.MeheryProperties.Tenant;
 class TenantsTest {
 
     private final Tenants tenants = new Tenants(Map.of(
-            "demo", new Tenant("demo-key", "t1", null),
-            "acme", new Tenant("acme-key", "t2", null)));
+            "demo", new Tenant("demo-key", "t1", null, null),
+            "acme", new Tenant("acme-key", "t2", null, null)));
 
     @Test
     void resolvesEachKeyToItsOwnTenantOnly() {
@@ -26,7 +26,7 @@ class TenantsTest {
 
     @Test
     void neverShowsSecretsWhenPrinted() {
-        assertThat(new Tenant("demo-key", "verify-me", "whsec_abc").toString())
+        assertThat(new Tenant("demo-key", "verify-me", "whsec_abc", null).toString())
                 .doesNotContain("demo-key", "verify-me", "whsec_abc");
     }
 }

@@ -4,8 +4,10 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -39,6 +41,7 @@ import io.mehery.gateway.store.DeliveryRecord;
 import io.mehery.gateway.store.MessageRecord;
 import io.mehery.gateway.store.MessageStore;
 import io.mehery.gateway.store.StatusChanges;
+import io.mehery.gateway.tags.MessageTags;
 
 /**
  * The CPU an inbound WhatsApp message costs outside the store and the broker: the signature check, the provider
@@ -84,6 +87,12 @@ public class WhatsAppToCallbackBenchmark {
         MeheryProperties properties = mock(MeheryProperties.class);
         when(properties.http())
                 .thenReturn(new MeheryProperties.Http(null, "http://localhost:8080", null, null, 1, 1, null));
+        // the text is tagged as it is rendered: languages, sentiment, places, names (no entities service)
+        when(properties.tags()).thenReturn(new MeheryProperties.Tags(true, List.of("en", "fr", "de", "es", "it",
+                "pt", "nl", "tr", "ru", "ar", "hi", "id", "pl", "sv"), null, Duration.ofMillis(500), Map.of()));
+        when(properties.tenants()).thenReturn(Map.of("bench", new MeheryProperties.Tenant("k", "v", null, null)));
+        LiveConfiguration live = new LiveConfiguration(properties,
+                new StaticListableBeanFactory().getBeanProvider(LiveConfiguration.Listener.class));
         payloads = new CallbackPayloads(new ContactStore(null, null) {
             @Override
             public Optional<ContactRecord> find(String id) {
@@ -94,8 +103,13 @@ public class WhatsAppToCallbackBenchmark {
             public Optional<MessageRecord> find(String id) {
                 return Optional.of(stored);
             }
-        }, json, new MediaLinks(properties, new LiveConfiguration(properties,
-                new StaticListableBeanFactory().getBeanProvider(LiveConfiguration.Listener.class)), List.of(new WhatsAppInbound(null, null, null, null, null, null))));
+
+            @Override
+            public Optional<String> tagsOf(String messageId) {
+                return Optional.empty();
+            }
+        }, json, new MediaLinks(properties, live, List.of(new WhatsAppInbound(null, null, null, null, null, null))),
+                new MessageTags(live, null, json));
     }
 
     @Benchmark

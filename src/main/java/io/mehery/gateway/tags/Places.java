@@ -1,0 +1,118 @@
+package io.mehery.gateway.tags;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The places a text names, from a gazetteer: every country by its name in English, French, German, Spanish,
+ * Italian, Portuguese and Dutch (the JDK's own country names), and the cities of {@code tags/cities.tsv}. A place
+ * counts only as written with its capital letter, so "nice" is never Nice; a name that is also a common word or a
+ * first name (Nice, Sydney, Jordan, Chad) counts only after a word that leads to a place ("in", "to", "from", "à",
+ * "nach", "a", "para", "naar"). Cities and countries are answered by their English names; a city named brings its
+ * country with it; {@code locations} are the places as the text wrote them, in its order.
+ */
+final class Places {
+
+    record Found(List<String> cities, List<String> countries, List<String> locations) {
+        static final Found NONE = new Found(List.of(), List.of(), List.of());
+    }
+
+    private record Place(String name, String country, boolean city, boolean needsContext) {
+    }
+
+    private static final Set<String> LEADING = Set.of("in", "to", "from", "at", "near", "via", "visiting", "into",
+            "à", "a", "au", "en", "de", "depuis", "vers", "nach", "von", "aus", "bei", "para", "desde", "hacia", "da",
+            "per", "em", "no", "na", "naar", "uit", "van", "bij", "for");
+    /** Countries whose name is also a first name or a common word. */
+    private static final Set<String> AMBIGUOUS_COUNTRIES = Set.of("Chad", "Jordan", "Georgia", "Turkey", "China",
+            "Guinea", "Niger", "Israel", "Dominica", "Iran", "Oman", "Mali", "Peru");
+    private static final List<Locale> NAMED_IN = List.of(Locale.ENGLISH, Locale.FRENCH, Locale.GERMAN,
+            Locale.forLanguageTag("es"), Locale.ITALIAN, Locale.forLanguageTag("pt"), Locale.forLanguageTag("nl"));
+
+    private final Map<String, Place> byName = new HashMap<>();
+    private final Pattern names;
+
+    Places() {
+        for (String code : Locale.getISOCountries()) {
+            String english = new Locale("", code).getDisplayCountry(Locale.ENGLISH);
+            for (Locale language : NAMED_IN) {
+                String name = new Locale("", code).getDisplayCountry(language);
+                byName.putIfAbsent(name, new Place(english, english, false, AMBIGUOUS_COUNTRIES.contains(name)));
+            }
+        }
+        readCities();
+        List<String> all = new ArrayList<>(byName.keySet());
+        // the longest first, so that "New York" is one place, not two words
+        all.sort(Comparator.comparingInt(String::length).reversed());
+        this.names = Pattern.compile("(?<![\\p{L}\\p{N}])(" + String.join("|", all.stream().map(Pattern::quote)
+                .toList()) + ")(?![\\p{L}\\p{N}])");
+    }
+
+    Found in(String text) {
+        Set<String> cities = new LinkedHashSet<>();
+        Set<String> countries = new LinkedHashSet<>();
+        Set<String> locations = new LinkedHashSet<>();
+        Matcher m = names.matcher(text);
+        while (m.find()) {
+            Place place = byName.get(m.group(1));
+            if (place.needsContext() && !LEADING.contains(wordBefore(text, m.start()))) {
+                continue;
+            }
+            locations.add(m.group(1));
+            if (place.city()) {
+                cities.add(place.name());
+            }
+            countries.add(place.country());
+        }
+        return locations.isEmpty() ? Found.NONE
+                : new Found(List.copyOf(cities), List.copyOf(countries), List.copyOf(locations));
+    }
+
+    private static String wordBefore(String text, int at) {
+        int end = at;
+        while (end > 0 && !Character.isLetter(text.charAt(end - 1))) {
+            end--;
+        }
+        int start = end;
+        while (start > 0 && Character.isLetter(text.charAt(start - 1))) {
+            start--;
+        }
+        return text.substring(start, end).toLowerCase(Locale.ROOT);
+    }
+
+    private void readCities() {
+        try (InputStream in = Places.class.getClassLoader().getResourceAsStream("tags/cities.tsv")) {
+            if (in == null) {
+                throw new IllegalStateException("tags/cities.tsv is missing from the build");
+            }
+            BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+            Map<String, String> englishOf = new HashMap<>();
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                if (line.isBlank() || line.startsWith("#")) {
+                    continue;
+                }
+                String[] f = line.split("\t");
+                String country = new Locale("", f[1]).getDisplayCountry(Locale.ENGLISH);
+                // the first row of a city (same country and population) gives its English name
+                String english = englishOf.computeIfAbsent(f[1] + "/" + f[2], key -> f[0]);
+                byName.put(f[0], new Place(english, country, true, f.length > 3 && f[3].equals("context")));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

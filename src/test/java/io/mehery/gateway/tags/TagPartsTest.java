@@ -1,0 +1,73 @@
+package io.mehery.gateway.tags;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+/** The parts of a message's tags on the texts the issue names, and on the cases each part is careful about. */
+class TagPartsTest {
+
+    private static final Languages LANGUAGES = new Languages(List.of("en", "fr", "de", "es", "it", "pt", "nl", "tr"));
+    private static final Sentiments SENTIMENTS = new Sentiments();
+    private static final Places PLACES = new Places();
+    private static final Entities ENTITIES = new Entities();
+
+    @Test
+    void aDisappointedFrenchCustomerIsFrenchAndNegative() {
+        String text = "Je voudrais annuler ma commande, c'est vraiment décevant";
+        assertThat(LANGUAGES.of(text)).containsExactly("fr");
+        Sentiments.Sentiment sentiment = SENTIMENTS.of(text);
+        assertThat(sentiment.label()).isEqualTo("negative");
+        assertThat(sentiment.score()).isNegative();
+    }
+
+    @Test
+    void aTravellerNamesCitiesTheirCountriesAndAPerson() {
+        String text = "Flying from Lisbon to Berlin with Lufthansa, thanks Maria!";
+        assertThat(LANGUAGES.of(text)).containsExactly("en");
+        Places.Found places = PLACES.in(text);
+        assertThat(places.cities()).containsExactly("Lisbon", "Berlin");
+        assertThat(places.countries()).containsExactly("Portugal", "Germany");
+        assertThat(ENTITIES.in(text).persons()).containsExactly("Maria");
+        assertThat(SENTIMENTS.of(text).label()).isEqualTo("positive");
+    }
+
+    @Test
+    void aPlaceThatIsAlsoAWordNeedsItsCapitalAndAWordLeadingToIt() {
+        assertThat(PLACES.in("That was nice, thank you").cities()).isEmpty();
+        assertThat(PLACES.in("Nice service as always").cities()).isEmpty();
+        assertThat(PLACES.in("I land in Nice tomorrow").cities()).containsExactly("Nice");
+        assertThat(PLACES.in("Ask Jordan about it").countries()).isEmpty();
+        assertThat(PLACES.in("Je pars à Lisbonne puis en Allemagne").countries()).containsExactly("Portugal", "Germany");
+        assertThat(PLACES.in("Je pars à Lisbonne").cities()).containsExactly("Lisbon");
+    }
+
+    @Test
+    void negationsIntensifiersAndEmojiTurnTheSentiment() {
+        assertThat(SENTIMENTS.of("The delivery was good").score()).isPositive();
+        assertThat(SENTIMENTS.of("The delivery was not good").score()).isNegative();
+        assertThat(SENTIMENTS.of("The delivery was very good").score())
+                .isGreaterThan(SENTIMENTS.of("The delivery was good").score());
+        assertThat(SENTIMENTS.of("My parcel arrived 😡").label()).isEqualTo("negative");
+        assertThat(SENTIMENTS.of("My parcel arrived 😍").label()).isEqualTo("positive");
+        assertThat(SENTIMENTS.of("Where is my parcel?").label()).isEqualTo("neutral");
+        assertThat(SENTIMENTS.of("Das war nicht gut").label()).isEqualTo("negative");
+    }
+
+    @Test
+    void aShortTextHasNoLanguage() {
+        assertThat(LANGUAGES.of("ok")).isEmpty();
+        assertThat(LANGUAGES.of("👍")).isEmpty();
+    }
+
+    @Test
+    void organisationsAreNamedByTheirFormOrKind() {
+        assertThat(ENTITIES.in("My account at Banco Santander is blocked").organizations())
+                .containsExactly("Banco Santander");
+        assertThat(ENTITIES.in("The invoice from Globex GmbH is wrong").organizations())
+                .containsExactly("Globex GmbH");
+        assertThat(ENTITIES.in("Hi, I am waiting since Monday").persons()).isEmpty();
+    }
+}

@@ -1,0 +1,123 @@
+package io.mehery.gateway.tags;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The tags measured against the project's labelled set (tags/evaluation.tsv: 205 chat messages in 8 languages):
+ * language accuracy on messages of five words or more, sentiment polarity accuracy per language, the cities found
+ * (precision and recall) and the persons found (recall). Writes the table to target/tags-evaluation.md, the figures
+ * in docs/benchmarks.md, and holds the two targets of issue 27: language ≥ 95 %, English sentiment ≥ 80 %.
+ */
+class TagsEvaluationTest {
+
+    private static final List<String> LANGUAGES = List.of("en", "fr", "de", "es", "it", "pt", "nl", "tr", "ru",
+            "ar", "hi", "id", "pl", "sv");
+
+    private record Labelled(String lang, String sentiment, Set<String> cities, Set<String> persons, String text) {
+    }
+
+    @Test
+    void theTagsMeetTheirTargetsOnTheLabelledSet() throws IOException {
+        Languages languages = new Languages(LANGUAGES);
+        Sentiments sentiments = new Sentiments();
+        Places places = new Places();
+        Entities entities = new Entities();
+        Map<String, int[]> langByLang = new TreeMap<>();
+        Map<String, int[]> sentimentByLang = new TreeMap<>();
+        int[] cities = new int[3];
+        int[] persons = new int[2];
+        List<String> misses = new ArrayList<>();
+        for (Labelled m : labelled()) {
+            if (m.text().split("\\s+").length >= 5) {
+                List<String> found = languages.of(m.text());
+                count(langByLang, m.lang(), found.equals(List.of(m.lang())));
+                if (!found.equals(List.of(m.lang()))) {
+                    misses.add("language " + found + " for " + m.lang() + ": " + m.text());
+                }
+            }
+            String sentiment = sentiments.of(m.text()).label();
+            count(sentimentByLang, m.lang(), sentiment.equals(m.sentiment()));
+            if (m.lang().equals("en") && !sentiment.equals(m.sentiment())) {
+                misses.add("sentiment " + sentiment + " for " + m.sentiment() + ": " + m.text());
+            }
+            Set<String> foundCities = Set.copyOf(places.in(m.text()).locations());
+            cities[0] += (int) foundCities.stream().filter(m.cities()::contains).count();
+            cities[1] += foundCities.size();
+            cities[2] += m.cities().size();
+            Set<String> foundPersons = Set.copyOf(entities.in(m.text()).persons());
+            persons[0] += (int) m.persons().stream().filter(foundPersons::contains).count();
+            persons[1] += m.persons().size();
+        }
+        int[] allLangs = total(langByLang);
+        StringBuilder report = new StringBuilder("| tag | language | correct | of | accuracy |\n|---|---|---|---|---|\n");
+        langByLang.forEach((lang, c) -> report.append(row("language (5+ words)", lang, c)));
+        report.append(row("language (5+ words)", "all", allLangs));
+        sentimentByLang.forEach((lang, c) -> report.append(row("sentiment polarity", lang, c)));
+        report.append(row("sentiment polarity", "all", total(sentimentByLang)));
+        report.append(row("cities: precision", "all", new int[] {cities[0], cities[1]}));
+        report.append(row("cities: recall", "all", new int[] {cities[0], cities[2]}));
+        report.append(row("persons (heuristic): recall", "all", persons));
+        report.append("\nMisses:\n");
+        misses.forEach(miss -> report.append("- ").append(miss).append('\n'));
+        Files.createDirectories(Path.of("target"));
+        Files.writeString(Path.of("target", "tags-evaluation.md"), report);
+        System.out.println(report);
+
+        assertThat(share(allLangs)).as(report.toString()).isGreaterThanOrEqualTo(0.95);
+        assertThat(share(sentimentByLang.get("en"))).as(report.toString()).isGreaterThanOrEqualTo(0.80);
+    }
+
+    private static List<Labelled> labelled() throws IOException {
+        List<Labelled> set = new ArrayList<>();
+        try (InputStream in = TagsEvaluationTest.class.getResourceAsStream("/tags/evaluation.tsv")) {
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                if (line.isBlank() || line.startsWith("#")) {
+                    continue;
+                }
+                String[] f = line.split("\t", -1);
+                set.add(new Labelled(f[0], f[1], names(f[2]), names(f[3]), f[4]));
+            }
+        }
+        return set;
+    }
+
+    private static Set<String> names(String field) {
+        return field.isBlank() ? Set.of() : Set.of(field.split(";"));
+    }
+
+    private static void count(Map<String, int[]> counts, String lang, boolean correct) {
+        int[] c = counts.computeIfAbsent(lang, l -> new int[2]);
+        c[0] += correct ? 1 : 0;
+        c[1]++;
+    }
+
+    private static int[] total(Map<String, int[]> counts) {
+        int[] all = new int[2];
+        counts.values().forEach(c -> {
+            all[0] += c[0];
+            all[1] += c[1];
+        });
+        return all;
+    }
+
+    private static double share(int[] counts) {
+        return counts[1] == 0 ? 0 : (double) counts[0] / counts[1];
+    }
+
+    private static String row(String tag, String lang, int[] c) {
+        return String.format("| %s | %s | %d | %d | %.1f %% |%n", tag, lang, c[0], c[1], 100 * share(c));
+    }
+}
