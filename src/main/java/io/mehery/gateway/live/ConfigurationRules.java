@@ -18,6 +18,7 @@ import io.mehery.gateway.delivery.WebhookSignatures;
 import io.mehery.gateway.mapping.Mappings;
 import io.mehery.gateway.tap.TapEndpoints;
 import io.mehery.gateway.tap.Taps;
+import io.mehery.gateway.tags.MessageTags;
 
 /**
  * What a configuration must be to be run: checked at start (the gateway refuses to start) and before every change of
@@ -96,6 +97,7 @@ public final class ConfigurationRules {
         });
         properties.taps().forEach((name, tap) -> tap(name, tap, properties, problems));
         properties.mappings().forEach((name, mapping) -> mapping(name, mapping, properties, problems));
+        problems.addAll(MessageTags.problems(properties.tags()));
         return problems;
     }
 

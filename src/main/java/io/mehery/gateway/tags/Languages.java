@@ -24,10 +24,19 @@ final class Languages {
     Languages(List<String> isoCodes) {
         List<Language> languages = new ArrayList<>();
         for (String code : isoCodes) {
-            languages.add(Language.getByIsoCode639_1(IsoCode639_1.valueOf(code.toUpperCase(Locale.ROOT))));
+            languages.add(languageOf(code));
         }
         this.detector = LanguageDetectorBuilder.fromLanguages(languages.toArray(Language[]::new))
                 .withMinimumRelativeDistance(0.05).withLowAccuracyMode().build();
+    }
+
+    /** The language of an ISO 639-1 code; refused (IllegalArgumentException) when Lingua detects none by it. */
+    static Language languageOf(String isoCode) {
+        try {
+            return Language.getByIsoCode639_1(IsoCode639_1.valueOf(isoCode.toUpperCase(Locale.ROOT)));
+        } catch (RuntimeException unknown) {
+            throw new IllegalArgumentException(isoCode + " names no language Lingua detects", unknown);
+        }
     }
 
     List<String> of(String text) {

@@ -169,6 +169,31 @@ public class MessageTags implements LiveConfiguration.Listener {
         return null;
     }
 
+    /** What keeps these settings from running: a language Lingua does not know, a rule that does not compile. */
+    public static List<String> problems(MeheryProperties.Tags tags) {
+        List<String> problems = new ArrayList<>();
+        if (tags.languages().size() < 2) {
+            problems.add("mehery.tags.languages: name at least two languages to tell apart");
+        }
+        for (String code : tags.languages()) {
+            try {
+                Languages.languageOf(code);
+            } catch (IllegalArgumentException unknown) {
+                problems.add("mehery.tags.languages: " + code + " is not an ISO 639-1 code of a language Lingua"
+                        + " detects");
+            }
+        }
+        tags.categories().forEach((name, rules) -> rules.forEach(rule -> {
+            try {
+                ruleOf(rule);
+            } catch (java.util.regex.PatternSyntaxException wrong) {
+                problems.add("mehery.tags.categories." + name + ": " + rule + " is not a regular expression: "
+                        + wrong.getDescription());
+            }
+        }));
+        return problems;
+    }
+
     private static Settings settingsOf(MeheryProperties.Tags tags) {
         Map<String, List<Rule>> categories = new LinkedHashMap<>();
         new java.util.TreeMap<>(tags.categories()).forEach((name, rules) -> categories.put(name,

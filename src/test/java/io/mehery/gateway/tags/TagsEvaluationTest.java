@@ -54,10 +54,16 @@ class TagsEvaluationTest {
                 misses.add("sentiment " + sentiment + " for " + m.sentiment() + ": " + m.text());
             }
             Set<String> foundCities = Set.copyOf(places.in(m.text()).locations());
+            if (!foundCities.equals(m.cities())) {
+                misses.add("places " + foundCities + " for " + m.cities() + ": " + m.text());
+            }
             cities[0] += (int) foundCities.stream().filter(m.cities()::contains).count();
             cities[1] += foundCities.size();
             cities[2] += m.cities().size();
             Set<String> foundPersons = Set.copyOf(entities.in(m.text()).persons());
+            if (!foundPersons.containsAll(m.persons())) {
+                misses.add("persons " + foundPersons + " for " + m.persons() + ": " + m.text());
+            }
             persons[0] += (int) m.persons().stream().filter(foundPersons::contains).count();
             persons[1] += m.persons().size();
         }
