@@ -4,11 +4,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
@@ -186,7 +188,7 @@ public class MessageTags implements LiveConfiguration.Listener {
         tags.categories().forEach((name, rules) -> rules.forEach(rule -> {
             try {
                 ruleOf(rule);
-            } catch (java.util.regex.PatternSyntaxException wrong) {
+            } catch (PatternSyntaxException wrong) {
                 problems.add("mehery.tags.categories." + name + ": " + rule + " is not a regular expression: "
                         + wrong.getDescription());
             }
@@ -196,7 +198,7 @@ public class MessageTags implements LiveConfiguration.Listener {
 
     private static Settings settingsOf(MeheryProperties.Tags tags) {
         Map<String, List<Rule>> categories = new LinkedHashMap<>();
-        new java.util.TreeMap<>(tags.categories()).forEach((name, rules) -> categories.put(name,
+        new TreeMap<>(tags.categories()).forEach((name, rules) -> categories.put(name,
                 rules.stream().map(MessageTags::ruleOf).toList()));
         return new Settings(tags, new Languages(tags.languages()), categories);
     }

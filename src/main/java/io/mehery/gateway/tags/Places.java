@@ -7,15 +7,12 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The places a text names, from a gazetteer: every country by its name in English, French, German, Spanish,
@@ -44,7 +41,8 @@ final class Places {
             Locale.forLanguageTag("es"), Locale.ITALIAN, Locale.forLanguageTag("pt"), Locale.forLanguageTag("nl"));
 
     private final Map<String, Place> byName = new HashMap<>();
-    private final Pattern names;
+    /** The most words a place's name has ("Ho Chi Minh City"). */
+    private final int longestName;
 
     Places() {
         for (String code : Locale.getISOCountries()) {
@@ -55,31 +53,51 @@ final class Places {
             }
         }
         readCities();
-        List<String> all = new ArrayList<>(byName.keySet());
-        // the longest first, so that "New York" is one place, not two words
-        all.sort(Comparator.comparingInt(String::length).reversed());
-        this.names = Pattern.compile("(?<![\\p{L}\\p{N}])(" + String.join("|", all.stream().map(Pattern::quote)
-                .toList()) + ")(?![\\p{L}\\p{N}])");
+        this.longestName = byName.keySet().stream().mapToInt(name -> words(name).size()).max().orElse(1);
     }
 
     Found in(String text) {
         Set<String> cities = new LinkedHashSet<>();
         Set<String> countries = new LinkedHashSet<>();
         Set<String> locations = new LinkedHashSet<>();
-        Matcher m = names.matcher(text);
-        while (m.find()) {
-            Place place = byName.get(m.group(1));
-            if (place.needsContext() && !LEADING.contains(wordBefore(text, m.start()))) {
-                continue;
+        String flat = text.replaceAll("\\s+", " ");
+        List<int[]> words = words(flat);
+        for (int i = 0; i < words.size(); i++) {
+            // the longest name first, so that "New York" is one place, not two words
+            for (int n = Math.min(longestName, words.size() - i); n >= 1; n--) {
+                String written = flat.substring(words.get(i)[0], words.get(i + n - 1)[1]);
+                Place place = byName.get(written);
+                if (place == null || place.needsContext() && !LEADING.contains(wordBefore(flat, words.get(i)[0]))) {
+                    continue;
+                }
+                locations.add(written);
+                if (place.city()) {
+                    cities.add(place.name());
+                }
+                countries.add(place.country());
+                i += n - 1;
+                break;
             }
-            locations.add(m.group(1));
-            if (place.city()) {
-                cities.add(place.name());
-            }
-            countries.add(place.country());
         }
         return locations.isEmpty() ? Found.NONE
                 : new Found(List.copyOf(cities), List.copyOf(countries), List.copyOf(locations));
+    }
+
+    /** Where each word of the text begins and ends: letters and digits, with the hyphens inside a name. */
+    private static List<int[]> words(String text) {
+        List<int[]> words = new ArrayList<>();
+        int start = -1;
+        for (int at = 0; at <= text.length(); at++) {
+            boolean inWord = at < text.length() && (Character.isLetterOrDigit(text.charAt(at))
+                    || text.charAt(at) == '-' && start >= 0);
+            if (inWord && start < 0) {
+                start = at;
+            } else if (!inWord && start >= 0) {
+                words.add(new int[] {start, at});
+                start = -1;
+            }
+        }
+        return words;
     }
 
     private static String wordBefore(String text, int at) {

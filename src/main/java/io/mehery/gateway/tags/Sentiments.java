@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -36,7 +37,7 @@ final class Sentiments {
 
     private final Map<String, Double> valences = new HashMap<>();
     private final Map<String, Double> boosters = new HashMap<>();
-    private final Set<String> negations = new java.util.HashSet<>();
+    private final Set<String> negations = new HashSet<>();
 
     Sentiments() {
         read("vader_sentiment_lexicon.txt", (word, rest) -> valences.put(word, Double.parseDouble(rest[0])));

@@ -1,10 +1,21 @@
 package io.mehery.gateway.tags;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.support.StaticListableBeanFactory;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.mehery.gateway.api.model.Tags;
+import io.mehery.gateway.config.LiveConfiguration;
+import io.mehery.gateway.config.MeheryProperties;
 
 /** The parts of a message's tags on the texts the issue names, and on the cases each part is careful about. */
 class TagPartsTest {
@@ -60,6 +71,28 @@ class TagPartsTest {
     void aShortTextHasNoLanguage() {
         assertThat(LANGUAGES.of("ok")).isEmpty();
         assertThat(LANGUAGES.of("👍")).isEmpty();
+    }
+
+    @Test
+    void aMaskedTextGetsItsLanguageAndSentimentButNoNameOrPlace() {
+        MeheryProperties properties = mock(MeheryProperties.class);
+        when(properties.tags()).thenReturn(new MeheryProperties.Tags(true, List.of("en", "fr"), null,
+                Duration.ofMillis(500), Map.of("travel", List.of("Lisbon"))));
+        MessageTags tags = new MessageTags(new LiveConfiguration(properties, new StaticListableBeanFactory()
+                .getBeanProvider(LiveConfiguration.Listener.class)), null, new ObjectMapper());
+
+        Tags masked = tags.of("Flying from Lisbon to Berlin with Lufthansa, thanks Maria!", true);
+
+        assertThat(masked.langs()).containsExactly("en");
+        assertThat(masked.sentiments()).containsExactly("positive");
+        assertThat(masked.cities()).isEmpty();
+        assertThat(masked.countries()).isEmpty();
+        assertThat(masked.locations()).isEmpty();
+        assertThat(masked.persons()).isEmpty();
+        assertThat(masked.organizations()).isEmpty();
+        assertThat(masked.categories()).isEmpty();
+        assertThat(tags.of("Flying from Lisbon to Berlin with Lufthansa, thanks Maria!", false).categories())
+                .containsExactly("travel");
     }
 
     @Test
