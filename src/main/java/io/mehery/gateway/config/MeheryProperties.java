@@ -89,8 +89,8 @@ public record MeheryProperties(
      * The tags of every inbound text ({@code enabled}): its languages among {@code languages} (ISO 639-1), its
      * sentiment, the places it names, the people and organisations it names (from {@code entitiesUri}, a Camel
      * endpoint called with the text within {@code entitiesTimeout}, when set), and the {@code categories} whose rules
-     * match: each rule a keyword or phrase, a {@code /regular expression/}, {@code lang:xx} or
-     * {@code sentiment:positive|neutral|negative}.
+     * match (for every tenant), and those of the tenant's own {@code tenantCategories.<tenantId>}: each rule a
+     * keyword or phrase, a {@code /regular expression/}, {@code lang:xx} or {@code sentiment:positive|neutral|negative}.
      */
     public record Tags(
             @DefaultValue("true") boolean enabled,
@@ -98,11 +98,13 @@ public record MeheryProperties(
             List<String> languages,
             String entitiesUri,
             @DefaultValue("500ms") Duration entitiesTimeout,
-            Map<String, List<String>> categories) {
+            Map<String, List<String>> categories,
+            Map<String, Map<String, List<String>>> tenantCategories) {
 
         public Tags {
             languages = List.copyOf(languages);
             categories = categories == null ? Map.of() : Map.copyOf(categories);
+            tenantCategories = tenantCategories == null ? Map.of() : Map.copyOf(tenantCategories);
         }
     }
 

@@ -38,8 +38,24 @@ public class MessageTags implements LiveConfiguration.Listener {
 
     private static final Logger LOG = LoggerFactory.getLogger(MessageTags.class);
 
-    /** The configured rules, compiled once per configuration. */
-    private record Settings(MeheryProperties.Tags tags, Languages languages, Map<String, List<Rule>> categories) {
+    /** The configured rules, compiled once per configuration: every tenant's, and each tenant's own. */
+    private record Settings(MeheryProperties.Tags tags, Languages languages, Map<String, List<Rule>> categories,
+            Map<String, Map<String, List<Rule>>> tenantCategories) {
+
+        /** The categories a tenant's messages are sorted into: every tenant's, then its own. */
+        Map<String, List<Rule>> of(String tenantId) {
+            Map<String, List<Rule>> own = tenantId == null ? Map.of() : tenantCategories.getOrDefault(tenantId, Map.of());
+            if (own.isEmpty()) {
+                return categories;
+            }
+            Map<String, List<Rule>> both = new LinkedHashMap<>(categories);
+            own.forEach((name, rules) -> both.merge(name, rules, (a, b) -> {
+                List<Rule> all = new ArrayList<>(a);
+                all.addAll(b);
+                return all;
+            }));
+            return both;
+        }
     }
 
     private interface Rule {
@@ -94,15 +110,15 @@ public class MessageTags implements LiveConfiguration.Listener {
                 || !tenant.tagged() || text == null || text.isBlank()) {
             return Tags.NONE;
         }
-        return of(text, message.masked(), current, askService);
+        return of(message.tenantId(), text, message.masked(), current, askService);
     }
 
     /** The tags of a text, as an inbound message of a tagged tenant would get them. */
     public Tags of(String text, boolean masked) {
-        return of(text, masked, settings, true);
+        return of(null, text, masked, settings, true);
     }
 
-    private Tags of(String text, boolean masked, Settings current, boolean askService) {
+    private Tags of(String tenantId, String text, boolean masked, Settings current, boolean askService) {
         List<String> langs = current.languages().of(text);
         Sentiments.Sentiment sentiment = sentiments.of(text);
         if (masked) {
@@ -112,7 +128,7 @@ public class MessageTags implements LiveConfiguration.Listener {
         Places.Found place = places.in(text);
         Entities.Found named = askService ? entities(text, langs, current.tags()) : heuristic.in(text);
         List<String> categories = new ArrayList<>();
-        current.categories().forEach((name, rules) -> {
+        current.of(tenantId).forEach((name, rules) -> {
             if (rules.stream().anyMatch(rule -> rule.matches(text, langs, sentiment.label()))) {
                 categories.add(name);
             }
@@ -185,22 +201,33 @@ public class MessageTags implements LiveConfiguration.Listener {
                         + " detects");
             }
         }
-        tags.categories().forEach((name, rules) -> rules.forEach(rule -> {
-            try {
-                ruleOf(rule);
-            } catch (PatternSyntaxException wrong) {
-                problems.add("mehery.tags.categories." + name + ": " + rule + " is not a regular expression: "
-                        + wrong.getDescription());
-            }
-        }));
+        rulesProblems("mehery.tags.categories.", tags.categories(), problems);
+        tags.tenantCategories().forEach((tenant, categories) -> rulesProblems("mehery.tags.tenant-categories."
+                + tenant + ".", categories, problems));
         return problems;
     }
 
+    private static void rulesProblems(String key, Map<String, List<String>> categories, List<String> problems) {
+        categories.forEach((name, rules) -> rules.forEach(rule -> {
+            try {
+                ruleOf(rule);
+            } catch (PatternSyntaxException wrong) {
+                problems.add(key + name + ": " + rule + " is not a regular expression: " + wrong.getDescription());
+            }
+        }));
+    }
+
     private static Settings settingsOf(MeheryProperties.Tags tags) {
-        Map<String, List<Rule>> categories = new LinkedHashMap<>();
-        new TreeMap<>(tags.categories()).forEach((name, rules) -> categories.put(name,
+        Map<String, Map<String, List<Rule>>> tenantCategories = new LinkedHashMap<>();
+        tags.tenantCategories().forEach((tenant, categories) -> tenantCategories.put(tenant, compiled(categories)));
+        return new Settings(tags, new Languages(tags.languages()), compiled(tags.categories()), tenantCategories);
+    }
+
+    private static Map<String, List<Rule>> compiled(Map<String, List<String>> categories) {
+        Map<String, List<Rule>> compiled = new LinkedHashMap<>();
+        new TreeMap<>(categories).forEach((name, rules) -> compiled.put(name,
                 rules.stream().map(MessageTags::ruleOf).toList()));
-        return new Settings(tags, new Languages(tags.languages()), categories);
+        return compiled;
     }
 
     /** {@code lang:xx}, {@code sentiment:label}, a {@code /regular expression/}, or a keyword or phrase. */

@@ -66,6 +66,8 @@ class MessageTagsTest extends GatewayTestSupport {
         assertThat(strings(tags.get("organizations"))).containsExactly("Lufthansa");
         assertThat(strings(tags.get("persons"))).containsExactly("Maria");
         assertThat(strings(tags.get("sentiments"))).containsExactly("positive");
+        // the tenant's own category, beside every tenant's (none of which match)
+        assertThat(strings(tags.get("categories"))).containsExactly("travel");
 
         await().atMost(PATIENCE).untilAsserted(() -> {
             JsonNode history = api.get("/api/v1/session/messages?sessionId=" + accepted.get("sessionId").asText(),

@@ -77,7 +77,7 @@ class TagPartsTest {
     void aMaskedTextGetsItsLanguageAndSentimentButNoNameOrPlace() {
         MeheryProperties properties = mock(MeheryProperties.class);
         when(properties.tags()).thenReturn(new MeheryProperties.Tags(true, List.of("en", "fr"), null,
-                Duration.ofMillis(500), Map.of("travel", List.of("Lisbon"))));
+                Duration.ofMillis(500), Map.of("travel", List.of("Lisbon")), Map.of()));
         MessageTags tags = new MessageTags(new LiveConfiguration(properties, new StaticListableBeanFactory()
                 .getBeanProvider(LiveConfiguration.Listener.class)), null, new ObjectMapper());
 

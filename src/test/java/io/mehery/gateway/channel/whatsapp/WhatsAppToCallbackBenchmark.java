@@ -89,7 +89,7 @@ public class WhatsAppToCallbackBenchmark {
                 .thenReturn(new MeheryProperties.Http(null, "http://localhost:8080", null, null, 1, 1, null));
         // the text is tagged as it is rendered: languages, sentiment, places, names (no entities service)
         when(properties.tags()).thenReturn(new MeheryProperties.Tags(true, List.of("en", "fr", "de", "es", "it",
-                "pt", "nl", "tr", "ru", "ar", "hi", "id", "pl", "sv"), null, Duration.ofMillis(500), Map.of()));
+                "pt", "nl", "tr", "ru", "ar", "hi", "id", "pl", "sv"), null, Duration.ofMillis(500), Map.of(), Map.of()));
         when(properties.tenants()).thenReturn(Map.of("bench", new MeheryProperties.Tenant("k", "v", null, null)));
         LiveConfiguration live = new LiveConfiguration(properties,
                 new StaticListableBeanFactory().getBeanProvider(LiveConfiguration.Listener.class));
