@@ -73,14 +73,7 @@ public class SessionHistory {
 
     /** The tags its callback carried, or, before its callback is made, those of its text now. */
     private Tags tagsOf(MessageRecord m, String kept) {
-        if (kept == null) {
-            return tags.locally(m);
-        }
-        try {
-            return json.readValue(kept, Tags.class);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("the tags kept for message " + m.id() + " are not JSON", e);
-        }
+        return kept == null ? tags.locally(m) : tags.kept(m.id(), kept);
     }
 
     private SessionMessage.Contact toContact(ContactRecord contact) {

@@ -87,13 +87,7 @@ public class CallbackPayloads {
 
     /** The tags kept for the message (its callback made before), else those of its text now. */
     private Tags tagsOf(MessageRecord m) {
-        return messages.tagsOf(m.id()).map(kept -> {
-            try {
-                return json.readValue(kept, Tags.class);
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException("the tags kept for message " + m.id() + " are not JSON", e);
-            }
-        }).orElseGet(() -> tags.of(m));
+        return messages.tagsOf(m.id()).map(kept -> tags.kept(m.id(), kept)).orElseGet(() -> tags.of(m));
     }
 
     /** The tags a message/receive payload carries (JSON), to be kept with its message. */

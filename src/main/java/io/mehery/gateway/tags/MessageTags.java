@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -17,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -74,6 +76,8 @@ public class MessageTags implements LiveConfiguration.Listener {
         return thread;
     });
     private volatile Settings settings;
+    private final AtomicLong entityFailures = new AtomicLong();
+    private final AtomicLong lastFailureLogged = new AtomicLong(Long.MIN_VALUE / 2);
 
     public MessageTags(LiveConfiguration live, ProducerTemplate producer, ObjectMapper json) {
         this.live = live;
@@ -86,6 +90,15 @@ public class MessageTags implements LiveConfiguration.Listener {
     public void changed(MeheryProperties previous, MeheryProperties next) {
         if (!previous.tags().equals(next.tags())) {
             settings = settingsOf(next.tags());
+        }
+    }
+
+    /** The tags kept with a message (JSON), as its callback carried them. */
+    public Tags kept(String messageId, String kept) {
+        try {
+            return json.readValue(kept, Tags.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the tags kept for message " + messageId + " are not JSON", e);
         }
     }
 
@@ -150,8 +163,15 @@ public class MessageTags implements LiveConfiguration.Listener {
             return new Entities.Found(strings(answer.path("persons")), strings(answer.path("organizations")));
         } catch (Exception failed) {
             call.cancel(true);
-            LOG.warn("The entities service did not answer usably ({}); the heuristic's people and organisations"
-                    + " are used", failed.getClass().getSimpleName());
+            long failures = entityFailures.incrementAndGet();
+            long now = System.currentTimeMillis();
+            long last = lastFailureLogged.get();
+            // once a minute at most: a service that is down would otherwise log once per message
+            if (now - last >= 60_000 && lastFailureLogged.compareAndSet(last, now)) {
+                LOG.warn("The entities service did not answer usably ({}; {} times since this instance started):"
+                        + " the heuristic's people and organisations are used", failed.getClass().getSimpleName(),
+                        failures);
+            }
             return heuristic.in(text);
         }
     }
