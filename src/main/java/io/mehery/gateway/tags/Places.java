@@ -1,11 +1,5 @@
 package io.mehery.gateway.tags;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -113,24 +107,12 @@ final class Places {
     }
 
     private void readCities() {
-        try (InputStream in = Places.class.getClassLoader().getResourceAsStream("tags/cities.tsv")) {
-            if (in == null) {
-                throw new IllegalStateException("tags/cities.tsv is missing from the build");
-            }
-            BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-            Map<String, String> englishOf = new HashMap<>();
-            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                if (line.isBlank() || line.startsWith("#")) {
-                    continue;
-                }
-                String[] f = line.split("\t");
-                String country = new Locale("", f[1]).getDisplayCountry(Locale.ENGLISH);
-                // the first row of a city (same country and population) gives its English name
-                String english = englishOf.computeIfAbsent(f[1] + "/" + f[2], key -> f[0]);
-                byName.put(f[0], new Place(english, country, true, f.length > 3 && f[3].equals("context")));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        Map<String, String> englishOf = new HashMap<>();
+        for (String[] f : TabSeparated.rows("tags/cities.tsv")) {
+            String country = new Locale("", f[1]).getDisplayCountry(Locale.ENGLISH);
+            // the first row of a city (same country and population) gives its English name
+            String english = englishOf.computeIfAbsent(f[1] + "/" + f[2], key -> f[0]);
+            byName.put(f[0], new Place(english, country, true, f.length > 3 && f[3].equals("context")));
         }
     }
 }

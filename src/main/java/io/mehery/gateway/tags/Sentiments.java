@@ -1,11 +1,5 @@
 package io.mehery.gateway.tags;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -147,22 +141,10 @@ final class Sentiments {
     }
 
     private static void read(String resource, Entry entry) {
-        try (InputStream in = Sentiments.class.getClassLoader().getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException("The sentiment lexicon " + resource + " is missing from the build");
-            }
-            BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                if (line.isBlank() || line.startsWith("#")) {
-                    continue;
-                }
-                String[] fields = line.split("\t");
-                String[] rest = new String[fields.length - 1];
-                System.arraycopy(fields, 1, rest, 0, rest.length);
-                entry.read(fields[0].toLowerCase(Locale.ROOT), rest);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        for (String[] fields : TabSeparated.rows(resource)) {
+            String[] rest = new String[fields.length - 1];
+            System.arraycopy(fields, 1, rest, 0, rest.length);
+            entry.read(fields[0].toLowerCase(Locale.ROOT), rest);
         }
     }
 }
