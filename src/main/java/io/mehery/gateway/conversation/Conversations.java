@@ -90,7 +90,7 @@ public class Conversations {
         String sender = draft.direction() == MessageRecord.Direction.INBOUND ? address : channel.lane();
         MessageRecord message = new MessageRecord(messageId, channel.tenant(), channelId,
                 sessionId, contact.id(), draft.direction(), draft.type(), draft.status(), draft.text(),
-                draft.content(), draft.masked(), draft.messageIdExt(), sender, now, null, draft.context());
+                draft.content(), draft.masked(), draft.messageIdExt(), sender, now, null, null, draft.context());
         messages.insert(message);
         Counter counted = draft.direction() == MessageRecord.Direction.INBOUND ? inbound : outbound;
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {

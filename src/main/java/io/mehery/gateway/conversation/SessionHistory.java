@@ -64,16 +64,15 @@ public class SessionHistory {
             return List.of();
         }
         Map<String, Map<String, Long>> stamps = messages.stampsInSession(sessionId);
-        Map<String, String> kept = messages.tagsInSession(sessionId);
         ContactRecord contact = contacts.find(stored.get(0).contactId()).orElseThrow();
         SessionMessage.Contact shownContact = toContact(contact);
         return stored.stream().map(m -> toSessionMessage(m, shownContact, stamps.getOrDefault(m.id(), Map.of()),
-                tagsOf(m, kept.get(m.id())))).toList();
+                tagsOf(m))).toList();
     }
 
     /** The tags its callback carried, or, before its callback is made, those of its text now. */
-    private Tags tagsOf(MessageRecord m, String kept) {
-        return kept == null ? tags.locally(m) : tags.kept(m.id(), kept);
+    private Tags tagsOf(MessageRecord m) {
+        return m.tags() == null ? tags.locally(m) : tags.kept(m.id(), m.tags());
     }
 
     private SessionMessage.Contact toContact(ContactRecord contact) {

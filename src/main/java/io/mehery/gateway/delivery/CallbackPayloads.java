@@ -87,7 +87,7 @@ public class CallbackPayloads {
 
     /** The tags kept for the message (its callback made before), else those of its text now. */
     private Tags tagsOf(MessageRecord m) {
-        return messages.tagsOf(m.id()).map(kept -> tags.kept(m.id(), kept)).orElseGet(() -> tags.of(m));
+        return m.tags() != null ? tags.kept(m.id(), m.tags()) : tags.of(m);
     }
 
     /** The tags a message/receive payload carries (JSON), to be kept with its message. */

@@ -3,7 +3,7 @@ package io.mehery.gateway.store;
 /**
  * A stored message. {@code content} is the JSON of its type's part (the {@code image} object of an image
  * message, say), masked when {@code masked}; {@code text} is what a person reads of it; {@code failure} what the
- * provider said when it failed.
+ * provider said when it failed; {@code tags} the tags (JSON) its callback carried, none before it was made.
  */
 public record MessageRecord(
         String id,
@@ -21,6 +21,7 @@ public record MessageRecord(
         String sender,
         long createdAt,
         String failure,
+        String tags,
         Context context) {
 
     public enum Direction { INBOUND, OUTBOUND }

@@ -18,14 +18,15 @@ public class MessageStore {
     private static final String COLUMNS = "id, tenant_id, channel_id, session_id, contact_id, direction, type,"
             + " status, text, content, masked, message_id_ext, sender, created_at, action_code, reply_id_ext, reply_id,"
             + " original_message";
-    private static final String SELECTED = COLUMNS + ", failure";
+    private static final String SELECTED = COLUMNS + ", failure, tags";
     private static final RowMapper<MessageRecord> ROW = (rs, n) -> new MessageRecord(rs.getString(1),
             rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
             MessageRecord.Direction.valueOf(rs.getString(6)), rs.getString(7), rs.getString(8), rs.getString(9),
             rs.getString(10), rs.getBoolean(11), rs.getString(12), rs.getString(13), rs.getLong(14), rs.getString(19),
+            rs.getString(20),
             new MessageRecord.Context(rs.getString(15), rs.getString(16), rs.getString(17), rs.getString(18)));
 
-    private static final RowMapper<Sequenced> SEQUENCED = (rs, n) -> new Sequenced(rs.getLong(20), ROW.mapRow(rs, n));
+    private static final RowMapper<Sequenced> SEQUENCED = (rs, n) -> new Sequenced(rs.getLong(21), ROW.mapRow(rs, n));
 
     /** The stamp of a message's last edit, beside those of its statuses. */
     public static final String EDITED = "EDITED";
@@ -214,21 +215,6 @@ public class MessageStore {
     /** Keeps the tags its callback carried (JSON), the first time only: every attempt sends the same. */
     public void tag(String messageId, String tags) {
         jdbc.update("UPDATE message SET tags = ? WHERE id = ? AND tags IS NULL", tags, messageId);
-    }
-
-    public Optional<String> tagsOf(String messageId) {
-        return jdbc.queryForList("SELECT tags FROM message WHERE id = ? AND tags IS NOT NULL", String.class,
-                messageId).stream().findFirst();
-    }
-
-    /** The tags kept for the session's messages (JSON): message id to tags. */
-    public Map<String, String> tagsInSession(String sessionId) {
-        Map<String, String> tags = new LinkedHashMap<>();
-        jdbc.query("SELECT id, tags FROM message WHERE session_id = ? AND tags IS NOT NULL",
-                rs -> {
-                    tags.put(rs.getString(1), rs.getString(2));
-                }, sessionId);
-        return tags;
     }
 
     /** Status stamps of every message in the session: message id to (status to epoch millis). */

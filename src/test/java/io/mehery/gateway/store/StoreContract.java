@@ -222,6 +222,6 @@ abstract class StoreContract {
             String ext, String status, long at) {
         return new MessageRecord(UUID.randomUUID().toString(), contact.tenantId(), contact.channelId(), session,
                 contact.id(), direction, "text", status, "hello", "{\"body\":\"hello\"}", false, ext, contact.csid(),
-                at, null, MessageRecord.Context.NONE);
+                at, null, null, MessageRecord.Context.NONE);
     }
 }

@@ -103,11 +103,6 @@ public class WhatsAppToCallbackBenchmark {
             public Optional<MessageRecord> find(String id) {
                 return Optional.of(stored);
             }
-
-            @Override
-            public Optional<String> tagsOf(String messageId) {
-                return Optional.empty();
-            }
         }, json, new MediaLinks(properties, live, List.of(new WhatsAppInbound(null, null, null, null, null, null))),
                 new MessageTags(live, null, json));
     }
@@ -119,7 +114,7 @@ public class WhatsAppToCallbackBenchmark {
         MeheryMessage mehery = WhatsAppMessages.of(message);
         stored = new MessageRecord("m1", "bench", "wa", "s1", "c1", MessageRecord.Direction.INBOUND, mehery.type(),
                 "RECEIVED", mehery.text(), json.writeValueAsString(mehery.part()), false,
-                message.path("id").asText(), "+16315551181", 1732441234000L, null, MessageRecord.Context.NONE);
+                message.path("id").asText(), "+16315551181", 1732441234000L, null, null, MessageRecord.Context.NONE);
         return payloads.render(new DeliveryRecord("d1", "bench", "message.receive", "m1", "m1", "c1", "s1", null,
                 null, null, DeliveryRecord.Status.PENDING, 0, 0, null, null, null, null, 0, 0, null, null));
     }
