@@ -10,10 +10,10 @@ import java.util.Set;
 
 /**
  * The sentiment of a chat text by the VADER method (Hutto and Gilbert, 2014): each word's valence from a lexicon,
- * turned by a negation before it, raised or lowered by an intensifier ("very", "slightly"), stressed by capitals
+ * turned by a negation before it (or, as Turkish puts "değil", right after it), raised or lowered by an intensifier ("very", "slightly"), stressed by capitals
  * and exclamation marks, and what follows a "but" weighing more than what precedes it; the sum normalised into
  * [-1, 1]. English words from VADER's own lexicon (MIT, from its Java port's jar); French, German, Spanish, Italian,
- * Portuguese and Dutch words, their negations and intensifiers, and emoji from this project's smaller lexicon
+ * Portuguese, Dutch and Turkish words, their negations and intensifiers, and emoji from this project's smaller lexicon
  * ({@code tags/sentiment-lexicon.tsv}). The score is that value times 100, rounded: -100 (most negative) to 100;
  * positive from 5, negative from -5, neutral between.
  */
@@ -27,17 +27,20 @@ final class Sentiments {
     private static final double CAPS = 0.733;
     private static final double EXCLAMATION = 0.292;
     private static final double ALPHA = 15;
-    private static final Set<String> BUT = Set.of("but", "mais", "aber", "pero", "ma", "mas", "maar");
+    private static final Set<String> BUT = Set.of("but", "mais", "aber", "pero", "ma", "mas", "maar", "ama",
+            "fakat");
 
     private final Map<String, Double> valences = new HashMap<>();
     private final Map<String, Double> boosters = new HashMap<>();
     private final Set<String> negations = new HashSet<>();
+    private final Set<String> negationsAfter = new HashSet<>();
 
     Sentiments() {
         read("vader_sentiment_lexicon.txt", (word, rest) -> valences.put(word, Double.parseDouble(rest[0])));
         read("tags/sentiment-lexicon.tsv", (word, rest) -> {
             switch (rest[0]) {
                 case "negation" -> negations.add(word);
+                case "negation-after" -> negationsAfter.add(word);
                 case "booster" -> boosters.put(word, Double.parseDouble(rest[1]) * BOOST);
                 default -> valences.put(word, Double.parseDouble(rest[0]));
             }
@@ -74,6 +77,9 @@ final class Sentiments {
                 if (negations.contains(before) || before.endsWith("n't")) {
                     v *= NEGATION;
                 }
+            }
+            if (i + 1 < words.size() && negationsAfter.contains(words.get(i + 1).toLowerCase(Locale.ROOT))) {
+                v *= NEGATION;
             }
             scored.add(v);
         }
