@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -16,6 +17,8 @@ import java.util.regex.PatternSyntaxException;
 import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -83,13 +86,21 @@ public class MessageTags implements LiveConfiguration.Listener {
         this.live = live;
         this.producer = producer;
         this.json = json;
-        this.settings = settingsOf(live.current().tags());
+        this.settings = settingsOf(live.current().tags(), null);
+    }
+
+    /** The language models are read once the gateway serves, in the background: not by the first callback. */
+    @EventListener(ApplicationReadyEvent.class)
+    public void readLanguageModels() {
+        if (settings.tags().enabled()) {
+            CompletableFuture.runAsync(() -> settings.languages().load());
+        }
     }
 
     @Override
     public void changed(MeheryProperties previous, MeheryProperties next) {
         if (!previous.tags().equals(next.tags())) {
-            settings = settingsOf(next.tags());
+            settings = settingsOf(next.tags(), settings);
         }
     }
 
@@ -215,10 +226,10 @@ public class MessageTags implements LiveConfiguration.Listener {
         }
         for (String code : tags.languages()) {
             try {
-                Languages.languageOf(code);
+                Languages.requireKnown(code);
             } catch (IllegalArgumentException unknown) {
                 problems.add("mehery.tags.languages: " + code + " is not an ISO 639-1 code of a language Lingua"
-                        + " detects");
+                        + " has a model of");
             }
         }
         rulesProblems("mehery.tags.categories.", tags.categories(), problems);
@@ -237,10 +248,13 @@ public class MessageTags implements LiveConfiguration.Listener {
         }));
     }
 
-    private static Settings settingsOf(MeheryProperties.Tags tags) {
+    /** The settings of these tags; the languages' tables of the previous ones when the languages are the same. */
+    private static Settings settingsOf(MeheryProperties.Tags tags, Settings previous) {
         Map<String, Map<String, List<Rule>>> tenantCategories = new LinkedHashMap<>();
         tags.tenantCategories().forEach((tenant, categories) -> tenantCategories.put(tenant, compiled(categories)));
-        return new Settings(tags, new Languages(tags.languages()), compiled(tags.categories()), tenantCategories);
+        Languages languages = previous != null && previous.tags().languages().equals(tags.languages())
+                ? previous.languages() : new Languages(tags.languages());
+        return new Settings(tags, languages, compiled(tags.categories()), tenantCategories);
     }
 
     private static Map<String, List<Rule>> compiled(Map<String, List<String>> categories) {

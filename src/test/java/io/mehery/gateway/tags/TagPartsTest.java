@@ -1,6 +1,7 @@
 package io.mehery.gateway.tags;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
@@ -65,6 +66,29 @@ class TagPartsTest {
         assertThat(SENTIMENTS.of("My parcel arrived 😍").label()).isEqualTo("positive");
         assertThat(SENTIMENTS.of("Where is my parcel?").label()).isEqualTo("neutral");
         assertThat(SENTIMENTS.of("Das war nicht gut").label()).isEqualTo("negative");
+        assertThat(SENTIMENTS.of("Ürün güzel değil").label()).isEqualTo("negative");
+    }
+
+    @Test
+    void aTextInAScriptOnlyOneLanguageUsesIsThatLanguage() {
+        Languages languages = new Languages(List.of("en", "fr", "ru", "ar", "hi"));
+        assertThat(languages.of("Спасибо, всё пришло вовремя и в отличном состоянии")).containsExactly("ru");
+        assertThat(languages.of("شكرا جزيلا على المساعدة السريعة")).containsExactly("ar");
+        assertThat(languages.of("बहुत धन्यवाद, सब कुछ ठीक है")).containsExactly("hi");
+        assertThat(languages.of("Thanks, everything arrived on time")).containsExactly("en");
+    }
+
+    @Test
+    void aLongTextIsToldByItsBeginning() {
+        String email = "Bonjour, je vous écris au sujet de ma commande passée la semaine dernière. ".repeat(40);
+        assertThat(email.length()).isGreaterThan(2_000);
+        assertThat(LANGUAGES.of(email)).containsExactly("fr");
+    }
+
+    @Test
+    void anUnknownLanguageIsRefused() {
+        assertThatThrownBy(() -> new Languages(List.of("en", "zz"))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("zz");
     }
 
     @Test
