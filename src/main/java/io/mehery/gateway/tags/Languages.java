@@ -17,6 +17,9 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 
+import it.unimi.dsi.fastutil.ints.IntArrayList;
+import it.unimi.dsi.fastutil.longs.Long2FloatMap;
+import it.unimi.dsi.fastutil.longs.Long2FloatOpenHashMap;
 import it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap;
 
 /**
@@ -57,7 +60,7 @@ final class Languages {
      * Every language's n-grams of each length (1 to 3) in one map: the packed n-gram to its row, whose entries
      * ({@code entries[firstEntry[row]..firstEntry[row + 1])}) are the languages that have it and their ln p.
      */
-    private record Tables(Character.UnicodeScript[] scripts, List<Long2IntOpenHashMap> rows, int[] firstEntry,
+    private record Tables(Character.UnicodeScript[] scripts, Long2IntOpenHashMap rows, int[] firstEntry,
             byte[] entryLanguage, float[] entryLogProbability) {
     }
 
@@ -132,7 +135,7 @@ final class Languages {
 
     private static void add(Tables tables, int length, String trigram, boolean[] candidate, boolean[] found,
             double[] sums) {
-        int row = tables.rows().get(length - 1).get(packed(trigram, length));
+        int row = tables.rows().get(keyOf(trigram, length));
         if (row < 0) {
             return;
         }
@@ -200,9 +203,9 @@ final class Languages {
         return true;
     }
 
-    /** Up to three UTF-16 units of the n-gram's beginning in one long: the key of every table. */
-    private static long packed(String ngram, int length) {
-        long key = 0;
+    /** The n-gram's first {@code length} UTF-16 units (up to three), and the length above them, in one long. */
+    private static long keyOf(String ngram, int length) {
+        long key = length;
         for (int i = 0; i < length; i++) {
             key = key << 16 | ngram.charAt(i);
         }
@@ -210,18 +213,26 @@ final class Languages {
     }
 
     /** The script of the language's most probable letter. */
-    private static Character.UnicodeScript scriptOf(Map<Long, Float> model) {
-        return model.entrySet().stream().filter(e -> e.getKey() >>> 48 == 1)
-                .max(Map.Entry.comparingByValue())
-                .map(e -> Character.UnicodeScript.of((char) (e.getKey() & 0xFFFF)))
-                .orElseThrow(() -> new IllegalStateException("a language model without letters"));
+    private static Character.UnicodeScript scriptOf(Long2FloatOpenHashMap model) {
+        long letter = -1;
+        float most = Float.NEGATIVE_INFINITY;
+        for (Long2FloatMap.Entry entry : model.long2FloatEntrySet()) {
+            if (entry.getLongKey() >>> 16 == 1 && entry.getFloatValue() > most) {
+                most = entry.getFloatValue();
+                letter = entry.getLongKey() & 0xFFFF;
+            }
+        }
+        if (letter < 0) {
+            throw new IllegalStateException("a language model without letters");
+        }
+        return Character.UnicodeScript.of((int) letter);
     }
 
     /**
      * Lingua's JSON model of one n-gram length: {"language": ..., "ngrams": {"numerator/denominator": "ngram ngram
-     * ..."}}, into packed n-gram to ln p; the length goes in the key's top bits so that one map holds all three.
+     * ..."}}, into the n-gram's key to ln p.
      */
-    private static void read(String code, String order, int length, Map<Long, Float> model) {
+    private static void read(String code, String order, int length, Long2FloatOpenHashMap model) {
         String path = modelPath(code, order);
         try (InputStream in = Languages.class.getResourceAsStream(path)) {
             if (in == null) {
@@ -238,7 +249,7 @@ final class Languages {
                     for (String ngram : parser.getText().split(" ")) {
                         // an n-gram of letters outside the 16-bit plane takes more units than it has letters
                         if (ngram.length() == length) {
-                            model.put((long) length << 48 | packed(ngram, length), logProbability);
+                            model.put(keyOf(ngram, length), logProbability);
                         }
                     }
                 }
@@ -268,43 +279,44 @@ final class Languages {
 
     private Tables read() {
         Character.UnicodeScript[] scripts = new Character.UnicodeScript[codes.length];
-        List<Map<Long, Float>> byLanguage = new ArrayList<>();
+        List<Long2FloatOpenHashMap> byLanguage = new ArrayList<>();
         for (int language = 0; language < codes.length; language++) {
-            Map<Long, Float> model = new HashMap<>();
+            Long2FloatOpenHashMap model = new Long2FloatOpenHashMap();
             for (String order : ORDERS) {
                 read(codes[language], order, ORDERS.indexOf(order) + 1, model);
             }
             byLanguage.add(model);
             scripts[language] = scriptOf(model);
         }
-        Map<Long, List<Integer>> languagesOf = new HashMap<>();
+        // rows in the order first seen, each as long as the languages that have its n-gram
+        Long2IntOpenHashMap rows = new Long2IntOpenHashMap();
+        rows.defaultReturnValue(-1);
+        IntArrayList sizes = new IntArrayList();
+        for (Long2FloatOpenHashMap model : byLanguage) {
+            for (long key : model.keySet()) {
+                int row = rows.putIfAbsent(key, sizes.size());
+                if (row < 0) {
+                    sizes.add(1);
+                } else {
+                    sizes.set(row, sizes.getInt(row) + 1);
+                }
+            }
+        }
+        int[] firstEntry = new int[sizes.size() + 1];
+        for (int row = 0; row < sizes.size(); row++) {
+            firstEntry[row + 1] = firstEntry[row] + sizes.getInt(row);
+        }
+        int[] nextEntry = Arrays.copyOf(firstEntry, sizes.size());
+        byte[] entryLanguage = new byte[firstEntry[sizes.size()]];
+        float[] entryLogProbability = new float[entryLanguage.length];
         for (int language = 0; language < byLanguage.size(); language++) {
-            for (Long key : byLanguage.get(language).keySet()) {
-                languagesOf.computeIfAbsent(key, k -> new ArrayList<>(2)).add(language);
-            }
-        }
-        int entries = languagesOf.values().stream().mapToInt(List::size).sum();
-        int[] firstEntry = new int[languagesOf.size() + 1];
-        byte[] entryLanguage = new byte[entries];
-        float[] entryLogProbability = new float[entries];
-        List<Long2IntOpenHashMap> rows = List.of(new Long2IntOpenHashMap(), new Long2IntOpenHashMap(),
-                new Long2IntOpenHashMap());
-        rows.forEach(map -> map.defaultReturnValue(-1));
-        int row = 0;
-        int entry = 0;
-        for (Map.Entry<Long, List<Integer>> ngram : languagesOf.entrySet()) {
-            long key = ngram.getKey();
-            rows.get((int) (key >>> 48) - 1).put(key & 0xFFFF_FFFF_FFFFL, row);
-            firstEntry[row] = entry;
-            for (int language : ngram.getValue()) {
+            for (Long2FloatMap.Entry ngram : byLanguage.get(language).long2FloatEntrySet()) {
+                int entry = nextEntry[rows.get(ngram.getLongKey())]++;
                 entryLanguage[entry] = (byte) language;
-                entryLogProbability[entry] = byLanguage.get(language).get(key);
-                entry++;
+                entryLogProbability[entry] = ngram.getFloatValue();
             }
-            row++;
         }
-        firstEntry[row] = entry;
-        rows.forEach(Long2IntOpenHashMap::trim);
+        rows.trim();
         return new Tables(scripts, rows, firstEntry, entryLanguage, entryLogProbability);
     }
 
