@@ -217,9 +217,10 @@ def median(values):
 
 # --- paced load: the lag from accept to callback at a fixed rate ------------------------------------------------
 
-async def paced(base, key, rate, seconds, tag, connections=32, channel="flow-sandbox", contacts=200):
-    """Sends sandbox injections to `channel` at a fixed rate over keep-alive connections, from `contacts` senders;
-    returns ({seq: accepted_at}, failed, late, [accept latency in ms])."""
+async def paced(base, key, rate, seconds, tag, connections=32, channel="flow-sandbox", contacts=200,
+                texts=("paced",)):
+    """Sends sandbox injections to `channel` at a fixed rate over keep-alive connections, from `contacts` senders,
+    with `texts` in turn; returns ({seq: accepted_at}, failed, late, [accept latency in ms])."""
     host, port = "127.0.0.1", int(base.rsplit(":", 1)[1])
     pool = asyncio.Queue()
     for _ in range(connections):
@@ -252,7 +253,7 @@ async def paced(base, key, rate, seconds, tag, connections=32, channel="flow-san
 
     async def one(seq):
         body = json.dumps({"id": f"{tag}-{seq}", "from": f"+1666{seq % contacts:07d}", "name": "Paced",
-                           "type": "text", "text": {"body": f"{tag}-{seq} paced"}}).encode()
+                           "type": "text", "text": {"body": f"{tag}-{seq} {texts[seq % len(texts)]}"}}).encode()
         request = (f"POST /webhooks/dummy/{channel} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n".encode()
                    + f"x-api-key: {key}\r\nContent-Length: {len(body)}\r\n\r\n".encode() + body)
         reader, writer = await pool.get()

@@ -1,7 +1,8 @@
 -- One wrk script for every bench load; BENCH_MODE picks the request:
 --   post      the same small JSON body every time (ceilings)
 --   sandbox   a sandbox injection with a unique id (BENCH_KEY, BENCH_TAG mark it) from one of BENCH_CONTACTS
---             senders (1,000 unless told)
+--             senders (1,000 unless told); its text "order status?", or the lines of BENCH_TEXTS in turn (each
+--             escaped for a JSON string)
 --   whatsapp  a signed WhatsApp notification read from BENCH_CORPUS (one "signature<TAB>body" per line,
 --             each with its own message id; bench/run.py writes it)
 --   send      message/send of a text to one of 1,000 recipients
@@ -13,6 +14,8 @@ local tag = os.getenv("BENCH_TAG") or "t"
 local corpus = os.getenv("BENCH_CORPUS")
 local nthreads = tonumber(os.getenv("BENCH_THREADS") or "2")
 local contacts = tonumber(os.getenv("BENCH_CONTACTS") or "1000")
+local texts_file = os.getenv("BENCH_TEXTS")
+local texts = {}
 local threads = {}
 local counter = 0
 
@@ -33,6 +36,9 @@ function init(args)
   if mode == "post" then
     wrk.body = '{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"value":{"messages":[{"from":"16315551181","id":"wamid.x","text":{"body":"Hi"},"type":"text"}]},"field":"messages"}]}]}'
   end
+  if texts_file then
+    for line in io.lines(texts_file) do table.insert(texts, line) end
+  end
   if mode == "whatsapp" then
     local i = 0
     for line in io.lines(corpus) do
@@ -45,9 +51,10 @@ end
 function request()
   n = n + 1
   if mode == "sandbox" then
+    local text = #texts > 0 and texts[(tid * 7919 + n) % #texts + 1] or "order status?"
     local body = string.format(
-      '{"id":"%s-%d-%d","from":"+1555%07d","name":"Bench User","type":"text","text":{"body":"%s-%d-%d order status?"}}',
-      tag, tid, n, (tid * 7919 + n) % contacts, tag, tid, n)
+      '{"id":"%s-%d-%d","from":"+1555%07d","name":"Bench User","type":"text","text":{"body":"%s-%d-%d %s"}}',
+      tag, tid, n, (tid * 7919 + n) % contacts, tag, tid, n, text)
     return wrk.format(nil, nil, nil, body)
   elseif mode == "whatsapp" then
     local line = lines[(n - 1) % #lines + 1]
