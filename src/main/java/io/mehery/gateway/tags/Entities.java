@@ -1,6 +1,7 @@
 package io.mehery.gateway.tags;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -12,7 +13,9 @@ import java.util.regex.Pattern;
  * JVM is served by the registries this project builds from. A heuristic, documented and tested, not a model:
  * <ul>
  * <li>a person is a capitalised name (and a capitalised surname after it) right after a greeting, a thanks or an
- * introduction: "thanks Maria", "merci Anne", "danke Jonas", "my name is Ana Silva", "je m'appelle Paul";</li>
+ * introduction: "thanks Maria", "merci Anne", "danke Jonas", "my name is Ana Silva", "je m'appelle Paul"; or,
+ * anywhere, a first name of {@code tags/first-names.tsv} written with its capital (and a capitalised surname after
+ * it): "Priya sorted it out", "Lucía Gómez me atendió";</li>
  * <li>an organisation is a run of capitalised words ending in a company's form or kind: "Acme Ltd", "Globex GmbH",
  * "Banco Santander", "Royal Air Maroc Airlines".</li>
  * </ul>
@@ -33,9 +36,22 @@ final class Entities {
             + ")\\s+(Inc\\.?|Ltd\\.?|LLC|GmbH|AG|S\\.?A\\.?|SAS|SARL|plc|Corp\\.?|Corporation|Company|Bank|Airlines"
             + "|Airways|Group|Holding|Telecom)\\b");
     private static final Pattern BANK_FIRST = Pattern.compile("\\b((?:Banco|Banque|Bank|Banca)\\s+" + NAME + ")");
-    /** Words that open a sentence or are pronouns: never a name after a greeting. */
+    /**
+     * Words that open a sentence or are pronouns, never a name after a greeting; and the Turkish honorifics that
+     * follow a first name (Mehmet Bey, Zeynep Hanım), never a surname.
+     */
     private static final Set<String> NOT_NAMES = Set.of("I", "You", "We", "They", "The", "A", "For", "So", "And",
-            "But", "Again", "Everyone", "All", "Team", "There", "Je", "Ich", "Yo", "Io", "Eu", "Ik");
+            "But", "Again", "Everyone", "All", "Team", "There", "Je", "Ich", "Yo", "Io", "Eu", "Ik", "Bey", "Hanım",
+            "Hanim", "Efendi");
+
+    private static final Pattern CAPITALISED = Pattern.compile("(?<![\\p{L}'-])(" + NAME + ")(?:\\s+(" + NAME
+            + "))?");
+
+    private final Set<String> firstNames = new HashSet<>();
+
+    Entities() {
+        TabSeparated.rows("tags/first-names.tsv").forEach(row -> firstNames.add(row[0]));
+    }
 
     Found in(String text) {
         Set<String> persons = new LinkedHashSet<>();
@@ -45,6 +61,19 @@ final class Entities {
             String first = name.split("\\s+")[0];
             if (!NOT_NAMES.contains(first)) {
                 persons.add(name);
+            }
+        }
+        Matcher capitalised = CAPITALISED.matcher(text).useTransparentBounds(true);
+        while (capitalised.find()) {
+            String first = capitalised.group(1);
+            String second = capitalised.group(2);
+            boolean surname = second != null && !NOT_NAMES.contains(second) && !firstNames.contains(second);
+            if (second != null && !(surname && firstNames.contains(first))) {
+                // the second word may be a first name of its own ("Thanks Anna", "Jean Pierre")
+                capitalised.region(capitalised.start(2), text.length());
+            }
+            if (firstNames.contains(first) && persons.stream().noneMatch(found -> found.startsWith(first))) {
+                persons.add(surname ? first + " " + second : first);
             }
         }
         Set<String> organizations = new LinkedHashSet<>();

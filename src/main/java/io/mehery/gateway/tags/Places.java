@@ -10,7 +10,8 @@ import java.util.Set;
 
 /**
  * The places a text names, from a gazetteer: every country by its name in English, French, German, Spanish,
- * Italian, Portuguese and Dutch (the JDK's own country names), and the cities of {@code tags/cities.tsv}. A place
+ * Italian, Portuguese, Dutch and Turkish (the JDK's own country names), and the cities of {@code tags/cities.tsv}
+ * (a Turkish dotted capital İ is looked up as I: İzmir is Izmir). A place
  * counts only as written with its capital letter, so "nice" is never Nice; a name that is also a common word or a
  * first name (Nice, Sydney, Jordan, Chad) counts only after a word that leads to a place ("in", "to", "from", "à",
  * "nach", "a", "para", "naar"). Cities and countries are answered by their English names; a city named brings its
@@ -30,9 +31,10 @@ final class Places {
             "per", "em", "no", "na", "naar", "uit", "van", "bij", "for");
     /** Countries whose name is also a first name or a common word. */
     private static final Set<String> AMBIGUOUS_COUNTRIES = Set.of("Chad", "Jordan", "Georgia", "Turkey", "China",
-            "Guinea", "Niger", "Israel", "Dominica", "Iran", "Oman", "Mali", "Peru");
+            "Guinea", "Niger", "Israel", "Dominica", "Iran", "Oman", "Mali", "Peru", "Mısır");
     private static final List<Locale> NAMED_IN = List.of(Locale.ENGLISH, Locale.FRENCH, Locale.GERMAN,
-            Locale.forLanguageTag("es"), Locale.ITALIAN, Locale.forLanguageTag("pt"), Locale.forLanguageTag("nl"));
+            Locale.forLanguageTag("es"), Locale.ITALIAN, Locale.forLanguageTag("pt"), Locale.forLanguageTag("nl"),
+            Locale.forLanguageTag("tr"));
 
     private final Map<String, Place> byName = new HashMap<>();
     /** The most words a place's name has ("Ho Chi Minh City"). */
@@ -43,7 +45,7 @@ final class Places {
             String english = new Locale("", code).getDisplayCountry(Locale.ENGLISH);
             for (Locale language : NAMED_IN) {
                 String name = new Locale("", code).getDisplayCountry(language);
-                byName.putIfAbsent(name, new Place(english, english, false, AMBIGUOUS_COUNTRIES.contains(name)));
+                byName.putIfAbsent(key(name), new Place(english, english, false, AMBIGUOUS_COUNTRIES.contains(name)));
             }
         }
         readCities();
@@ -60,7 +62,7 @@ final class Places {
             // the longest name first, so that "New York" is one place, not two words
             for (int n = Math.min(longestName, words.size() - i); n >= 1; n--) {
                 String written = flat.substring(words.get(i)[0], words.get(i + n - 1)[1]);
-                Place place = byName.get(written);
+                Place place = byName.get(key(written));
                 if (place == null || place.needsContext() && !LEADING.contains(wordBefore(flat, words.get(i)[0]))) {
                     continue;
                 }
@@ -75,6 +77,11 @@ final class Places {
         }
         return locations.isEmpty() ? Found.NONE
                 : new Found(List.copyOf(cities), List.copyOf(countries), List.copyOf(locations));
+    }
+
+    /** A name as the gazetteer keeps it: with I for Turkish İ, which writers use or leave out. */
+    private static String key(String name) {
+        return name.indexOf('İ') < 0 ? name : name.replace('İ', 'I');
     }
 
     /** Where each word of the text begins and ends: letters and digits, with the hyphens inside a name. */
@@ -112,7 +119,7 @@ final class Places {
             String country = new Locale("", f[1]).getDisplayCountry(Locale.ENGLISH);
             // the first row of a city (same country and population) gives its English name
             String english = englishOf.computeIfAbsent(f[1] + "/" + f[2], key -> f[0]);
-            byName.put(f[0], new Place(english, country, true, f.length > 3 && f[3].equals("context")));
+            byName.put(key(f[0]), new Place(english, country, true, f.length > 3 && f[3].equals("context")));
         }
     }
 }

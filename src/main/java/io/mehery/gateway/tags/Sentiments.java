@@ -10,12 +10,12 @@ import java.util.Set;
 
 /**
  * The sentiment of a chat text by the VADER method (Hutto and Gilbert, 2014): each word's valence from a lexicon,
- * turned by a negation before it (or, as Turkish puts "değil", right after it), raised or lowered by an intensifier ("very", "slightly"), stressed by capitals
- * and exclamation marks, and what follows a "but" weighing more than what precedes it; the sum normalised into
- * [-1, 1]. English words from VADER's own lexicon (MIT, from its Java port's jar); French, German, Spanish, Italian,
- * Portuguese, Dutch and Turkish words, their negations and intensifiers, and emoji from this project's smaller lexicon
- * ({@code tags/sentiment-lexicon.tsv}). The score is that value times 100, rounded: -100 (most negative) to 100;
- * positive from 5, negative from -5, neutral between.
+ * turned by a negation before it (or, as Turkish puts "değil", right after it), raised or lowered by an intensifier
+ * ("very", "slightly"), stressed by capitals and exclamation marks, and what follows a "but" weighing more than what
+ * precedes it; the sum normalised into [-1, 1]. English words from VADER's own lexicon (MIT, from its Java port's
+ * jar); French, German, Spanish, Italian, Portuguese, Dutch and Turkish words, their negations and intensifiers, and
+ * emoji from this project's smaller lexicon ({@code tags/sentiment-lexicon.tsv}). The score is that value times
+ * 100, rounded: -100 (most negative) to 100; positive from 5, negative from -5, neutral between.
  */
 final class Sentiments {
 

@@ -127,4 +127,25 @@ class TagPartsTest {
                 .containsExactly("Globex GmbH");
         assertThat(ENTITIES.in("Hi, I am waiting since Monday").persons()).isEmpty();
     }
+
+    @Test
+    void aKnownFirstNameIsAPersonWhereverItStands() {
+        assertThat(ENTITIES.in("Stefan Müller called me about the invoice").persons())
+                .containsExactly("Stefan Müller");
+        assertThat(ENTITIES.in("The parcel was signed for by Fatma yesterday").persons()).containsExactly("Fatma");
+        assertThat(ENTITIES.in("Thanks Anna, and please tell Jean Pierre").persons())
+                .containsExactly("Anna", "Jean", "Pierre");
+        // first names that are also words count only after a greeting or a thanks
+        assertThat(ENTITIES.in("Will you send it in May?").persons()).isEmpty();
+        assertThat(ENTITIES.in("Thanks Grace").persons()).containsExactly("Grace");
+        assertThat(ENTITIES.in("Mehmet Bey aradı").persons()).containsExactly("Mehmet");
+    }
+
+    @Test
+    void turkishPlacesAreFoundWithTheirDottedCapitalAndTurkishCountryNames() {
+        Places.Found found = PLACES.in("İzmir'den Almanya'ya gönderiyor musunuz");
+        assertThat(found.locations()).containsExactly("İzmir", "Almanya");
+        assertThat(found.cities()).containsExactly("Izmir");
+        assertThat(found.countries()).containsExactly("Turkey", "Germany");
+    }
 }
