@@ -136,8 +136,7 @@ public class ClusterFigures {
     }
 
     private double gauge(String name) {
-        Gauge gauge = registry.find(name).gauge();
-        return gauge == null || Double.isNaN(gauge.value()) ? 0 : gauge.value();
+        return Gauges.valueOf(registry.find(name));
     }
 
     /**

@@ -18,7 +18,6 @@ import io.mehery.gateway.delivery.WebhookBreakers;
 import io.mehery.gateway.store.InstanceFigures;
 import io.mehery.gateway.store.InstanceFiguresStore;
 import io.mehery.gateway.store.WebhookStore;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
@@ -99,8 +98,7 @@ public class TenantStates {
     }
 
     private double gauge(String name, String tenant) {
-        Gauge gauge = registry.find(name).tag("tenant", tenant).gauge();
-        return gauge == null || Double.isNaN(gauge.value()) ? 0 : gauge.value();
+        return Gauges.valueOf(registry.find(name).tag("tenant", tenant));
     }
 
     /** The webhook's scheme, host and path: what a query string or user part may carry (a token) is left out. */
