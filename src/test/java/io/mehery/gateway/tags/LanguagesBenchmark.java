@@ -1,8 +1,5 @@
 package io.mehery.gateway.tags;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -40,15 +37,9 @@ public class LanguagesBenchmark {
     private int next;
 
     @Setup
-    public void setUp() throws IOException {
-        for (String file : List.of("evaluation.tsv", "evaluation-held-out.tsv")) {
-            try (InputStream in = LanguagesBenchmark.class.getResourceAsStream("/tags/" + file)) {
-                for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-                    if (!line.isBlank() && !line.startsWith("#")) {
-                        texts.add(line.split("\t", -1)[4]);
-                    }
-                }
-            }
+    public void setUp() {
+        for (String file : TagsEvaluationTest.FILES) {
+            TabSeparated.rows("tags/" + file).forEach(row -> texts.add(row[4]));
         }
         languages = new Languages(DEFAULT_LANGUAGES);
         lingua = LanguageDetectorBuilder.fromLanguages(DEFAULT_LANGUAGES.stream()

@@ -3,8 +3,6 @@ package io.mehery.gateway.tags;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,7 +36,7 @@ class TagsEvaluationTest {
             "ar", "hi", "id", "pl", "sv");
 
     /** The labelled files, each written after the changes the one before it measured. */
-    private static final List<String> FILES = List.of("evaluation.tsv", "evaluation-held-out.tsv",
+    static final List<String> FILES = List.of("evaluation.tsv", "evaluation-held-out.tsv",
             "evaluation-held-out-2.tsv");
 
     private record Labelled(String set, String lang, String sentiment, Set<String> places, Set<String> persons,
@@ -132,17 +130,11 @@ class TagsEvaluationTest {
         assertThat(share(all.sentiment.get("en"))).as(report.toString()).isGreaterThanOrEqualTo(0.80);
     }
 
-    private static List<Labelled> labelled() throws IOException {
+    private static List<Labelled> labelled() {
         List<Labelled> set = new ArrayList<>();
         for (String file : FILES) {
-            try (InputStream in = TagsEvaluationTest.class.getResourceAsStream("/tags/" + file)) {
-                for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-                    if (line.isBlank() || line.startsWith("#")) {
-                        continue;
-                    }
-                    String[] f = line.split("\t", -1);
-                    set.add(new Labelled(file, f[0], f[1], names(f[2]), names(f[3]), f[4]));
-                }
+            for (String[] f : TabSeparated.rows("tags/" + file)) {
+                set.add(new Labelled(file, f[0], f[1], names(f[2]), names(f[3]), f[4]));
             }
         }
         return set;
